@@ -1,0 +1,32 @@
+# Quick start: `make demo` and `make test`; each sets itself up on a fresh machine.
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-stamp
+
+.PHONY: demo test lint postgres bench clean
+
+# The venv is rebuilt when the dependencies change. torch==2.13.0 resolves to the CPU wheel
+# the machine's pip configuration points at.
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e ".[test]"
+	touch $(STAMP)
+
+demo: $(STAMP)
+	$(BIN)/moderator demo
+
+postgres:
+	scripts/ensure-postgres
+
+test: $(STAMP) postgres
+	$(BIN)/python -m pytest
+
+lint: $(STAMP)
+	$(BIN)/python -m pip install --quiet ruff mypy
+	$(BIN)/ruff check moderator classifiers connectors queue/workqueue tests
+	$(BIN)/ruff format --check moderator classifiers connectors queue/workqueue tests
+
+clean:
+	rm -rf $(VENV) moderator.db moderator.db-wal moderator.db-shm .pytest_cache

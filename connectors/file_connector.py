@@ -1,0 +1,104 @@
+"""The ``file`` source: JSONL comments that staff report from elsewhere, or an export.
+
+Each line is ``{"id", "text", "author", "created_time", "post_id", "permalink_url"}``; only
+``id`` and ``text`` are required and other keys are kept in ``raw``. A line that cannot be
+read is yielded as :class:`Skipped` naming the file and line; reading goes on. The whole file
+is read on every scan (reports can arrive out of time order), and recording is idempotent on
+``id``; an explicit window (``--since``) keeps only comments created inside it.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+from connectors import timeparse
+from connectors.base import FetchWindow, RawComment, Skipped
+
+
+class FileSource:
+    """Comments from a JSONL file. Nothing can be hidden: the platform is elsewhere."""
+
+    platform = "file"
+    can_act = False
+
+    def __init__(self, name: str, path: Path) -> None:
+        self.name = name
+        self.path = path
+
+    def fetch(self, window: FetchWindow) -> Iterator[RawComment | Skipped]:
+        try:
+            handle = self.path.open("rb")
+        except OSError as exc:
+            yield Skipped(str(self.path), f"cannot open: {exc.strerror or exc}")
+            return
+        with handle:
+            for number, line in enumerate(handle, start=1):
+                if not line.strip():
+                    continue
+                item = self._parse(line, f"{self.path} line {number}")
+                if isinstance(item, Skipped) or _inside(item, window):
+                    yield item
+
+    def _parse(self, line: bytes, where: str) -> RawComment | Skipped:
+        try:
+            data = json.loads(line.decode("utf-8-sig"))
+        except UnicodeDecodeError as exc:
+            return Skipped(where, f"not UTF-8 text (byte {exc.start})")
+        except json.JSONDecodeError as exc:
+            return Skipped(where, f"invalid JSON: {exc.msg} at column {exc.colno}")
+        if not isinstance(data, dict):
+            return Skipped(where, f"expected a JSON object; got {type(data).__name__}")
+        try:
+            return _comment(data)
+        except ValueError as exc:
+            return Skipped(where, str(exc))
+
+    def hide(self, comment: RawComment) -> None:
+        raise NotImplementedError("a file source cannot hide comments")
+
+    def unhide(self, comment: RawComment) -> None:
+        raise NotImplementedError("a file source cannot unhide comments")
+
+
+def _comment(data: dict[str, Any]) -> RawComment:
+    comment_id = data.get("id")
+    if isinstance(comment_id, bool) or not isinstance(comment_id, str | int) or comment_id == "":
+        raise ValueError("'id' is missing or not a string or number")
+    text = data.get("text")
+    if text is None:
+        text = ""
+    if not isinstance(text, str):
+        raise ValueError(f"'text' must be a string; got {type(text).__name__}")
+    try:
+        created = timeparse.parse(data.get("created_time"))
+    except ValueError as exc:
+        raise ValueError(f"'created_time': {exc}") from None
+    return RawComment(
+        platform_comment_id=str(comment_id),
+        text=text,
+        raw=data,
+        created_time=created,
+        author_id=_text(data, "author_id"),
+        author_name=_text(data, "author"),
+        post_id=_text(data, "post_id"),
+        parent_id=_text(data, "parent_id"),
+        permalink=_text(data, "permalink_url"),
+    )
+
+
+def _text(data: dict[str, Any], key: str) -> str | None:
+    value = data.get(key)
+    if value is None or value == "":
+        return None
+    if isinstance(value, dict):  # {"name": ..., "id": ...} as platforms give authors
+        value = value.get("name") or value.get("id")
+    return str(value) if value is not None else None
+
+
+def _inside(comment: RawComment, window: FetchWindow) -> bool:
+    if window.since is None or comment.created_time is None:
+        return True
+    return comment.created_time >= window.since

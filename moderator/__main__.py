@@ -1,0 +1,7 @@
+"""``python -m moderator``: the same as the ``moderator`` command."""
+
+from __future__ import annotations
+
+from moderator.cli import main
+
+main()

@@ -1,0 +1,59 @@
+"""The policy categories, and what each recommends on its own.
+
+A category is what the school policy cares about (not a model label). ``STEP`` is the rung a
+single comment in that category recommends by itself; the per-poster ladder (``workqueue``)
+can raise it. ``ROUTE`` says who should see it first.
+"""
+
+from __future__ import annotations
+
+from workqueue.ladder import Step
+
+CATEGORIES: tuple[str, ...] = (
+    "abuse",  # insults and abuse of staff, pupils or the school
+    "threat",  # threats of violence, veiled or open
+    "hate",  # racist, religious, homophobic, transphobic, disablist or anti-Traveller hate
+    "defamation",  # an allegation of fact about an identifiable person
+    "obscene",  # swearing and grossly obscene language
+    "sexual",  # sexual remarks or content
+    "privacy",  # home addresses, phone numbers, personal emails, pupils' personal details
+    "safeguarding",  # a risk to a child: self-harm, abuse at home, grooming, sharing images
+    "complaint",  # criticism of the school or its decisions without abuse
+)
+
+#: Categories that make a comment hidden when raised (safeguarding decides case by case,
+#: complaint never hides).
+HIDING: frozenset[str] = frozenset(
+    {"abuse", "threat", "hate", "defamation", "obscene", "sexual", "privacy"}
+)
+
+#: Default score thresholds, chosen on the project's development data (docs/policy.md);
+#: a school can override any of them in ``[policy.thresholds]``.
+DEFAULT_THRESHOLDS: dict[str, float] = {
+    "abuse": 0.5,
+    "threat": 0.5,
+    "hate": 0.5,
+    "defamation": 0.5,
+    "obscene": 0.6,
+    "sexual": 0.6,
+    "privacy": 0.5,
+    "safeguarding": 0.5,
+    "complaint": 0.5,
+}
+
+#: The rung one comment in the category recommends on its own.
+STEP: dict[str, Step] = {
+    "complaint": Step.REVIEW,
+    "safeguarding": Step.REVIEW,
+    "obscene": Step.HIDE,
+    "privacy": Step.MEETING,
+    "abuse": Step.MEETING,
+    "sexual": Step.MEETING,
+    "defamation": Step.LEGAL,
+    "threat": Step.POLICE,
+    "hate": Step.POLICE,
+}
+
+#: Who sees a flag first: the Designated Safeguarding Lead, the complaints procedure or the
+#: moderators' queue.
+ROUTE_DSL, ROUTE_COMPLAINTS, ROUTE_MODERATORS = "dsl", "complaints", "moderators"

@@ -1,0 +1,91 @@
+"""``moderator classify``: JSONL in, one verdict per line out, in order, in bounded memory.
+
+Reads and scores ``BATCH`` lines at a time, so 10,000 lines or a 100 KB comment never hold
+more than one batch in memory. A line that is not a JSON object with a string ``text`` gives
+``{"id": ..., "line": N, "error": "..."}`` in its place, and the command exits 1 at the end.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from itertools import islice
+from typing import Any, TextIO
+
+from classifiers import registry
+from classifiers.base import LABELS, Classifier
+from moderator.config import SchoolConfig
+from moderator.exceptions import ClassifierError
+from moderator.policy import Decision, Policy
+from moderator.roster import Roster
+
+BATCH = 64
+
+
+def classifier_for(config: SchoolConfig) -> Classifier:
+    """The backend the config names, loaded once."""
+    settings = config.classifier
+    try:
+        return registry.build(
+            settings.backend, model=settings.model, checkpoint=settings.checkpoint,
+            huggingface_config_path=settings.huggingface_config_path, device=settings.device,
+            batch_size=settings.batch_size,
+        )  # fmt: skip
+    except (registry.UnknownBackend, OSError, RuntimeError) as exc:
+        raise ClassifierError(f"{config.path}: [classifier] backend {settings.backend!r}: {exc}") from exc
+
+
+def stream(lines: TextIO, out: TextIO, config: SchoolConfig, classifier: Classifier) -> int:
+    """Classify every line of ``lines`` onto ``out``; return how many lines failed."""
+    policy = Policy(Roster(config.people), config.thresholds)
+    failures = 0
+    numbered = ((n, line) for n, line in enumerate(lines, start=1) if line.strip())
+    for batch in _chunks(numbered):
+        parsed = [_parse(number, line) for number, line in batch]
+        texts = [item["text"] for item in parsed if "error" not in item]
+        scores = iter(classifier.score(texts))
+        for item in parsed:
+            if "error" in item:
+                failures += 1
+                out.write(json.dumps(item, ensure_ascii=False) + "\n")
+                continue
+            score = next(scores)
+            out.write(json.dumps(verdict(item["id"], policy.decide(item["text"], score), score.labels),
+                                 ensure_ascii=False) + "\n")  # fmt: skip
+        out.flush()
+    return failures
+
+
+def verdict(comment_id: Any, decision: Decision, labels: dict[str, float]) -> dict[str, Any]:
+    """The contract's output object for one comment."""
+    return {
+        "id": comment_id,
+        "categories": list(decision.categories),
+        "scores": {label: round(labels.get(label, 0.0), 4) for label in LABELS if label in labels},
+        "hide": decision.hide,
+        "step": decision.step.value if decision.step else None,
+        "reasons": list(decision.reasons),
+        "spans": [list(span) for span in decision.spans],
+        "route": decision.route,
+        "targets": list(decision.targets),
+    }
+
+
+def _parse(number: int, line: str) -> dict[str, Any]:
+    try:
+        data = json.loads(line)
+    except json.JSONDecodeError as exc:
+        return {"id": None, "line": number, "error": f"line {number}: invalid JSON: {exc.msg}"}
+    if not isinstance(data, dict):
+        return {"id": None, "line": number, "error": f"line {number}: expected a JSON object"}
+    text = data.get("text")
+    if text is None:
+        text = ""
+    if not isinstance(text, str):
+        return {"id": data.get("id"), "line": number, "error": f"line {number}: 'text' must be a string"}
+    return {"id": data.get("id"), "text": text}
+
+
+def _chunks(items: Iterator[tuple[int, str]]) -> Iterator[list[tuple[int, str]]]:
+    while batch := list(islice(items, BATCH)):
+        yield batch

@@ -1,0 +1,110 @@
+"""Engines, sessions and migrations.
+
+``connect(url)`` returns an engine on a migrated database: commands that need the database
+call it, so ``moderator db upgrade`` is only needed to migrate ahead of time. A database that
+cannot be reached raises :class:`DatabaseError` naming the database (without its password).
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from alembic import command
+from alembic.config import Config
+from sqlalchemy import Engine, create_engine, event, inspect
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError, OperationalError, SQLAlchemyError
+from sqlalchemy.orm import Session, sessionmaker
+
+from moderator.exceptions import DatabaseError
+
+DEFAULT_URL = "sqlite:///./moderator.db"
+MIGRATIONS = Path(__file__).parent / "migrations"
+logger = logging.getLogger(__name__)
+
+
+def safe_url(url: str) -> str:
+    """The URL with any password masked, for messages."""
+    try:
+        return make_url(url).render_as_string(hide_password=True)
+    except ArgumentError:
+        return "<unparseable database URL>"
+
+
+def create(url: str) -> Engine:
+    """An engine for ``url``; SQLite gets foreign keys, WAL and a busy timeout."""
+    try:
+        engine = create_engine(url, pool_pre_ping=True)
+    except (ArgumentError, ImportError) as exc:
+        raise DatabaseError(f"invalid database URL {safe_url(url)!r}: {exc}") from exc
+    if engine.dialect.name == "sqlite":
+        event.listen(engine, "connect", _sqlite_pragmas)
+    return engine
+
+
+def _sqlite_pragmas(dbapi_connection: object, _record: object) -> None:
+    cursor = dbapi_connection.cursor()  # type: ignore[attr-defined]
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA busy_timeout=30000")
+    cursor.close()
+
+
+def alembic_config(engine: Engine) -> Config:
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    config.attributes["engine"] = engine
+    return config
+
+
+def upgrade(engine: Engine, revision: str = "head") -> None:
+    """Migrate the database to ``revision``."""
+    try:
+        command.upgrade(alembic_config(engine), revision)
+    except OperationalError as exc:
+        raise DatabaseError(_unreachable(engine, exc)) from exc
+    except SQLAlchemyError as exc:
+        raise DatabaseError(f"cannot migrate {safe_url(str(engine.url))}: {exc}") from exc
+
+
+def connect(url: str) -> Engine:
+    """An engine on a database migrated to the newest schema."""
+    engine = create(url)
+    upgrade(engine)
+    return engine
+
+
+def current_revision(engine: Engine) -> str | None:
+    with engine.connect() as connection:
+        if not inspect(connection).has_table("alembic_version"):
+            return None
+        return connection.exec_driver_sql("SELECT version_num FROM alembic_version").scalar()
+
+
+def sessions(engine: Engine) -> sessionmaker[Session]:
+    return sessionmaker(engine, expire_on_commit=False)
+
+
+@contextmanager
+def session_scope(engine: Engine) -> Iterator[Session]:
+    """A session that commits on success and rolls back on error."""
+    session = sessions(engine)()
+    try:
+        yield session
+        session.commit()
+    except OperationalError as exc:
+        session.rollback()
+        raise DatabaseError(_unreachable(engine, exc)) from exc
+    except BaseException:
+        session.rollback()
+        raise
+    finally:
+        session.close()
+
+
+def _unreachable(engine: Engine, exc: OperationalError) -> str:
+    reason = str(exc.orig).strip().splitlines()[0] if exc.orig else str(exc)
+    return f"database {safe_url(str(engine.url))} is not available: {reason}"

@@ -1,0 +1,59 @@
+"""Errors the moderator raises on purpose.
+
+Every error a user can cause (a bad config, a malformed input line, a database that is
+down) is one of these, and its ``str()`` is one line naming *where* (file, line, key,
+source) and *what* was expected. The CLI prints that line and exits non-zero; nobody sees
+a traceback for these. Driver errors are kept as ``__cause__`` (``raise ... from exc``).
+
+Messages never contain comment text: it is personal data and may be evidence.
+
+* ModeratorError
+  - ConfigError              the school config (TOML) is missing, unreadable or invalid
+  - InputError               a JSONL line (file source, ``classify``) is malformed
+  - DatabaseError            the database cannot be reached or migrated
+  - SourceError              a source failed (connector problem), named by source
+    + SourceAuthError        its token is expired, revoked or lacks permission
+  - ClassifierError          a classifier backend could not be loaded or run
+  - IllegalTransition        a flag was not in the state a transition expects
+"""
+
+from __future__ import annotations
+
+
+class ModeratorError(Exception):
+    """The moderator failed."""
+
+    def __init__(self, message: str | None = None) -> None:
+        super().__init__(message or (self.__doc__ or "").strip())
+
+
+class ConfigError(ModeratorError):
+    """The school configuration is invalid."""
+
+
+class InputError(ModeratorError):
+    """An input line is malformed."""
+
+
+class DatabaseError(ModeratorError):
+    """The database cannot be used."""
+
+
+class SourceError(ModeratorError):
+    """A comment source failed."""
+
+    def __init__(self, source: str, message: str) -> None:
+        self.source = source
+        super().__init__(f"source {source!r}: {message}")
+
+
+class SourceAuthError(SourceError):
+    """A source's access token cannot be used."""
+
+
+class ClassifierError(ModeratorError):
+    """A classifier backend failed."""
+
+
+class IllegalTransition(ModeratorError):
+    """A flag is not in the state this transition expects."""

@@ -1,0 +1,231 @@
+"""The database schema (SQLAlchemy 2.0 typed models). Migrations live in ``migrations/``.
+
+One comment is stored once per source (unique on the platform's comment id), each
+classification run is kept (model name and version), and at most one flag exists per comment.
+Enums are stored by value. Times are timezone-aware UTC on every backend.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+from typing import Any
+
+from sqlalchemy import JSON, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import Enum as SAEnum
+from sqlalchemy.dialects import postgresql
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+from sqlalchemy.types import DateTime, TypeDecorator
+
+from workqueue.ladder import Step
+from workqueue.states import FlagStatus
+
+
+class UTCDateTime(TypeDecorator[dt.datetime]):
+    """A timezone-aware UTC datetime everywhere (SQLite has no time zones of its own)."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: dt.datetime | None, dialect: Any) -> dt.datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime: times must carry a time zone")
+        value = value.astimezone(dt.UTC)
+        return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
+
+    def process_result_value(self, value: dt.datetime | None, dialect: Any) -> dt.datetime | None:
+        if value is None:
+            return None
+        return value.replace(tzinfo=dt.UTC) if value.tzinfo is None else value.astimezone(dt.UTC)
+
+
+JSONType = JSON().with_variant(postgresql.JSONB(), "postgresql")
+
+
+def _enum(kind: type[enum.Enum], name: str) -> SAEnum:
+    return SAEnum(
+        kind, name=name, native_enum=False, length=24, validate_strings=True,
+        values_callable=lambda members: [m.value for m in members],
+    )  # fmt: skip
+
+
+def utcnow() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
+
+
+class Base(DeclarativeBase):
+    type_annotation_map = {dt.datetime: UTCDateTime(), dict[str, Any]: JSONType, list[Any]: JSONType}
+
+
+class ConfigSnapshot(Base):
+    """The school configuration as it was when a scan ran."""
+
+    __tablename__ = "config_snapshot"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    sha256: Mapped[str] = mapped_column(String(64), unique=True, comment="hash of the TOML text")
+    school_name: Mapped[str] = mapped_column(String(200), comment="[school] name")
+    path: Mapped[str] = mapped_column(Text, comment="where the config was read from")
+    text: Mapped[str] = mapped_column(Text, comment="the TOML as read (it holds no secrets)")
+    loaded_at: Mapped[dt.datetime] = mapped_column(default=utcnow, comment="first seen (UTC)")
+
+
+class Source(Base):
+    """A configured channel: a Facebook Page, an Instagram account or a file of reports."""
+
+    __tablename__ = "source"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(100), unique=True, comment="name in the config")
+    platform: Mapped[str] = mapped_column(String(20), comment="facebook | instagram | file")
+    high_water_mark: Mapped[dt.datetime | None] = mapped_column(
+        comment="newest comment created_time fetched; incremental scans start here"
+    )
+    last_polled_at: Mapped[dt.datetime | None] = mapped_column(comment="end of the last scan")
+    healthy: Mapped[bool] = mapped_column(default=True, comment="false after a token problem")
+    last_error: Mapped[str | None] = mapped_column(Text, comment="the last error, no comment text")
+
+
+class Post(Base):
+    """The post or media a comment sits under."""
+
+    __tablename__ = "post"
+    __table_args__ = (UniqueConstraint("source_id", "platform_post_id"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    source_id: Mapped[int] = mapped_column(ForeignKey("source.id"))
+    platform_post_id: Mapped[str] = mapped_column(String(200), comment="the platform's post id")
+    message: Mapped[str | None] = mapped_column(Text, comment="the post's text, when fetched")
+    permalink: Mapped[str | None] = mapped_column(Text)
+    created_time: Mapped[dt.datetime | None] = mapped_column()
+    raw: Mapped[dict[str, Any] | None] = mapped_column(comment="the platform's JSON")
+
+
+class Poster(Base):
+    """A person who comments; the unit of a case. Several accounts can be one poster."""
+
+    __tablename__ = "poster"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    display_name: Mapped[str] = mapped_column(String(200), comment="the name moderators see")
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    accounts: Mapped[list[AuthorAccount]] = relationship(back_populates="poster")
+
+
+class AuthorAccount(Base):
+    """One platform identity (a page-scoped id, an Instagram username, a reported name)."""
+
+    __tablename__ = "author_account"
+    __table_args__ = (UniqueConstraint("platform", "platform_author_id"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    platform: Mapped[str] = mapped_column(String(20))
+    platform_author_id: Mapped[str] = mapped_column(String(200), comment="id, or name when no id")
+    name: Mapped[str | None] = mapped_column(String(200), comment="as the platform gave it")
+    poster_id: Mapped[int] = mapped_column(ForeignKey("poster.id"))
+    poster: Mapped[Poster] = relationship(back_populates="accounts")
+
+
+class Comment(Base):
+    """A comment exactly as fetched; never rewritten after it is first recorded."""
+
+    __tablename__ = "comment"
+    __table_args__ = (
+        UniqueConstraint("source_id", "platform_comment_id"),
+        Index("ix_comment_created", "source_id", "created_time"),
+    )
+    id: Mapped[int] = mapped_column(primary_key=True)
+    source_id: Mapped[int] = mapped_column(ForeignKey("source.id"))
+    post_id: Mapped[int | None] = mapped_column(ForeignKey("post.id"))
+    platform_comment_id: Mapped[str] = mapped_column(String(200), comment="the platform's id")
+    parent_platform_id: Mapped[str | None] = mapped_column(String(200), comment="for replies")
+    author_account_id: Mapped[int | None] = mapped_column(ForeignKey("author_account.id"))
+    author_platform_id: Mapped[str | None] = mapped_column(String(200), comment="absent on FB often")
+    author_name: Mapped[str | None] = mapped_column(String(200))
+    text: Mapped[str] = mapped_column(Text, comment="personal data: never logged at INFO")
+    created_time: Mapped[dt.datetime | None] = mapped_column(comment="platform time (UTC)")
+    permalink: Mapped[str | None] = mapped_column(Text)
+    raw: Mapped[dict[str, Any]] = mapped_column(comment="the platform's JSON, as received")
+    first_seen_at: Mapped[dt.datetime] = mapped_column(default=utcnow, comment="capture time")
+    source: Mapped[Source] = relationship()
+    post: Mapped[Post | None] = relationship()
+    author_account: Mapped[AuthorAccount | None] = relationship()
+
+
+class Classification(Base):
+    """One model's verdict on one comment; a new model version adds a row."""
+
+    __tablename__ = "classification"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    comment_id: Mapped[int] = mapped_column(ForeignKey("comment.id"), index=True)
+    model_name: Mapped[str] = mapped_column(String(100))
+    model_version: Mapped[str] = mapped_column(String(100))
+    scores: Mapped[dict[str, Any]] = mapped_column(comment="label -> probability")
+    categories: Mapped[list[Any]] = mapped_column(comment="policy categories raised")
+    reasons: Mapped[list[Any]] = mapped_column(comment="plain-words reasons")
+    spans: Mapped[list[Any]] = mapped_column(comment="[start, end, category] in the text")
+    targets: Mapped[list[Any]] = mapped_column(comment="staff and pupils named")
+    hide: Mapped[bool] = mapped_column(comment="the policy's decision to hide")
+    step: Mapped[Step | None] = mapped_column(_enum(Step, "step"))
+    route: Mapped[str | None] = mapped_column(String(20), comment="dsl | complaints | moderators")
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+
+
+class Flag(Base):
+    """A comment the policy raised, in the moderators' queue."""
+
+    __tablename__ = "flag"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    comment_id: Mapped[int] = mapped_column(ForeignKey("comment.id"), unique=True)
+    classification_id: Mapped[int] = mapped_column(ForeignKey("classification.id"))
+    poster_id: Mapped[int | None] = mapped_column(ForeignKey("poster.id"), index=True)
+    status: Mapped[FlagStatus] = mapped_column(_enum(FlagStatus, "flag_status"), index=True)
+    step: Mapped[Step | None] = mapped_column(_enum(Step, "step"), comment="recommended rung")
+    categories: Mapped[list[Any]] = mapped_column()
+    route: Mapped[str | None] = mapped_column(String(20))
+    hidden: Mapped[bool] = mapped_column(default=False, comment="hidden on the platform now")
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[dt.datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+    comment: Mapped[Comment] = relationship()
+    classification: Mapped[Classification] = relationship()
+    poster: Mapped[Poster | None] = relationship()
+
+
+class Action(Base):
+    """A platform action (hide, unhide) in the outbox: recorded before it is sent."""
+
+    __tablename__ = "action"
+    __table_args__ = (UniqueConstraint("comment_id", "kind", "generation"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    comment_id: Mapped[int] = mapped_column(ForeignKey("comment.id"))
+    flag_id: Mapped[int | None] = mapped_column(ForeignKey("flag.id"))
+    kind: Mapped[str] = mapped_column(String(20), comment="hide | unhide")
+    generation: Mapped[int] = mapped_column(default=1, comment="bumps on hide-unhide-hide")
+    status: Mapped[str] = mapped_column(
+        String(20), comment="pending | sent | confirmed | failed | manual (platform cannot act)"
+    )
+    attempts: Mapped[int] = mapped_column(default=0)
+    last_error: Mapped[str | None] = mapped_column(Text)
+    requested_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    confirmed_at: Mapped[dt.datetime | None] = mapped_column()
+
+
+class EvidenceSnapshot(Base):
+    """What was captured at detection time, before any hide. Never updated; hashed."""
+
+    __tablename__ = "evidence_snapshot"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    comment_id: Mapped[int] = mapped_column(ForeignKey("comment.id"), index=True)
+    captured_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    content: Mapped[str] = mapped_column(Text, comment="canonical JSON of the capture")
+    sha256: Mapped[str] = mapped_column(String(64), comment="SHA-256 of content (UTF-8)")
+
+
+class AuditEvent(Base):
+    """Who did what, when and why. Append-only."""
+
+    __tablename__ = "audit_event"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[dt.datetime] = mapped_column(default=utcnow, index=True)
+    actor: Mapped[str] = mapped_column(String(100), comment="a username, or 'system'")
+    action: Mapped[str] = mapped_column(String(50), comment="e.g. scan, flag_created, hide")
+    subject_type: Mapped[str | None] = mapped_column(String(30))
+    subject_id: Mapped[int | None] = mapped_column()
+    detail: Mapped[dict[str, Any]] = mapped_column(default=dict, comment="no comment text")

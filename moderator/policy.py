@@ -1,0 +1,166 @@
+"""The school policy: scores plus rules plus the roster become a decision.
+
+``decide`` applies these conditions, in order:
+
+* a model label above its category threshold raises that category (insult/toxicity -> abuse,
+  threat -> threat, identity_attack -> hate, obscene -> obscene, sexual_explicit -> sexual);
+* a rule (``moderator.rules``) raises its category; allegation rules count only when an
+  identifiable person is named (the roster, a title and surname, or a role such as "the PE
+  teacher"), which is what makes an allegation possibly defamatory;
+* obscene language aimed at a person or the school is also abuse;
+* a sexual remark or grooming that involves children is also safeguarding;
+* complaint stands only when nothing harmful was raised: criticism is never hidden;
+* hide when any hiding category is raised, or safeguarding involves grooming or images of
+  children; a plea for help or a disclosure is not hidden, it goes to the DSL;
+* the recommended step is the highest rung any raised category recommends.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+from classifiers.base import Scores, Span
+from classifiers.normalise import normalise
+from moderator import categories as cat
+from moderator.roster import Roster
+from moderator.rules import PERSON_REF, RULES
+from workqueue.ladder import Step, highest
+
+#: Model label -> the category it raises, and how strongly it counts.
+_LABEL_CATEGORY: tuple[tuple[str, str, float], ...] = (
+    ("insult", "abuse", 1.0),
+    ("severe_toxicity", "abuse", 1.0),
+    ("toxicity", "abuse", 0.85),
+    ("threat", "threat", 1.0),
+    ("identity_attack", "hate", 1.0),
+    ("obscene", "obscene", 1.0),
+    ("sexual_explicit", "sexual", 1.0),
+)
+_EXPLOITATION = {"grooming", "sharing images of children"}
+
+
+@dataclass(frozen=True)
+class Decision:
+    """What the policy says about one comment (the ``classify`` output, minus scores)."""
+
+    categories: tuple[str, ...]
+    hide: bool
+    step: Step | None
+    reasons: tuple[str, ...]
+    spans: tuple[tuple[int, int, str], ...]
+    route: str | None
+    targets: tuple[str, ...] = field(default_factory=tuple)
+    confidence: dict[str, float] = field(default_factory=dict)
+
+
+@dataclass
+class _Evidence:
+    confidence: dict[str, float] = field(default_factory=dict)
+    kinds: dict[str, list[str]] = field(default_factory=dict)
+    spans: list[tuple[int, int, str]] = field(default_factory=list)
+
+    def add(self, category: str, confidence: float, kind: str = "", span: tuple[int, int] | None = None) -> None:
+        self.confidence[category] = max(self.confidence.get(category, 0.0), confidence)
+        if kind and kind not in self.kinds.setdefault(category, []):
+            self.kinds[category].append(kind)
+        if span and span[1] > span[0]:
+            self.spans.append((span[0], span[1], category))
+
+
+class Policy:
+    """A school's policy: its roster and thresholds. Build once, call :meth:`decide` often."""
+
+    def __init__(self, roster: Roster, thresholds: Mapping[str, float] | None = None) -> None:
+        self.roster = roster
+        self.thresholds = {**cat.DEFAULT_THRESHOLDS, **(thresholds or {})}
+
+    def decide(self, text: str, scores: Scores) -> Decision:
+        evidence = _Evidence()
+        normalised = normalise(text)
+        people = self.roster.people(text)
+        identifiable = bool(people) or bool(PERSON_REF.search(normalised.text))
+        self._from_scores(scores, evidence)
+        self._from_rules(text, normalised, identifiable, evidence)
+        raised = self._raise(evidence, targeted=bool(people) or identifiable)
+        return self._decision(raised, evidence, [p.name for p in people])
+
+    def _from_scores(self, scores: Scores, evidence: _Evidence) -> None:
+        for label, category, weight in _LABEL_CATEGORY:
+            evidence.add(category, weight * scores.labels.get(label, 0.0))
+        for span in scores.spans:
+            category = next((c for lbl, c, _ in _LABEL_CATEGORY if lbl == span.label), None)
+            if category:
+                evidence.spans.append((span.start, span.end, category))
+
+    def _from_rules(self, text: str, normalised: object, identifiable: bool, evidence: _Evidence) -> None:
+        for rule in RULES:
+            haystack = text if rule.on_original else normalised.text  # type: ignore[attr-defined]
+            for match in rule.pattern.finditer(haystack):
+                if rule.needs_person and not identifiable:
+                    continue
+                span = (
+                    (match.start(), match.end())
+                    if rule.on_original
+                    else normalised.span_to_original(match.start(), match.end())  # type: ignore[attr-defined]
+                )
+                evidence.add(rule.category, rule.confidence, rule.kind, span)
+
+    def _raise(self, evidence: _Evidence, *, targeted: bool) -> set[str]:
+        raised = {c for c, v in evidence.confidence.items() if v >= self.thresholds[c]}
+        if "obscene" in raised and (targeted or evidence.confidence.get("abuse", 0) >= 0.3):
+            raised.add("abuse")
+        kinds = set(evidence.kinds.get("safeguarding", []))
+        if "grooming" in kinds:
+            raised.add("sexual")
+        if raised & (cat.HIDING - {"obscene"}) or "abuse" in raised:
+            raised.discard("complaint")
+        return raised
+
+    def _decision(self, raised: set[str], evidence: _Evidence, targets: list[str]) -> Decision:
+        kinds = evidence.kinds
+        exploitation = bool(set(kinds.get("safeguarding", [])) & _EXPLOITATION)
+        hide = bool(raised & cat.HIDING) or ("safeguarding" in raised and exploitation)
+        step = highest(cat.STEP[c] for c in raised)
+        if "safeguarding" in raised and exploitation:
+            step = Step.POLICE
+        ordered = tuple(c for c in cat.CATEGORIES if c in raised)
+        return Decision(
+            categories=ordered,
+            hide=hide,
+            step=step,
+            reasons=tuple(_reason(c, kinds.get(c, []), targets) for c in ordered),
+            spans=tuple(sorted({s for s in evidence.spans if s[2] in raised})),
+            route=_route(raised),
+            targets=tuple(targets),
+            confidence={c: round(evidence.confidence.get(c, 0.0), 4) for c in ordered},
+        )
+
+
+def _route(raised: set[str]) -> str | None:
+    if "safeguarding" in raised:
+        return cat.ROUTE_DSL
+    if raised == {"complaint"}:
+        return cat.ROUTE_COMPLAINTS
+    return cat.ROUTE_MODERATORS if raised else None
+
+
+def _reason(category: str, kinds: list[str], targets: list[str]) -> str:
+    about = f" about {', '.join(targets)}" if targets else ""
+    against = f" against {', '.join(targets)}" if targets else ""
+    detail = ", ".join(kinds)
+    texts = {
+        "abuse": f"abusive or insulting language{about}",
+        "threat": f"{'threat of violence' if not kinds or kinds == ['violence'] else detail}{against}",
+        "hate": "hateful generalisation or slur about a protected group (race, religion, sexuality, "
+        "ethnicity or disability)",
+        "defamation": f"allegation of {detail or 'wrongdoing'}{about}, stated as fact: possible defamation",
+        "obscene": "obscene or offensive swearing",
+        "sexual": f"sexual content{about}",
+        "privacy": f"shares personal details ({detail or 'personal information'})",
+        "safeguarding": f"possible risk to a child ({detail or 'concern'}): refer to the Designated "
+        "Safeguarding Lead",
+        "complaint": "criticism of the school or its decisions: answer through the complaints "
+        "procedure, do not hide",
+    }
+    return texts[category]

@@ -1,0 +1,190 @@
+"""Rows for what a scan records: config snapshots, sources, comments, posters, verdicts, flags."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from classifiers.base import Classifier, Scores
+from connectors.base import RawComment
+from moderator.config import SchoolConfig
+from moderator.models import (
+    Action,
+    AuditEvent,
+    AuthorAccount,
+    Classification,
+    Comment,
+    ConfigSnapshot,
+    Flag,
+    Post,
+    Poster,
+    Source,
+)
+from moderator.policy import Decision
+from workqueue.states import FlagStatus
+
+logger = logging.getLogger(__name__)
+
+
+def snapshot_config(session: Session, config: SchoolConfig) -> ConfigSnapshot:
+    """The stored copy of this exact config text, added the first time it is seen."""
+    existing = session.scalar(select(ConfigSnapshot).where(ConfigSnapshot.sha256 == config.sha256))
+    if existing:
+        return existing
+    snapshot = ConfigSnapshot(
+        sha256=config.sha256, school_name=config.name, path=str(config.path), text=config.text
+    )
+    session.add(snapshot)
+    return snapshot
+
+
+def source_row(session: Session, name: str, platform: str) -> Source:
+    source = session.scalar(select(Source).where(Source.name == name))
+    if source is None:
+        source = Source(name=name, platform=platform)
+        session.add(source)
+        session.flush()
+    return source
+
+
+def unseen(session: Session, source: Source, comments: list[RawComment]) -> list[RawComment]:
+    """The comments not yet recorded for ``source``, first occurrence of each id only."""
+    ids = {c.platform_comment_id for c in comments}
+    known = set(
+        session.scalars(
+            select(Comment.platform_comment_id).where(
+                Comment.source_id == source.id, Comment.platform_comment_id.in_(ids)
+            )
+        )
+    )
+    fresh: dict[str, RawComment] = {}
+    for comment in comments:
+        if comment.platform_comment_id not in known:
+            fresh.setdefault(comment.platform_comment_id, comment)
+    return list(fresh.values())
+
+
+def storable(value: Any) -> Any:
+    """``value`` with NUL characters replaced by U+FFFD: PostgreSQL text and JSONB cannot hold
+    NUL, and both backends must store the same thing."""
+    if isinstance(value, str):
+        return value.replace("\x00", "\ufffd")
+    if isinstance(value, dict):
+        return {storable(k): storable(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [storable(v) for v in value]
+    return value
+
+
+def comment_row(session: Session, source: Source, raw: RawComment) -> Comment:
+    row = Comment(
+        source=source,
+        post=_post(session, source, raw.post_id),
+        platform_comment_id=raw.platform_comment_id,
+        parent_platform_id=raw.parent_id,
+        author_account=_account(session, source.platform, raw),
+        author_platform_id=raw.author_id,
+        author_name=raw.author_name,
+        text=storable(raw.text),
+        created_time=raw.created_time,
+        permalink=raw.permalink,
+        raw=storable(raw.raw),
+    )
+    session.add(row)
+    return row
+
+
+def _post(session: Session, source: Source, post_id: str | None) -> Post | None:
+    if not post_id:
+        return None
+    post = session.scalar(
+        select(Post).where(Post.source_id == source.id, Post.platform_post_id == post_id)
+    )
+    if post is None:
+        post = Post(source_id=source.id, platform_post_id=post_id)
+        session.add(post)
+        session.flush()
+    return post
+
+
+def _account(session: Session, platform: str, raw: RawComment) -> AuthorAccount | None:
+    """The poster's account; a report without an id is keyed on the name as given."""
+    key = raw.author_id or (f"name:{raw.author_name}" if raw.author_name else None)
+    if key is None:
+        return None
+    account = session.scalar(
+        select(AuthorAccount).where(
+            AuthorAccount.platform == platform, AuthorAccount.platform_author_id == key
+        )
+    )
+    if account is None:
+        poster = Poster(display_name=raw.author_name or key)
+        account = AuthorAccount(
+            platform=platform, platform_author_id=key, name=raw.author_name, poster=poster
+        )
+        session.add(account)
+        session.flush()
+    return account
+
+
+def classification_row(
+    session: Session, comment: Comment, classifier: Classifier, scores: Scores, decision: Decision
+) -> Classification:
+    row = Classification(
+        comment_id=comment.id,
+        model_name=classifier.name,
+        model_version=classifier.version,
+        scores={k: round(v, 4) for k, v in scores.labels.items()},
+        categories=list(decision.categories),
+        reasons=list(decision.reasons),
+        spans=[list(s) for s in decision.spans],
+        targets=list(decision.targets),
+        hide=decision.hide,
+        step=decision.step,
+        route=decision.route,
+    )
+    session.add(row)
+    session.flush()
+    return row
+
+
+def flag_row(
+    session: Session, comment: Comment, classification: Classification, decision: Decision
+) -> Flag:
+    flag = Flag(
+        comment_id=comment.id,
+        classification_id=classification.id,
+        poster_id=comment.author_account.poster_id if comment.author_account else None,
+        status=FlagStatus.NEW,
+        step=decision.step,
+        categories=list(decision.categories),
+        route=decision.route,
+    )
+    session.add(flag)
+    session.flush()
+    audit(session, "system", "flag_created", "flag", flag.id, categories=list(decision.categories))
+    logger.info("comment flagged", extra={"flag_id": flag.id, "categories": decision.categories})
+    return flag
+
+
+def request_hide(session: Session, comment: Comment, flag: Flag, can_act: bool) -> Action:
+    """Record a hide in the outbox before anything is sent; ``manual`` when nothing can send it."""
+    action = Action(
+        comment_id=comment.id, flag_id=flag.id, kind="hide", status="pending" if can_act else "manual"
+    )
+    session.add(action)
+    return action
+
+
+def audit(
+    session: Session, actor: str, action: str, subject_type: str | None, subject_id: int | None,
+    **detail: object,
+) -> AuditEvent:  # fmt: skip
+    event = AuditEvent(
+        actor=actor, action=action, subject_type=subject_type, subject_id=subject_id, detail=detail
+    )
+    session.add(event)
+    return event

@@ -1,0 +1,31 @@
+"""Test data builders: configs and comment files."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from typing import Any
+
+MINIMAL_CONFIG = """\
+[school]
+name = "Test School"
+
+[[staff]]
+name = "Janet Holloway"
+role = "Headteacher"
+aliases = ["Mrs Holloway", "the head"]
+
+[[pupils]]
+name = "Oliver Bennett"
+aliases = ["Oliver B"]
+
+[[sources]]
+name = "reports"
+platform = "file"
+path = "comments.jsonl"
+"""
+
+
+def jsonl(rows: Iterable[dict[str, Any]]) -> str:
+    """JSONL text for ``rows``."""
+    return "".join(json.dumps(row, ensure_ascii=False) + "\n" for row in rows)
