@@ -44,11 +44,11 @@ class FileSource:
 
     def _parse(self, line: bytes, where: str) -> RawComment | Skipped:
         try:
-            data = json.loads(line.decode("utf-8-sig"))
+            data = json.loads(line.decode("utf-8-sig").rstrip("\r\n"))
         except UnicodeDecodeError as exc:
             return Skipped(where, f"not UTF-8 text (byte {exc.start})")
         except json.JSONDecodeError as exc:
-            return Skipped(where, f"invalid JSON: {exc.msg} at column {exc.colno}")
+            return Skipped(where, f"invalid JSON: {exc.msg} at column {exc.pos + 1}")
         if not isinstance(data, dict):
             return Skipped(where, f"expected a JSON object; got {type(data).__name__}")
         try:

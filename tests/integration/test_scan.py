@@ -6,7 +6,7 @@ import json
 from pathlib import Path
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import Engine, func, select
 
 from moderator import config as config_mod
 from moderator import db, evidence, flags, scanning
@@ -19,14 +19,13 @@ CONTRACT_KEYS = {"id", "comment_id", "platform", "source", "author", "text", "ca
                  "step", "hidden"}  # fmt: skip
 
 
-def counts(engine: object) -> dict[str, int]:
-    with db.session_scope(engine) as session:  # type: ignore[arg-type]
+def counts(engine: Engine) -> dict[str, int]:
+    with db.session_scope(engine) as session:
         return {model.__name__: session.scalar(select(func.count()).select_from(model)) or 0
                 for model in (Comment, Classification, Flag, EvidenceSnapshot, Action)}  # fmt: skip
 
 
-def test_sample_school_scan(database_url: str, sample_config: config_mod.SchoolConfig) -> None:
-    engine = db.connect(database_url)
+def test_sample_school_scan(engine: Engine, sample_config: config_mod.SchoolConfig) -> None:
     result = scanning.scan(engine, sample_config, classifier_for(sample_config), full=True)
     lines = sample_config.sources[0].path.read_text(encoding="utf-8").splitlines()  # type: ignore[union-attr]
     assert result.errors == []
@@ -48,8 +47,7 @@ def test_sample_school_scan(database_url: str, sample_config: config_mod.SchoolC
     assert complaints and all(not i["hide_recommended"] and i["route"] == "complaints" for i in complaints)
 
 
-def test_scanning_twice_records_nothing_twice(database_url: str, sample_config: config_mod.SchoolConfig) -> None:
-    engine = db.connect(database_url)
+def test_scanning_twice_records_nothing_twice(engine: Engine, sample_config: config_mod.SchoolConfig) -> None:
     classifier = classifier_for(sample_config)
     first = scanning.scan(engine, sample_config, classifier, full=True)
     before = counts(engine)
@@ -59,18 +57,17 @@ def test_scanning_twice_records_nothing_twice(database_url: str, sample_config: 
     assert counts(engine) == before
 
 
-def test_a_malformed_line_loses_nothing(database_url: str, write_config, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_a_malformed_line_loses_nothing(engine: Engine, write_config, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     good = [{"id": "a", "text": "Lovely assembly today"},
             {"id": "b", "text": "Mrs Holloway is a useless cow"}]  # fmt: skip
     config = config_mod.load(write_config(MINIMAL_CONFIG, jsonl(good)))
-    engine = db.connect(database_url)
     scanning.scan(engine, config, classifier_for(config))
     with (tmp_path / "comments.jsonl").open("a", encoding="utf-8") as handle:
         handle.write('{"id": "c", "text": "secret words" \n')
         handle.write(json.dumps({"id": "d", "text": "When is sports day?"}) + "\n")
     result = scanning.scan(engine, config, classifier_for(config))
     (error,) = result.errors
-    assert error == f"source 'reports': {tmp_path / 'comments.jsonl'} line 3: invalid JSON: Expecting ',' delimiter at column 35"
+    assert error == f"source 'reports': {tmp_path / 'comments.jsonl'} line 3: invalid JSON: Expecting ',' delimiter at column 36"
     assert "secret" not in error
     with db.session_scope(engine) as session:
         assert scanning_ids(session) == {"a", "b", "d"}
@@ -82,27 +79,25 @@ def scanning_ids(session: object) -> set[str]:
     return set(session.scalars(select(Comment.platform_comment_id)))  # type: ignore[attr-defined]
 
 
-def test_duplicate_ids_in_one_file_are_recorded_once(database_url: str, write_config) -> None:  # type: ignore[no-untyped-def]
+def test_duplicate_ids_in_one_file_are_recorded_once(engine: Engine, write_config) -> None:  # type: ignore[no-untyped-def]
     rows = [{"id": "x", "text": "first"}, {"id": "x", "text": "again"}, {"id": "y", "text": "other"}]
     config = config_mod.load(write_config(MINIMAL_CONFIG, jsonl(rows)))
-    engine = db.connect(database_url)
     result = scanning.scan(engine, config, classifier_for(config))
     assert result.new == 2
     with db.session_scope(engine) as session:
-        texts = dict(session.execute(select(Comment.platform_comment_id, Comment.text)).tuples())
+        texts = dict(session.execute(select(Comment.platform_comment_id, Comment.text)).tuples().all())
     assert texts == {"x": "first", "y": "other"}
 
 
-def test_odd_input_is_recorded_exactly(database_url: str, write_config) -> None:  # type: ignore[no-untyped-def]
+def test_odd_input_is_recorded_exactly(engine: Engine, write_config) -> None:  # type: ignore[no-untyped-def]
     rows = [{"id": "empty", "text": ""}, {"id": "huge", "text": "word " * 20_000},
             {"id": "unicode", "text": "Ça va 👋 \u200bzero-width مرحبا 你好"},
             {"id": "nul", "text": "before\u0000after"}]  # fmt: skip
     config = config_mod.load(write_config(MINIMAL_CONFIG, jsonl(rows)))
-    engine = db.connect(database_url)
     result = scanning.scan(engine, config, classifier_for(config))
     assert result.errors == [] and result.new == 4
     with db.session_scope(engine) as session:
-        stored = dict(session.execute(select(Comment.platform_comment_id, Comment.text)).tuples())
+        stored = dict(session.execute(select(Comment.platform_comment_id, Comment.text)).tuples().all())
     assert stored["huge"] == rows[1]["text"] and stored["unicode"] == rows[2]["text"]
     assert stored["nul"] == "before\ufffdafter"  # PostgreSQL cannot hold NUL; both store the same
 

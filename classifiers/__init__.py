@@ -1,0 +1,1 @@
+"""Classifier backends: the :class:`~classifiers.base.Classifier` port and its implementations."""
