@@ -27,7 +27,11 @@ def main() -> None:
     parser.add_argument("--quiet", action="store_true", help="figures only")
     args = parser.parse_args()
     config = config_mod.load(args.config)
-    rows = [json.loads(line) for line in args.file.read_text(encoding="utf-8").splitlines() if line.strip()]
+    rows = [
+        json.loads(line)
+        for line in args.file.read_text(encoding="utf-8").splitlines()
+        if line.strip()
+    ]
     policy = Policy(Roster(config.people), config.thresholds)
     scores = classifier_for(config).score([row["text"] for row in rows])
     hits, totals, wrong = Counter(), Counter(), Counter()
@@ -41,11 +45,15 @@ def main() -> None:
         wrong["hide_wrong"] += (not row["hide"]) and decision.hide
         wrong["complaint_hidden"] += "complaint" in expected and decision.hide
         if (expected != got or row["hide"] != decision.hide) and not args.quiet:
-            print(f"{row['id']}: want {sorted(expected)} hide={row['hide']} got {sorted(got)} "
-                  f"hide={decision.hide} | {row['text'][:90]}")  # fmt: skip
+            print(
+                f"{row['id']}: want {sorted(expected)} hide={row['hide']} got {sorted(got)} "
+                f"hide={decision.hide} | {row['text'][:90]}"
+            )
     must_hide = sum(row["hide"] for row in rows)
     must_stay = len(rows) - must_hide
-    print(f"\nhidden of must-hide: {1 - wrong['hide_missed'] / max(must_hide, 1):.3f} ({must_hide})")
+    print(
+        f"\nhidden of must-hide: {1 - wrong['hide_missed'] / max(must_hide, 1):.3f} ({must_hide})"
+    )
     print(f"hidden of must-stay: {wrong['hide_wrong'] / max(must_stay, 1):.3f} ({must_stay})")
     print(f"complaints hidden:   {wrong['complaint_hidden']}")
     for label in sorted(totals):

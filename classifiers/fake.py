@@ -14,11 +14,14 @@ class FixedScoreClassifier:
     version = "fixed-1"
 
     def __init__(
-        self, labels: Mapping[str, float] | None = None,
+        self,
+        labels: Mapping[str, float] | None = None,
         by_text: Mapping[str, Mapping[str, float]] | None = None,
-    ) -> None:  # fmt: skip
+    ) -> None:
         self.labels = {label: 0.0 for label in LABELS} | dict(labels or {})
-        self.by_text = {text: {label: 0.0 for label in LABELS} | dict(s) for text, s in (by_text or {}).items()}
+        self.by_text = {
+            text: {label: 0.0 for label in LABELS} | dict(s) for text, s in (by_text or {}).items()
+        }
         self.seen: list[str] = []
 
     def score(self, texts: Sequence[str]) -> list[Scores]:

@@ -31,17 +31,48 @@ _MARKS = frozenset({"Mn", "Me"})  # combining accents, variation selectors, encl
 #: Cyrillic and Greek lowercase letters that render like Latin ones, plus curly apostrophes.
 _HOMOGLYPHS = str.maketrans(
     {
-        "\u0430": "a", "\u0432": "b", "\u0435": "e", "\u0451": "e", "\u043a": "k",
-        "\u043c": "m", "\u043d": "h", "\u043e": "o", "\u0440": "p", "\u0441": "c",
-        "\u0442": "t", "\u0443": "y", "\u0445": "x", "\u0456": "i", "\u0457": "i",
-        "\u0458": "j", "\u0455": "s", "\u0501": "d", "\u04bb": "h", "\u04cf": "l",
-        "\u051b": "q", "\u051d": "w", "\u04af": "y",
-        "\u03b1": "a", "\u03b2": "b", "\u03b5": "e", "\u03b7": "n", "\u03b9": "i",
-        "\u03ba": "k", "\u03bd": "v", "\u03bf": "o", "\u03c1": "p", "\u03c4": "t",
-        "\u03c5": "u", "\u03c7": "x", "\u03c9": "w", "\u03b3": "y",
-        "\u2018": "'", "\u2019": "'", "\u02bc": "'",
+        "\u0430": "a",
+        "\u0432": "b",
+        "\u0435": "e",
+        "\u0451": "e",
+        "\u043a": "k",
+        "\u043c": "m",
+        "\u043d": "h",
+        "\u043e": "o",
+        "\u0440": "p",
+        "\u0441": "c",
+        "\u0442": "t",
+        "\u0443": "y",
+        "\u0445": "x",
+        "\u0456": "i",
+        "\u0457": "i",
+        "\u0458": "j",
+        "\u0455": "s",
+        "\u0501": "d",
+        "\u04bb": "h",
+        "\u04cf": "l",
+        "\u051b": "q",
+        "\u051d": "w",
+        "\u04af": "y",
+        "\u03b1": "a",
+        "\u03b2": "b",
+        "\u03b5": "e",
+        "\u03b7": "n",
+        "\u03b9": "i",
+        "\u03ba": "k",
+        "\u03bd": "v",
+        "\u03bf": "o",
+        "\u03c1": "p",
+        "\u03c4": "t",
+        "\u03c5": "u",
+        "\u03c7": "x",
+        "\u03c9": "w",
+        "\u03b3": "y",
+        "\u2018": "'",
+        "\u2019": "'",
+        "\u02bc": "'",
     }
-)  # fmt: skip
+)
 
 _LETTER = r"[^\W\d_]"
 _LEET = str.maketrans("013457@$!|", "oieastasil")
@@ -134,7 +165,10 @@ def _spaced_separators(text: str) -> Iterable[int]:
     """
     for match in _SPACED_RE.finditer(text):
         first = match.end("article") if match["article"] else match.start()
-        gaps = [(m.start() + first, m.end() + first) for m in _GAP_RE.finditer(text[first : match.end()])]
+        gaps = [
+            (m.start() + first, m.end() + first)
+            for m in _GAP_RE.finditer(text[first : match.end()])
+        ]
         narrowest = min((end - start for start, end in gaps), default=0)
         for start, end in gaps:
             yield from range(start + 1 if end - start > narrowest else start, end)

@@ -26,5 +26,7 @@ def parse(value: object) -> dt.datetime | None:
     try:
         parsed = dt.datetime.fromisoformat(text)
     except ValueError:
-        raise ValueError(f"expected an ISO 8601 time such as 2026-10-05T08:12:00+00:00; got {value[:40]!r}") from None
+        raise ValueError(
+            f"expected an ISO 8601 time such as 2026-10-05T08:12:00+00:00; got {value[:40]!r}"
+        ) from None
     return parsed.replace(tzinfo=dt.UTC) if parsed.tzinfo is None else parsed.astimezone(dt.UTC)

@@ -27,12 +27,17 @@ def classifier_for(config: SchoolConfig) -> Classifier:
     settings = config.classifier
     try:
         return registry.build(
-            settings.backend, model=settings.model, checkpoint=settings.checkpoint,
-            huggingface_config_path=settings.huggingface_config_path, device=settings.device,
+            settings.backend,
+            model=settings.model,
+            checkpoint=settings.checkpoint,
+            huggingface_config_path=settings.huggingface_config_path,
+            device=settings.device,
             batch_size=settings.batch_size,
-        )  # fmt: skip
+        )
     except (registry.UnknownBackend, OSError, RuntimeError) as exc:
-        raise ClassifierError(f"{config.path}: [classifier] backend {settings.backend!r}: {exc}") from exc
+        raise ClassifierError(
+            f"{config.path}: [classifier] backend {settings.backend!r}: {exc}"
+        ) from exc
 
 
 def stream(lines: TextIO, out: TextIO, config: SchoolConfig, classifier: Classifier) -> int:
@@ -50,8 +55,13 @@ def stream(lines: TextIO, out: TextIO, config: SchoolConfig, classifier: Classif
                 out.write(json.dumps(item, ensure_ascii=False) + "\n")
                 continue
             score = next(scores)
-            out.write(json.dumps(verdict(item["id"], policy.decide(item["text"], score), score.labels),
-                                 ensure_ascii=False) + "\n")  # fmt: skip
+            out.write(
+                json.dumps(
+                    verdict(item["id"], policy.decide(item["text"], score), score.labels),
+                    ensure_ascii=False,
+                )
+                + "\n"
+            )
         out.flush()
     return failures
 
@@ -82,7 +92,11 @@ def _parse(number: int, line: str) -> dict[str, Any]:
     if text is None:
         text = ""
     if not isinstance(text, str):
-        return {"id": data.get("id"), "line": number, "error": f"line {number}: 'text' must be a string"}
+        return {
+            "id": data.get("id"),
+            "line": number,
+            "error": f"line {number}: 'text' must be a string",
+        }
     return {"id": data.get("id"), "text": text}
 
 

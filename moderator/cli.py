@@ -50,17 +50,30 @@ def friendly_errors(command: F) -> F:
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"], "show_default": True})
-@click.option("--config", "config_path", type=click.Path(path_type=Path), envvar="MODERATOR_CONFIG",
-              show_envvar=True, help="School config (TOML). Default: ./moderator.toml, else the sample school.")  # fmt: skip
-@click.option("--database-url", envvar="MODERATOR_DATABASE_URL", show_envvar=True, default=db.DEFAULT_URL,
-              help="SQLAlchemy URL, e.g. postgresql+psycopg://user@host/db.")  # fmt: skip
+@click.option(
+    "--config",
+    "config_path",
+    type=click.Path(path_type=Path),
+    envvar="MODERATOR_CONFIG",
+    show_envvar=True,
+    help="School config (TOML). Default: ./moderator.toml, else the sample school.",
+)
+@click.option(
+    "--database-url",
+    envvar="MODERATOR_DATABASE_URL",
+    show_envvar=True,
+    default=db.DEFAULT_URL,
+    help="SQLAlchemy URL, e.g. postgresql+psycopg://user@host/db.",
+)
 @click.option("-v", "--verbose", count=True, help="More log output (-v info, -vv debug).")
 @click.version_option(package_name="school-moderator")
 @click.pass_context
 def main(ctx: click.Context, config_path: Path | None, database_url: str, verbose: int) -> None:
     """Moderate a school's Facebook and Instagram comments: classify, hide, escalate, keep evidence."""
     level = (logging.WARNING, logging.INFO, logging.DEBUG)[min(verbose, 2)]
-    logging.basicConfig(level=level, stream=sys.stderr, format="%(levelname)s %(name)s: %(message)s")
+    logging.basicConfig(
+        level=level, stream=sys.stderr, format="%(levelname)s %(name)s: %(message)s"
+    )
     ctx.obj = Context(config_path, database_url)
 
 
@@ -71,9 +84,12 @@ def demo(obj: Context) -> None:
     """Scan the bundled sample school and print its flag queue."""
     config = config_mod.load(config_mod.SAMPLE_CONFIG)
     engine = db.connect(obj.database_url)
-    click.echo(f"Demo: {config.name} (a fictional school), database {db.safe_url(obj.database_url)}")
-    result = scanning.scan(engine, config, classify_mod.classifier_for(config), full=True,
-                           progress=_progress())  # fmt: skip
+    click.echo(
+        f"Demo: {config.name} (a fictional school), database {db.safe_url(obj.database_url)}"
+    )
+    result = scanning.scan(
+        engine, config, classify_mod.classifier_for(config), full=True, progress=_progress()
+    )
     _print_summary(result)
     with db.session_scope(engine) as session:
         _print_queue(flags.queue(session))
@@ -87,15 +103,24 @@ def demo(obj: Context) -> None:
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
 @click.pass_obj
 @friendly_errors
-def scan(obj: Context, source_name: str | None, since: str | None, full: bool, as_json: bool) -> None:
+def scan(
+    obj: Context, source_name: str | None, since: str | None, full: bool, as_json: bool
+) -> None:
     """Fetch new comments, classify, record, snapshot evidence and queue flags."""
     if since and full:
         raise click.UsageError("--since and --full cannot be used together")
     window = timewindow.since(since) if since else None
     config = obj.config()
     engine = db.connect(obj.database_url)
-    result = scanning.scan(engine, config, classify_mod.classifier_for(config), source_name=source_name,
-                           since=window, full=full, progress=None if as_json else _progress())  # fmt: skip
+    result = scanning.scan(
+        engine,
+        config,
+        classify_mod.classifier_for(config),
+        source_name=source_name,
+        since=window,
+        full=full,
+        progress=None if as_json else _progress(),
+    )
     if as_json:
         click.echo(json.dumps(result.as_json()))
     else:
@@ -115,7 +140,9 @@ def classify(obj: Context, file: TextIO) -> None:
     config = obj.config()
     failures = classify_mod.stream(file, sys.stdout, config, classify_mod.classifier_for(config))
     if failures:
-        click.echo(f"error: {failures} input line(s) could not be read; see the \"error\" lines", err=True)
+        click.echo(
+            f'error: {failures} input line(s) could not be read; see the "error" lines', err=True
+        )
         sys.exit(1)
 
 
@@ -187,4 +214,6 @@ def _print_queue(items: list[dict[str, Any]]) -> None:
             f"{','.join(item['categories']):<28} {text}{hide}"
         )
     if any(item["hide_by_hand"] for item in items):
-        click.echo("\n[hide by hand] = policy says hide, but this source cannot act on the platform.")
+        click.echo(
+            "\n[hide by hand] = policy says hide, but this source cannot act on the platform."
+        )

@@ -138,7 +138,9 @@ def parse(text: str, path: Path) -> SchoolConfig:
     return SchoolConfig(
         name=check.string(school, "name", "[school]", required=True),
         headteacher=check.string(school, "headteacher", "[school]"),
-        staff=tuple(_person(check, t, "staff", i) for i, t in enumerate(check.array(data, "staff"))),
+        staff=tuple(
+            _person(check, t, "staff", i) for i, t in enumerate(check.array(data, "staff"))
+        ),
         pupils=tuple(
             _person(check, t, "pupils", i) for i, t in enumerate(check.array(data, "pupils"))
         ),
@@ -162,21 +164,31 @@ def _person(check: tomlcheck.Checker, table: dict[str, Any], kind: str, i: int) 
 
 
 _SOURCE_KEYS = {
-    "name", "platform", "page_id", "account_id", "path", "access_token_env", "graph_url",
-    "api_version", "poll_interval_seconds",
-}  # fmt: skip
+    "name",
+    "platform",
+    "page_id",
+    "account_id",
+    "path",
+    "access_token_env",
+    "graph_url",
+    "api_version",
+    "poll_interval_seconds",
+}
 
 
-def _sources(check: tomlcheck.Checker, data: dict[str, Any], path: Path) -> tuple[SourceConfig, ...]:
+def _sources(
+    check: tomlcheck.Checker, data: dict[str, Any], path: Path
+) -> tuple[SourceConfig, ...]:
     sources: list[SourceConfig] = []
     for i, table in enumerate(check.array(data, "sources")):
         where = f"[[sources]] #{i + 1}"
         if "access_token" in table:
             check.fail(
-                where, "access_token",
+                where,
+                "access_token",
                 "tokens must not be written in the config; put it in an environment "
                 "variable and name that variable with access_token_env",
-            )  # fmt: skip
+            )
         check.keys(table, where, _SOURCE_KEYS)
         source = _source(check, table, where, path)
         if any(s.name == source.name for s in sources):
@@ -185,13 +197,17 @@ def _sources(check: tomlcheck.Checker, data: dict[str, Any], path: Path) -> tupl
     return tuple(sources)
 
 
-def _source(check: tomlcheck.Checker, table: dict[str, Any], where: str, path: Path) -> SourceConfig:
+def _source(
+    check: tomlcheck.Checker, table: dict[str, Any], where: str, path: Path
+) -> SourceConfig:
     platform = check.choice(table, "platform", where, PLATFORMS, required=True)
     needs = {"facebook": "page_id", "instagram": "account_id", "file": "path"}[platform]
     check.string(table, needs, where, required=True)
     token_env = check.string(table, "access_token_env", where) or None
     if token_env and not _ENV_NAME.match(token_env):
-        check.fail(where, "access_token_env", f"expected an environment variable name; got {token_env!r}")
+        check.fail(
+            where, "access_token_env", f"expected an environment variable name; got {token_env!r}"
+        )
     if platform != "file" and not token_env:
         check.fail(where, "access_token_env", f"required for platform {platform!r}")
     file_path = check.string(table, "path", where)
@@ -204,13 +220,19 @@ def _source(check: tomlcheck.Checker, table: dict[str, Any], where: str, path: P
         access_token_env=token_env,
         graph_url=check.string(table, "graph_url", where) or "https://graph.facebook.com",
         api_version=check.string(table, "api_version", where) or "v21.0",
-        poll_interval_seconds=check.integer(table, "poll_interval_seconds", where, default=300, minimum=10),
+        poll_interval_seconds=check.integer(
+            table, "poll_interval_seconds", where, default=300, minimum=10
+        ),
     )
 
 
 def _classifier(check: tomlcheck.Checker, table: dict[str, Any], path: Path) -> ClassifierConfig:
     where = "[classifier]"
-    check.keys(table, where, {"backend", "model", "checkpoint", "huggingface_config_path", "device", "batch_size"})
+    check.keys(
+        table,
+        where,
+        {"backend", "model", "checkpoint", "huggingface_config_path", "device", "batch_size"},
+    )
     checkpoint = check.string(table, "checkpoint", where)
     hf_config = check.string(table, "huggingface_config_path", where)
     return ClassifierConfig(

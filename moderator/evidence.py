@@ -35,7 +35,9 @@ def capture(session: Session, comment: Comment, classification: Classification) 
                 "author": {"id": comment.author_platform_id, "name": comment.author_name},
                 "created_time": comment.created_time.isoformat() if comment.created_time else None,
                 "permalink": comment.permalink,
-                "first_seen_at": comment.first_seen_at.isoformat() if comment.first_seen_at else None,
+                "first_seen_at": comment.first_seen_at.isoformat()
+                if comment.first_seen_at
+                else None,
             },
             "raw": comment.raw,
             "classification": {

@@ -20,9 +20,13 @@ def queue(session: Session) -> list[dict[str, Any]]:
         )
     ).all()
     manual = set(
-        session.scalars(select(Action.flag_id).where(Action.kind == "hide", Action.status == "manual"))
+        session.scalars(
+            select(Action.flag_id).where(Action.kind == "hide", Action.status == "manual")
+        )
     )
-    flags = sorted(flags, key=lambda f: (-rank(f.step), f.comment.created_time or f.created_at, f.id))
+    flags = sorted(
+        flags, key=lambda f: (-rank(f.step), f.comment.created_time or f.created_at, f.id)
+    )
     return [_item(flag, flag.id in manual) for flag in flags]
 
 

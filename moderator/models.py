@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
-from typing import Any
+from typing import Any, ClassVar
 
 from sqlalchemy import JSON, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy import Enum as SAEnum
@@ -46,9 +46,13 @@ JSONType = JSON().with_variant(postgresql.JSONB(), "postgresql")
 
 def _enum(kind: type[enum.Enum], name: str) -> SAEnum:
     return SAEnum(
-        kind, name=name, native_enum=False, length=24, validate_strings=True,
+        kind,
+        name=name,
+        native_enum=False,
+        length=24,
+        validate_strings=True,
         values_callable=lambda members: [m.value for m in members],
-    )  # fmt: skip
+    )
 
 
 def utcnow() -> dt.datetime:
@@ -56,7 +60,11 @@ def utcnow() -> dt.datetime:
 
 
 class Base(DeclarativeBase):
-    type_annotation_map = {dt.datetime: UTCDateTime(), dict[str, Any]: JSONType, list[Any]: JSONType}
+    type_annotation_map: ClassVar[dict[Any, Any]] = {
+        dt.datetime: UTCDateTime(),
+        dict[str, Any]: JSONType,
+        list[Any]: JSONType,
+    }
 
 
 class ConfigSnapshot(Base):
@@ -137,7 +145,9 @@ class Comment(Base):
     platform_comment_id: Mapped[str] = mapped_column(String(200), comment="the platform's id")
     parent_platform_id: Mapped[str | None] = mapped_column(String(200), comment="for replies")
     author_account_id: Mapped[int | None] = mapped_column(ForeignKey("author_account.id"))
-    author_platform_id: Mapped[str | None] = mapped_column(String(200), comment="absent on FB often")
+    author_platform_id: Mapped[str | None] = mapped_column(
+        String(200), comment="absent on FB often"
+    )
     author_name: Mapped[str | None] = mapped_column(String(200))
     text: Mapped[str] = mapped_column(Text, comment="personal data: never logged at INFO")
     created_time: Mapped[dt.datetime | None] = mapped_column(comment="platform time (UTC)")

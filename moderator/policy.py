@@ -20,7 +20,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-from classifiers.base import Scores, Span
+from classifiers.base import Scores
 from classifiers.normalise import normalise
 from moderator import categories as cat
 from moderator.roster import Roster
@@ -60,7 +60,9 @@ class _Evidence:
     kinds: dict[str, list[str]] = field(default_factory=dict)
     spans: list[tuple[int, int, str]] = field(default_factory=list)
 
-    def add(self, category: str, confidence: float, kind: str = "", span: tuple[int, int] | None = None) -> None:
+    def add(
+        self, category: str, confidence: float, kind: str = "", span: tuple[int, int] | None = None
+    ) -> None:
         self.confidence[category] = max(self.confidence.get(category, 0.0), confidence)
         if kind and kind not in self.kinds.setdefault(category, []):
             self.kinds[category].append(kind)
@@ -93,7 +95,9 @@ class Policy:
             if category:
                 evidence.spans.append((span.start, span.end, category))
 
-    def _from_rules(self, text: str, normalised: object, identifiable: bool, evidence: _Evidence) -> None:
+    def _from_rules(
+        self, text: str, normalised: object, identifiable: bool, evidence: _Evidence
+    ) -> None:
         for rule in RULES:
             haystack = text if rule.on_original else normalised.text  # type: ignore[attr-defined]
             for match in rule.pattern.finditer(haystack):

@@ -173,16 +173,23 @@ def flag_row(
 def request_hide(session: Session, comment: Comment, flag: Flag, can_act: bool) -> Action:
     """Record a hide in the outbox before anything is sent; ``manual`` when nothing can send it."""
     action = Action(
-        comment_id=comment.id, flag_id=flag.id, kind="hide", status="pending" if can_act else "manual"
+        comment_id=comment.id,
+        flag_id=flag.id,
+        kind="hide",
+        status="pending" if can_act else "manual",
     )
     session.add(action)
     return action
 
 
 def audit(
-    session: Session, actor: str, action: str, subject_type: str | None, subject_id: int | None,
+    session: Session,
+    actor: str,
+    action: str,
+    subject_type: str | None,
+    subject_id: int | None,
     **detail: object,
-) -> AuditEvent:  # fmt: skip
+) -> AuditEvent:
     event = AuditEvent(
         actor=actor, action=action, subject_type=subject_type, subject_id=subject_id, detail=detail
     )

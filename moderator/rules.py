@@ -51,53 +51,235 @@ def _r(category: str, kind: str, regex: str, **options: object) -> Rule:
 
 RULES: tuple[Rule, ...] = (
     # --- threats of violence (veiled and open) ---------------------------------------------
-    _r("threat", "violence", r"\b(?:i'?ll|i will|im|i'?m|gonna|going to|will|should|needs? to|wanna|want to|ought to)\b[^.!?]{0,30}?\b(?:kill|stab|shoot|punch|batter|hurt|beat|smash|knock|break|burn|glass|deck|slap|strangle|murder|bury|stamp on|run (?:him|her|them|you) over)\w*\b(?! it\b)"),
-    _r("threat", "violence", r"\b(?:kill|stab|shoot|murder|strangle|batter|knife|glass)(?:s|ed|ing)?\s+(?:you|him|her|them|the next|every|that|this|all|mr|mrs|miss|ms)\b"),
-    _r("threat", "violence", r"\bbreak (?:his|her|your|their) (?:jaw|neck|legs?|arms?|nose|face)\b"),
-    _r("threat", "violence", r"\b(?:get|gets|getting|got coming|gonna get|going to get) (?:battered|hurt|smashed|stabbed|jumped|done in|beaten up|kicked in|what'?s coming)\b"),
-    _r("threat", "violence", r"\b(?:brick|petrol bomb|firework)s? through\b|\bburn (?:the|this|that|your|his|her) [a-z ]{0,15}(?:down|school|house|car)\b"),
+    _r(
+        "threat",
+        "violence",
+        r"\b(?:i'?ll|i will|im|i'?m|gonna|going to|will|should|needs? to|wanna|want to|ought to)\b[^.!?]{0,30}?\b(?:kill|stab|shoot|punch|batter|hurt|beat|smash|knock|break|burn|glass|deck|slap|strangle|murder|bury|stamp on|run (?:him|her|them|you) over)\w*\b(?! it\b)",
+    ),
+    _r(
+        "threat",
+        "violence",
+        r"\b(?:kill|stab|shoot|murder|strangle|batter|knife|glass)(?:s|ed|ing)?\s+(?:you|him|her|them|the next|every|that|this|all|mr|mrs|miss|ms)\b",
+    ),
+    _r(
+        "threat", "violence", r"\bbreak (?:his|her|your|their) (?:jaw|neck|legs?|arms?|nose|face)\b"
+    ),
+    _r(
+        "threat",
+        "violence",
+        r"\b(?:get|gets|getting|got coming|gonna get|going to get) (?:battered|hurt|smashed|stabbed|jumped|done in|beaten up|kicked in|what'?s coming)\b",
+    ),
+    _r(
+        "threat",
+        "violence",
+        r"\b(?:brick|petrol bomb|firework)s? through\b|\bburn (?:the|this|that|your|his|her) [a-z ]{0,15}(?:down|school|house|car)\b",
+    ),
     _r("threat", "violence", r"\bheads (?:will|are going to|gonna|are gonna) roll\b"),
     _r("threat", "veiled threat", r"\b(?:watch|mind) (?:your|his|her|their|yer) backs?\b"),
     _r("threat", "veiled threat", r"\b(?:wants?|needs?|had better|better|ought) to be careful\b"),
-    _r("threat", "veiled threat", r"\bi know (?:where|what time|when|which car|what car)\b[^.!?]{0,40}\b(?:lives?|leaves?|parks?|goes|finish(?:es)?|walks?|drives?|gets? home)\b"),
-    _r("threat", "wishing harm", r"\bhope (?:s?he|they|you|he|mr|mrs|miss|ms|the|that|your)\b[^.!?]{0,30}\b(?:dies|die|falls|gets hit|gets run over|gets cancer|burns|rots|gets what)\b"),
-    _r("threat", "violence", r"\b(?:you'?re|ur|your|you are|he'?s|hes|she'?s|shes|they'?re|theyre) (?:dead|finished|getting (?:it|battered|hurt|done))\b|\b(?:will|gonna|going to|'ll) be waiting (?:for|at|outside)\b|\b(?:end|finish|sort) (?:him|her|them|you) (?:off|out)\b"),
+    _r(
+        "threat",
+        "veiled threat",
+        r"\bi know (?:where|what time|when|which car|what car)\b[^.!?]{0,40}\b(?:lives?|leaves?|parks?|goes|finish(?:es)?|walks?|drives?|gets? home)\b",
+    ),
+    _r(
+        "threat",
+        "wishing harm",
+        r"\bhope (?:s?he|they|you|he|mr|mrs|miss|ms|the|that|your)\b[^.!?]{0,30}\b(?:dies|die|falls|gets hit|gets run over|gets cancer|burns|rots|gets what)\b",
+    ),
+    _r(
+        "threat",
+        "violence",
+        r"\b(?:you'?re|ur|your|you are|he'?s|hes|she'?s|shes|they'?re|theyre) (?:dead|finished|getting (?:it|battered|hurt|done))\b|\b(?:will|gonna|going to|'ll) be waiting (?:for|at|outside)\b|\b(?:end|finish|sort) (?:him|her|them|you) (?:off|out)\b",
+    ),
     _r("threat", "violence", r"[\U0001F52A\U0001F52B\U0001F5E1\U0001F4A3]"),
     _r("threat", "encouraging self-harm", r"\b(?:kys|kill (?:yourself|urself|yourselves))\b"),
     # --- allegations of fact (defamation when about an identifiable person) ----------------
-    _r("defamation", "crime", r"\b(?:arrested|charged with|convicted|cautioned|locked up|been to prison|in prison|jailed|on bail|criminal record)\b", needs_person=True),
-    _r("defamation", "drink or drugs", r"\b(?:drink[ -]?driv\w*|drunk[ -]?driv\w*|drunk at|turns? up drunk|always drunk|smells? of (?:booze|alcohol|drink)|alcoholic|on drugs|does (?:coke|drugs)|cokehead|coke head|druggie|deals? drugs)\b", needs_person=True),
-    _r("defamation", "dishonesty", r"\b(?:pockets?|pocketed|pocketing|steals?|stole|stealing|nicks?|nicked|fiddl\w+|embezzl\w+|skims?|skimm\w+|takes? backhanders|on the take|fraud\w*|cooks? the books|bribe\w*)\b", needs_person=True),
-    _r("defamation", "dishonesty", r"\b(?:makes?|made|making) up (?:the )?(?:\w+ )?(?:scores|results|grades|marks|figures|numbers|data)\b|\bfak(?:es|ed|ing) (?:the )?(?:\w+ )?(?:scores|results|grades|marks|figures|data)\b"),
-    _r("defamation", "abuse of children", r"\b(?:smacks?|smacked|slaps?|slapped|hits|hit|hitting|shakes|shook|kicks|kicked|punch(?:es|ed)|assault\w*|abus(?:es|ed|ing))\b (?:the )?(?:reception |little |young )?" + CHILD, needs_person=True),
-    _r("defamation", "dishonesty", r"\b(?:gave|gives|giving|handed|hands) (?:the |all the )?(?:\w+ )?(?:contracts?|jobs?|work|money) to (?:his|her|their) (?:brother|sister|wife|husband|mate|mates|friend|friends|son|daughter|cousin|partner|family)\b|\bwhere (?:the|all the|that) (?:\w+ )?(?:money|funds|cash) (?:actually |really )?went\b|\b(?:backhanders?|kickbacks?|nepotism|dodgy deals?)\b", needs_person=True),
-    _r("defamation", "drink or drugs", r"\b(?:stink\w*|reek\w*|smell\w*) of (?:drink|booze|alcohol|weed|cannabis|wine|beer)\b|\bhung ?over\b|\b(?:off (?:his|her) (?:face|head))\b", needs_person=True),
-    _r("defamation", "abuse of children", r"\b(?:dragg(?:ed|ing)|dragg?s|grabb(?:ed|ing)|shov(?:ed|ing|es)|push(?:ed|ing|es)|manhandl\w+|threw|throws|pinn(?:ed|ing)|restrain\w*|shak(?:ed|ing))\b[^.!?]{0,20}\b(?:my |the |a |our |his |her )?(?:little |young )?" + CHILD + r"\b|\bleft (?:marks|bruises|a bruise|a mark) on\b", needs_person=True),
-    _r("defamation", "sexual impropriety", r"\b(?:having an affair|an affair with|sleeping with|slept with|shagging)\b", needs_person=True),
-    _r("defamation", "sexual impropriety", r"\b(?:paedo\w*|pedo\w*|nonce|child molester|predator)\b"),
-    _r("defamation", "sexual impropriety", r"\bwatch(?:es|ing)? (?:the )?" + CHILD + r"[^.!?]{0,25}\b(?:chang\w+|shower\w*|undress\w*)\b", needs_person=True),
-    _r("defamation", "misconduct", r"\b(?:sacked|fired|struck off|dismissed|suspended)\b[^.!?]{0,30}\b(?:for|because|after)\b|\b(?:kept it quiet|hushed (?:it )?up|covered (?:it )?up|lies to (?:ofsted|parents|governors))\b", needs_person=True),
+    _r(
+        "defamation",
+        "crime",
+        r"\b(?:arrested|charged with|convicted|cautioned|locked up|been to prison|in prison|jailed|on bail|criminal record)\b",
+        needs_person=True,
+    ),
+    _r(
+        "defamation",
+        "drink or drugs",
+        r"\b(?:drink[ -]?driv\w*|drunk[ -]?driv\w*|drunk at|turns? up drunk|always drunk|smells? of (?:booze|alcohol|drink)|alcoholic|on drugs|does (?:coke|drugs)|cokehead|coke head|druggie|deals? drugs)\b",
+        needs_person=True,
+    ),
+    _r(
+        "defamation",
+        "dishonesty",
+        r"\b(?:pockets?|pocketed|pocketing|steals?|stole|stealing|nicks?|nicked|fiddl\w+|embezzl\w+|skims?|skimm\w+|takes? backhanders|on the take|fraud\w*|cooks? the books|bribe\w*)\b",
+        needs_person=True,
+    ),
+    _r(
+        "defamation",
+        "dishonesty",
+        r"\b(?:makes?|made|making) up (?:the )?(?:\w+ )?(?:scores|results|grades|marks|figures|numbers|data)\b|\bfak(?:es|ed|ing) (?:the )?(?:\w+ )?(?:scores|results|grades|marks|figures|data)\b",
+    ),
+    _r(
+        "defamation",
+        "abuse of children",
+        r"\b(?:smacks?|smacked|slaps?|slapped|hits|hit|hitting|shakes|shook|kicks|kicked|punch(?:es|ed)|assault\w*|abus(?:es|ed|ing))\b (?:the )?(?:reception |little |young )?"
+        + CHILD,
+        needs_person=True,
+    ),
+    _r(
+        "defamation",
+        "dishonesty",
+        r"\b(?:gave|gives|giving|handed|hands) (?:the |all the )?(?:\w+ )?(?:contracts?|jobs?|work|money) to (?:his|her|their) (?:brother|sister|wife|husband|mate|mates|friend|friends|son|daughter|cousin|partner|family)\b|\bwhere (?:the|all the|that) (?:\w+ )?(?:money|funds|cash) (?:actually |really )?went\b|\b(?:backhanders?|kickbacks?|nepotism|dodgy deals?)\b",
+        needs_person=True,
+    ),
+    _r(
+        "defamation",
+        "drink or drugs",
+        r"\b(?:stink\w*|reek\w*|smell\w*) of (?:drink|booze|alcohol|weed|cannabis|wine|beer)\b|\bhung ?over\b|\b(?:off (?:his|her) (?:face|head))\b",
+        needs_person=True,
+    ),
+    _r(
+        "defamation",
+        "abuse of children",
+        r"\b(?:dragg(?:ed|ing)|dragg?s|grabb(?:ed|ing)|shov(?:ed|ing|es)|push(?:ed|ing|es)|manhandl\w+|threw|throws|pinn(?:ed|ing)|restrain\w*|shak(?:ed|ing))\b[^.!?]{0,20}\b(?:my |the |a |our |his |her )?(?:little |young )?"
+        + CHILD
+        + r"\b|\bleft (?:marks|bruises|a bruise|a mark) on\b",
+        needs_person=True,
+    ),
+    _r(
+        "defamation",
+        "sexual impropriety",
+        r"\b(?:having an affair|an affair with|sleeping with|slept with|shagging)\b",
+        needs_person=True,
+    ),
+    _r(
+        "defamation",
+        "sexual impropriety",
+        r"\b(?:paedo\w*|pedo\w*|nonce|child molester|predator)\b",
+    ),
+    _r(
+        "defamation",
+        "sexual impropriety",
+        r"\bwatch(?:es|ing)? (?:the )?"
+        + CHILD
+        + r"[^.!?]{0,25}\b(?:chang\w+|shower\w*|undress\w*)\b",
+        needs_person=True,
+    ),
+    _r(
+        "defamation",
+        "misconduct",
+        r"\b(?:sacked|fired|struck off|dismissed|suspended)\b[^.!?]{0,30}\b(?:for|because|after)\b|\b(?:kept it quiet|hushed (?:it )?up|covered (?:it )?up|lies to (?:ofsted|parents|governors))\b",
+        needs_person=True,
+    ),
     # --- personal details ------------------------------------------------------------------
-    _r("privacy", "a phone number", r"(?<![\d+])(?:\+44\s?7\d{3}|07\d{3})[\s-]?\d{3}[\s-]?\d{3}(?!\d)|(?<!\d)0[12]\d{2,3}[\s-]?\d{3}[\s-]?\d{3,4}(?!\d)", on_original=True),
-    _r("privacy", "a personal e-mail address", r"\b[\w.+-]+@[\w-]+(?:\.[\w-]+)+\b", on_original=True),
-    _r("privacy", "a home address", r"\b\d{1,4}[a-z]?,?\s+[a-z][a-z'-]+(?:\s+[a-z][a-z'-]+)?\s+(?:road|rd|street|st|lane|ln|avenue|ave|close|drive|way|crescent|court|gardens|grove|place|terrace|view|walk|hill|row|square|mews|rise)\b", on_original=True),
-    _r("privacy", "a home address", r"\b(?:lives?|living|address is|house is)\b[^.!?]{0,12}\b(?:on|at|in|down|up|is)\s+(?:number \d+\s+)?[a-z][a-z' ]{1,25}\b(?:road|street|lane|avenue|close|drive|way|crescent|court|gardens|grove|place|terrace|view|walk|estate|flats)\b|\b(?:her|his|their) address is\b"),
+    _r(
+        "privacy",
+        "a phone number",
+        r"(?<![\d+])(?:\+44\s?7\d{3}|07\d{3})[\s-]?\d{3}[\s-]?\d{3}(?!\d)|(?<!\d)0[12]\d{2,3}[\s-]?\d{3}[\s-]?\d{3,4}(?!\d)",
+        on_original=True,
+    ),
+    _r(
+        "privacy",
+        "a personal e-mail address",
+        r"\b[\w.+-]+@[\w-]+(?:\.[\w-]+)+\b",
+        on_original=True,
+    ),
+    _r(
+        "privacy",
+        "a home address",
+        r"\b\d{1,4}[a-z]?,?\s+[a-z][a-z'-]+(?:\s+[a-z][a-z'-]+)?\s+(?:road|rd|street|st|lane|ln|avenue|ave|close|drive|way|crescent|court|gardens|grove|place|terrace|view|walk|hill|row|square|mews|rise)\b",
+        on_original=True,
+    ),
+    _r(
+        "privacy",
+        "a home address",
+        r"\b(?:lives?|living|address is|house is)\b[^.!?]{0,12}\b(?:on|at|in|down|up|is)\s+(?:number \d+\s+)?[a-z][a-z' ]{1,25}\b(?:road|street|lane|avenue|close|drive|way|crescent|court|gardens|grove|place|terrace|view|walk|estate|flats)\b|\b(?:her|his|their) address is\b",
+    ),
     _r("privacy", "a postcode", r"\b[A-Z]{1,2}\d[A-Z\d]?\s*\d[A-Z]{2}\b", on_original=True),
     # --- safeguarding: a risk to a child ----------------------------------------------------
-    _r("safeguarding", "self-harm", r"\b(?:cutting (?:herself|himself|themselves|myself)|self[- ]?harm\w*|suicid\w+|kill (?:herself|himself|myself|themselves)|wants? to die|overdos\w+|hurting (?:herself|himself|myself))\b"),
-    _r("safeguarding", "abuse at home", r"\b(?:being|been|is|gets?|getting) (?:hit|hurt|beaten|abused|starved|locked in|neglected|battered)\b[^.!?]{0,25}\b(?:at home|by (?:his|her|their) (?:dad|mum|father|mother|stepdad|stepmum|parents?))\b|\bscared to go home\b|\b(?:isn'?t|not) (?:being )?fed at home\b"),
-    _r("safeguarding", "self-harm", r"\b(?:started|start|been|keep|kept|i'?ve been|i am|i'?m) (?:cutting|burning|hurting) (?:again|myself|herself|himself)?\b|\bcutting again\b|\bdon'?t want to (?:be here|live) anymore\b"),
-    _r("safeguarding", "abuse at home", r"\b(?:turn(?:s|ing)? up|comes? in|came in|covered) (?:to school )?with (?:bruises|marks|burns|a black eye)\b|\b(?:always|constantly) (?:hungry|starving)\b[^.!?]{0,30}\b" + CHILD),
-    _r("safeguarding", "grooming", r"\b(?:message|dm|inbox|pm|text|snap|add|whatsapp) me\b[^.!?]{0,40}\b" + CHILD + r"|\b" + CHILD + r"\b[^!?]{0,80}\b(?:earn (?:some )?(?:money|cash)|message me|dm me|pm me|inbox me|add me|snap me|send (?:me )?(?:pics|pictures|photos|nudes)|party at mine|come (?:round|over) to mine|a lift)"),
-    _r("safeguarding", "sharing images of children", r"\b(?:shar\w+|send\w*|sent|passing (?:them )?round|going round|circulat\w+|post\w*|spread\w*|airdrop\w*|group (?:chat )?with)\b[^.!?]{0,30}\b(?:pictures?|pics|photos?|images?|videos?|nudes)\b[^.!?]{0,40}\b(?:" + CHILD[3:-1] + r"|swimming|changing)"),
+    _r(
+        "safeguarding",
+        "self-harm",
+        r"\b(?:cutting (?:herself|himself|themselves|myself)|self[- ]?harm\w*|suicid\w+|kill (?:herself|himself|myself|themselves)|wants? to die|overdos\w+|hurting (?:herself|himself|myself))\b",
+    ),
+    _r(
+        "safeguarding",
+        "abuse at home",
+        r"\b(?:being|been|is|gets?|getting) (?:hit|hurt|beaten|abused|starved|locked in|neglected|battered)\b[^.!?]{0,25}\b(?:at home|by (?:his|her|their) (?:dad|mum|father|mother|stepdad|stepmum|parents?))\b|\bscared to go home\b|\b(?:isn'?t|not) (?:being )?fed at home\b",
+    ),
+    _r(
+        "safeguarding",
+        "self-harm",
+        r"\b(?:started|start|been|keep|kept|i'?ve been|i am|i'?m) (?:cutting|burning|hurting) (?:again|myself|herself|himself)?\b|\bcutting again\b|\bdon'?t want to (?:be here|live) anymore\b",
+    ),
+    _r(
+        "safeguarding",
+        "abuse at home",
+        r"\b(?:turn(?:s|ing)? up|comes? in|came in|covered) (?:to school )?with (?:bruises|marks|burns|a black eye)\b|\b(?:always|constantly) (?:hungry|starving)\b[^.!?]{0,30}\b"
+        + CHILD,
+    ),
+    _r(
+        "safeguarding",
+        "grooming",
+        r"\b(?:message|dm|inbox|pm|text|snap|add|whatsapp) me\b[^.!?]{0,40}\b"
+        + CHILD
+        + r"|\b"
+        + CHILD
+        + r"\b[^!?]{0,80}\b(?:earn (?:some )?(?:money|cash)|message me|dm me|pm me|inbox me|add me|snap me|send (?:me )?(?:pics|pictures|photos|nudes)|party at mine|come (?:round|over) to mine|a lift)",
+    ),
+    _r(
+        "safeguarding",
+        "sharing images of children",
+        r"\b(?:shar\w+|send\w*|sent|passing (?:them )?round|going round|circulat\w+|post\w*|spread\w*|airdrop\w*|group (?:chat )?with)\b[^.!?]{0,30}\b(?:pictures?|pics|photos?|images?|videos?|nudes)\b[^.!?]{0,40}\b(?:"
+        + CHILD[3:-1]
+        + r"|swimming|changing)",
+    ),
     # --- sexual remarks -----------------------------------------------------------------------
-    _r("sexual", "sexual remark", r"\b(?:great|nice|fit|lovely|peng|cracking) (?:arse|ass|bum|tits|boobs|rack|legs|body)\b|\b(?:i'?d|would) (?:shag|bang|smash|do) (?:her|him|them|the|that)\b|\bfit as\b|\bkeep me behind\b|[\U0001F351\U0001F346\U0001F4A6]"),
+    _r(
+        "sexual",
+        "sexual remark",
+        r"\b(?:great|nice|fit|lovely|peng|cracking) (?:arse|ass|bum|tits|boobs|rack|legs|body)\b|\b(?:i'?d|would) (?:shag|bang|smash|do) (?:her|him|them|the|that)\b|\bfit as\b|\bkeep me behind\b|[\U0001F351\U0001F346\U0001F4A6]",
+    ),
     # --- hate: a negative generalisation about a protected group -----------------------------
     _r("hate", "hate", r"\ball " + _GROUP + r" (?:are|is|should)\b"),
-    _r("hate", "hate", r"\b" + _GROUP + r" (?:are|is) (?:all |just |nothing but )?(?:thieves|terrorists|scum|dirty|animals|vermin|criminals|paedos|perverts|disgusting|a disease|filth|rapists|parasites)\b"),
-    _r("hate", "hate", r"\b" + _GROUP + r" (?:have|has|'ve) (?:got )?no (?:business|place|right)\b|\b" + _GROUP + r" (?:shouldn'?t|should not|mustn'?t|must not) be (?:allowed|let)\b|\b(?:country|school|town|area|place) (?:is|are|'s) (?:being |getting )?(?:overrun|swamped|invaded)\b|\bsend (?:them|em|\'em) (?:all )?back\b"),
-    _r("hate", "hate", r"\bgo back to (?:africa|asia|pakistan|poland|india|romania|your (?:own )?country|where (?:you|they|he|she) (?:came|come) from)\b"),
-    _r("hate", "hate", r"\bno " + _GROUP + r" (?:should|allowed|wanted)\b|\boverrun (?:with|by) " + _GROUP + r"|\b(?:keep|kick|get|send) (?:them|the " + _GROUP + r"|" + _GROUP + r") out\b|\bwhen it was (?:english|british|white)\b"),
+    _r(
+        "hate",
+        "hate",
+        r"\b"
+        + _GROUP
+        + r" (?:are|is) (?:all |just |nothing but )?(?:thieves|terrorists|scum|dirty|animals|vermin|criminals|paedos|perverts|disgusting|a disease|filth|rapists|parasites)\b",
+    ),
+    _r(
+        "hate",
+        "hate",
+        r"\b"
+        + _GROUP
+        + r" (?:have|has|'ve) (?:got )?no (?:business|place|right)\b|\b"
+        + _GROUP
+        + r" (?:shouldn'?t|should not|mustn'?t|must not) be (?:allowed|let)\b|\b(?:country|school|town|area|place) (?:is|are|'s) (?:being |getting )?(?:overrun|swamped|invaded)\b|\bsend (?:them|em|\'em) (?:all )?back\b",
+    ),
+    _r(
+        "hate",
+        "hate",
+        r"\bgo back to (?:africa|asia|pakistan|poland|india|romania|your (?:own )?country|where (?:you|they|he|she) (?:came|come) from)\b",
+    ),
+    _r(
+        "hate",
+        "hate",
+        r"\bno "
+        + _GROUP
+        + r" (?:should|allowed|wanted)\b|\boverrun (?:with|by) "
+        + _GROUP
+        + r"|\b(?:keep|kick|get|send) (?:them|the "
+        + _GROUP
+        + r"|"
+        + _GROUP
+        + r") out\b|\bwhen it was (?:english|british|white)\b",
+    ),
     # --- complaints (criticism; never hidden) ------------------------------------------------
-    _r("complaint", "criticism", r"\b(?:not acceptable|unacceptable|disappoint\w*|frustrat\w+|appalling|shambolic|ridiculous|complain\w*|complaint|resign|lost control|without (?:any )?notice|no notice|nobody (?:has )?(?:replied|responded|got back)|no one (?:has )?(?:replied|responded)|still waiting|chaos|chaotic|don'?t agree|do not agree|disagree|unfair|not good enough|poor communication|shocking|too late|waste of|why (?:has|have|is|are|do|does|did|hasn'?t|haven'?t|won'?t|can'?t)\b|should be ashamed|let down|rip[- ]?off|not fit for purpose|shame (?:the|that|it|this)|(?:seems?|bit|very|too|so) (?:steep|expensive|pricey)|overpriced|can'?t afford|some of us (?:work|have)|requires improvement|inadequate|(?:has|have) had (?:\w+ )?(?:years|months) to|what about (?:the|those|us|kids|children|families)|nothing (?:on|at all) for|\bno (?:reply|response|answer)|(?:not|never) (?:replied|responded|answered)|ignored|(?:poor|terrible|awful|bad) (?:communication|organisation|planning|behaviour|standards?)|(?:cold|late|cancelled|overcrowded) (?:again|three|two|every))", confidence=0.7),
+    _r(
+        "complaint",
+        "criticism",
+        r"\b(?:not acceptable|unacceptable|disappoint\w*|frustrat\w+|appalling|shambolic|ridiculous|complain\w*|complaint|resign|lost control|without (?:any )?notice|no notice|nobody (?:has )?(?:replied|responded|got back)|no one (?:has )?(?:replied|responded)|still waiting|chaos|chaotic|don'?t agree|do not agree|disagree|unfair|not good enough|poor communication|shocking|too late|waste of|why (?:has|have|is|are|do|does|did|hasn'?t|haven'?t|won'?t|can'?t)\b|should be ashamed|let down|rip[- ]?off|not fit for purpose|shame (?:the|that|it|this)|(?:seems?|bit|very|too|so) (?:steep|expensive|pricey)|overpriced|can'?t afford|some of us (?:work|have)|requires improvement|inadequate|(?:has|have) had (?:\w+ )?(?:years|months) to|what about (?:the|those|us|kids|children|families)|nothing (?:on|at all) for|\bno (?:reply|response|answer)|(?:not|never) (?:replied|responded|answered)|ignored|(?:poor|terrible|awful|bad) (?:communication|organisation|planning|behaviour|standards?)|(?:cold|late|cancelled|overcrowded) (?:again|three|two|every))",
+        confidence=0.7,
+    ),
 )

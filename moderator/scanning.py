@@ -52,9 +52,12 @@ class ScanResult:
 
     def as_json(self) -> dict[str, object]:
         return {
-            "fetched": self.fetched, "new": self.new, "flagged": self.flagged,
-            "hidden": self.hidden, "errors": list(self.errors),
-        }  # fmt: skip
+            "fetched": self.fetched,
+            "new": self.new,
+            "flagged": self.flagged,
+            "hidden": self.hidden,
+            "errors": list(self.errors),
+        }
 
 
 def scan(
@@ -84,9 +87,15 @@ def scan(
 
 
 def _scan_source(
-    engine: Engine, connector: CommentSource, classifier: Classifier, policy: Policy,
-    since: dt.datetime | None, full: bool, result: ScanResult, progress: Progress | None,
-) -> None:  # fmt: skip
+    engine: Engine,
+    connector: CommentSource,
+    classifier: Classifier,
+    policy: Policy,
+    since: dt.datetime | None,
+    full: bool,
+    result: ScanResult,
+    progress: Progress | None,
+) -> None:
     with db.session_scope(engine) as session:
         source = recording.source_row(session, connector.name, connector.platform)
         window = FetchWindow(since=since or (None if full else source.high_water_mark), full=full)
@@ -108,13 +117,20 @@ def _scan_source(
     except ModeratorError as exc:
         clean = False
         result.errors.append(str(exc))
-    _finish_source(engine, source.id, newest if clean else None, None if clean else result.errors[-1])
+    _finish_source(
+        engine, source.id, newest if clean else None, None if clean else result.errors[-1]
+    )
 
 
 def _record(
-    engine: Engine, source_id: int, connector: CommentSource, comments: list[RawComment],
-    classifier: Classifier, policy: Policy, result: ScanResult,
-) -> None:  # fmt: skip
+    engine: Engine,
+    source_id: int,
+    connector: CommentSource,
+    comments: list[RawComment],
+    classifier: Classifier,
+    policy: Policy,
+    result: ScanResult,
+) -> None:
     """Record one batch in one transaction; on a race with another scanner, retry once."""
     for attempt in (1, 2):
         try:
@@ -128,9 +144,14 @@ def _record(
 
 
 def _record_batch(
-    session: Session, source_id: int, connector: CommentSource, comments: list[RawComment],
-    classifier: Classifier, policy: Policy, result: ScanResult,
-) -> None:  # fmt: skip
+    session: Session,
+    source_id: int,
+    connector: CommentSource,
+    comments: list[RawComment],
+    classifier: Classifier,
+    policy: Policy,
+    result: ScanResult,
+) -> None:
     source = session.get_one(Source, source_id)
     fresh = recording.unseen(session, source, comments)
     if not fresh:
@@ -154,7 +175,9 @@ def _record_batch(
     result.flagged += counts["flagged"]
 
 
-def _finish_source(engine: Engine, source_id: int, newest: dt.datetime | None, error: str | None) -> None:
+def _finish_source(
+    engine: Engine, source_id: int, newest: dt.datetime | None, error: str | None
+) -> None:
     with db.session_scope(engine) as session:
         source = session.get_one(Source, source_id)
         source.last_polled_at = utcnow()
@@ -163,8 +186,9 @@ def _finish_source(engine: Engine, source_id: int, newest: dt.datetime | None, e
             source.high_water_mark = newest
 
 
-def _batches(items: Iterable[RawComment | Skipped], size: int) -> Iterator[list[RawComment | Skipped]]:
+def _batches(
+    items: Iterable[RawComment | Skipped], size: int
+) -> Iterator[list[RawComment | Skipped]]:
     iterator = iter(items)
     while batch := list(islice(iterator, size)):
         yield batch
-

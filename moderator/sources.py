@@ -16,5 +16,5 @@ def connect(config: SourceConfig) -> CommentSource:
     raise SourceError(
         config.name,
         f"the {config.platform} connector is not in this release yet; "
-        "scan a file source (platform = \"file\") meanwhile",
+        'scan a file source (platform = "file") meanwhile',
     )

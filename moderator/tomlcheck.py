@@ -54,7 +54,9 @@ class Checker:
                 seen += 1
                 if seen == nth:
                     following = (
-                        i for i in range(number + 1, len(self.lines)) if _HEADER.match(self.lines[i])
+                        i
+                        for i in range(number + 1, len(self.lines))
+                        if _HEADER.match(self.lines[i])
                     )
                     return number, next(following, len(self.lines))
         return None, 0
@@ -109,9 +111,15 @@ class Checker:
         return value
 
     def choice(
-        self, table: dict[str, Any], key: str, where: str, options: tuple[str, ...],
-        *, required: bool = False, default: str = "",
-    ) -> str:  # fmt: skip
+        self,
+        table: dict[str, Any],
+        key: str,
+        where: str,
+        options: tuple[str, ...],
+        *,
+        required: bool = False,
+        default: str = "",
+    ) -> str:
         value = self.string(table, key, where, required=required) or default
         if value not in options:
             self.fail(where, key, f"expected one of {', '.join(options)}; got {value!r}")
@@ -122,7 +130,9 @@ class Checker:
     ) -> int:
         value = table.get(key, default)
         if isinstance(value, bool) or not isinstance(value, int) or value < minimum:
-            self.fail(where, key, f"expected a whole number of at least {minimum}; got {_show(value)}")
+            self.fail(
+                where, key, f"expected a whole number of at least {minimum}; got {_show(value)}"
+            )
         return value
 
     def probability(self, table: dict[str, Any], key: str, where: str) -> float:

@@ -31,7 +31,7 @@ def postgres_admin() -> Iterator[object]:
     try:
         with engine.connect() as connection:
             connection.execute(text("SELECT 1"))
-    except Exception as exc:  # any driver error: say what to do, never skip
+    except Exception as exc:  # noqa: BLE001 - any driver error: say what to do, never skip
         pytest.fail(
             f"PostgreSQL is not reachable at {make_url(POSTGRES_ADMIN_URL).render_as_string()}: "
             f"{exc.__class__.__name__}. Start it (e.g. `pg_ctlcluster --skip-systemctl-redirect "

@@ -20,9 +20,14 @@ class FlagStatus(StrEnum):
 #: status -> the statuses it may move to. Anything else is an illegal transition.
 TRANSITIONS: dict[FlagStatus, frozenset[FlagStatus]] = {
     FlagStatus.NEW: frozenset(
-        {FlagStatus.HIDDEN, FlagStatus.IN_REVIEW, FlagStatus.CONFIRMED, FlagStatus.DISMISSED,
-         FlagStatus.ESCALATED}
-    ),  # fmt: skip
+        {
+            FlagStatus.HIDDEN,
+            FlagStatus.IN_REVIEW,
+            FlagStatus.CONFIRMED,
+            FlagStatus.DISMISSED,
+            FlagStatus.ESCALATED,
+        }
+    ),
     FlagStatus.HIDDEN: frozenset(
         {FlagStatus.IN_REVIEW, FlagStatus.CONFIRMED, FlagStatus.DISMISSED, FlagStatus.ESCALATED}
     ),
@@ -36,9 +41,7 @@ TRANSITIONS: dict[FlagStatus, frozenset[FlagStatus]] = {
 }
 
 #: Statuses a moderator still has to act on.
-OPEN: frozenset[FlagStatus] = frozenset(
-    {FlagStatus.NEW, FlagStatus.HIDDEN, FlagStatus.IN_REVIEW}
-)
+OPEN: frozenset[FlagStatus] = frozenset({FlagStatus.NEW, FlagStatus.HIDDEN, FlagStatus.IN_REVIEW})
 
 
 def can_move(current: FlagStatus, to: FlagStatus) -> bool:

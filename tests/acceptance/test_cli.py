@@ -13,17 +13,37 @@ import pytest
 from tests.factories import MINIMAL_CONFIG, jsonl
 
 MODERATOR = [sys.executable, "-m", "moderator"]
-CONTRACT_KEYS = {"id", "comment_id", "platform", "source", "author", "text", "categories", "status",
-                 "step", "hidden"}  # fmt: skip
+CONTRACT_KEYS = {
+    "id",
+    "comment_id",
+    "platform",
+    "source",
+    "author",
+    "text",
+    "categories",
+    "status",
+    "step",
+    "hidden",
+}
 VERDICT_KEYS = {"id", "categories", "scores", "hide", "step", "reasons", "spans"}
 DETOXIFY_LABELS = {"toxicity", "severe_toxicity", "obscene", "threat", "insult", "identity_attack"}
 
 
-def run(*args: str, cwd: Path, stdin: str | None = None, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+def run(
+    *args: str, cwd: Path, stdin: str | None = None, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
     environment = {k: v for k, v in os.environ.items() if not k.startswith("MODERATOR_")}
     environment.update(env or {})
-    return subprocess.run([*MODERATOR, *args], cwd=cwd, input=stdin, capture_output=True, text=True,
-                          env=environment, timeout=300, check=False)  # fmt: skip
+    return subprocess.run(
+        [*MODERATOR, *args],
+        cwd=cwd,
+        input=stdin,
+        capture_output=True,
+        text=True,
+        env=environment,
+        timeout=300,
+        check=False,
+    )
 
 
 def test_demo_in_an_empty_directory(tmp_path: Path) -> None:
@@ -40,58 +60,91 @@ def test_demo_in_an_empty_directory(tmp_path: Path) -> None:
 
 @pytest.mark.postgres
 def test_scan_twice_on_postgres_is_idempotent(tmp_path: Path, postgres_url: str) -> None:
-    rows = [{"id": f"c{i}", "text": text} for i, text in enumerate(
-        ["Great play!", "Mrs Holloway is a stupid cow", "I'll break the head's jaw", "Why no reply to my email?"])]  # fmt: skip
+    rows = [
+        {"id": f"c{i}", "text": text}
+        for i, text in enumerate(
+            [
+                "Great play!",
+                "Mrs Holloway is a stupid cow",
+                "I'll break the head's jaw",
+                "Why no reply to my email?",
+            ]
+        )
+    ]
     (tmp_path / "moderator.toml").write_text(MINIMAL_CONFIG, encoding="utf-8")
     (tmp_path / "comments.jsonl").write_text(jsonl(rows), encoding="utf-8")
     env = {"MODERATOR_DATABASE_URL": postgres_url}
     first = run("scan", "--json", cwd=tmp_path, env=env)
     second = run("scan", "--full", "--json", cwd=tmp_path, env=env)
     assert first.returncode == 0 and second.returncode == 0, first.stderr + second.stderr
-    assert json.loads(first.stdout) == {"fetched": 4, "new": 4, "flagged": 3, "hidden": 0, "errors": []}
+    assert json.loads(first.stdout) == {
+        "fetched": 4,
+        "new": 4,
+        "flagged": 3,
+        "hidden": 0,
+        "errors": [],
+    }
     assert json.loads(second.stdout)["new"] == 0
 
 
 def test_malformed_config_is_one_line(tmp_path: Path) -> None:
-    (tmp_path / "moderator.toml").write_text(MINIMAL_CONFIG.replace('platform = "file"', "platform = 3"))
+    (tmp_path / "moderator.toml").write_text(
+        MINIMAL_CONFIG.replace('platform = "file"', "platform = 3")
+    )
     result = run("scan", cwd=tmp_path)
     assert result.returncode == 1
     assert result.stderr.strip().splitlines() == [
-        f"error: moderator.toml: line 15: [[sources]] #1 'platform': expected a string; got 3"
+        "error: moderator.toml: line 15: [[sources]] #1 'platform': expected a string; got 3"
     ]
 
 
 def test_malformed_jsonl_names_file_and_line_and_keeps_records(tmp_path: Path) -> None:
     (tmp_path / "moderator.toml").write_text(MINIMAL_CONFIG, encoding="utf-8")
     comments = tmp_path / "comments.jsonl"
-    comments.write_text(jsonl([{"id": "a", "text": "Mrs Holloway is a useless cow"}]), encoding="utf-8")
+    comments.write_text(
+        jsonl([{"id": "a", "text": "Mrs Holloway is a useless cow"}]), encoding="utf-8"
+    )
     assert run("scan", cwd=tmp_path).returncode == 0
     with comments.open("a", encoding="utf-8") as handle:
         handle.write("{not json}\n")
     result = run("scan", "--json", cwd=tmp_path)
     assert result.returncode == 1
-    assert json.loads(result.stdout)["errors"] == [
-        "source 'reports': comments.jsonl line 2: invalid JSON: Expecting property name enclosed in double quotes at column 2"
-    ]
+    expected = (
+        "source 'reports': comments.jsonl line 2: invalid JSON: "
+        "Expecting property name enclosed in double quotes at column 2"
+    )
+    assert json.loads(result.stdout)["errors"] == [expected]
     assert "Traceback" not in result.stderr
     items = json.loads(run("queue", "list", "--json", cwd=tmp_path).stdout)
     assert [item["comment_id"] for item in items] == ["a"]
 
 
 def test_database_down_is_one_line(tmp_path: Path) -> None:
-    result = run("--database-url", "postgresql+psycopg://postgres@127.0.0.1:1/none", "queue", "list", cwd=tmp_path)
+    result = run(
+        "--database-url",
+        "postgresql+psycopg://postgres@127.0.0.1:1/none",
+        "queue",
+        "list",
+        cwd=tmp_path,
+    )
     assert result.returncode == 1
     (line,) = result.stderr.strip().splitlines()
-    assert line.startswith("error: database postgresql+psycopg://postgres@127.0.0.1:1/none is not available")
+    assert line.startswith(
+        "error: database postgresql+psycopg://postgres@127.0.0.1:1/none is not available"
+    )
 
 
 def test_classify_follows_the_contract(tmp_path: Path) -> None:
-    lines = [{"id": "c1", "text": "Mr Evans wants to be careful walking to his car tonight"},
-             {"id": "c2", "text": "Thank you for a lovely harvest festival"},
-             {"id": 3, "text": "", "other": "ignored"},
-             {"id": "c4", "text": "Ça alors, quelle belle fête de l'école !"},
-             {"id": "c5", "text": "abc " * 25_000}]  # fmt: skip
-    (tmp_path / "moderator.toml").write_text(MINIMAL_CONFIG.replace("Janet Holloway", "Gareth Evans"))
+    lines = [
+        {"id": "c1", "text": "Mr Evans wants to be careful walking to his car tonight"},
+        {"id": "c2", "text": "Thank you for a lovely harvest festival"},
+        {"id": 3, "text": "", "other": "ignored"},
+        {"id": "c4", "text": "Ça alors, quelle belle fête de l'école !"},
+        {"id": "c5", "text": "abc " * 25_000},
+    ]
+    (tmp_path / "moderator.toml").write_text(
+        MINIMAL_CONFIG.replace("Janet Holloway", "Gareth Evans")
+    )
     result = run("classify", cwd=tmp_path, stdin=jsonl(lines))
     assert result.returncode == 0, result.stderr
     verdicts = [json.loads(line) for line in result.stdout.splitlines()]
@@ -103,23 +156,35 @@ def test_classify_follows_the_contract(tmp_path: Path) -> None:
     assert "threat" in threat["categories"] and threat["hide"] and threat["step"] == "police"
     start, end, category = threat["spans"][0]
     assert category == "threat" and "careful" in lines[0]["text"][start:end]
-    assert verdicts[1]["categories"] == [] and verdicts[1]["step"] is None and not verdicts[1]["hide"]
+    assert (
+        verdicts[1]["categories"] == [] and verdicts[1]["step"] is None and not verdicts[1]["hide"]
+    )
     assert verdicts[2]["categories"] == [] and verdicts[3]["categories"] == []
 
 
 def test_classify_keeps_order_and_reports_bad_lines(tmp_path: Path) -> None:
     source = tmp_path / "in.jsonl"
-    source.write_text('{"id": "a", "text": "hi"}\nnot json\n{"id": "b", "text": 5}\n{"id": "c", "text": "ok"}\n')
+    source.write_text(
+        '{"id": "a", "text": "hi"}\nnot json\n{"id": "b", "text": 5}\n{"id": "c", "text": "ok"}\n'
+    )
     result = run("classify", str(source), cwd=tmp_path)
     assert result.returncode == 1
     out = [json.loads(line) for line in result.stdout.splitlines()]
     assert [o["id"] for o in out] == ["a", None, "b", "c"]
-    assert out[1]["error"].startswith("line 2: invalid JSON") and out[2]["error"] == "line 3: 'text' must be a string"
+    assert (
+        out[1]["error"].startswith("line 2: invalid JSON")
+        and out[2]["error"] == "line 3: 'text' must be a string"
+    )
 
 
 @pytest.mark.slow
 def test_classify_ten_thousand_lines_in_order(tmp_path: Path) -> None:
-    texts = ["Lovely day at school", "you are a useless idiot", "When is parents evening?", "shut up"]
+    texts = [
+        "Lovely day at school",
+        "you are a useless idiot",
+        "When is parents evening?",
+        "shut up",
+    ]
     source = tmp_path / "many.jsonl"
     source.write_text(jsonl({"id": f"n{i}", "text": texts[i % 4]} for i in range(10_000)))
     result = run("classify", str(source), cwd=tmp_path)

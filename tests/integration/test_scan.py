@@ -12,17 +12,37 @@ from moderator import config as config_mod
 from moderator import db, evidence, flags, scanning
 from moderator.classify import classifier_for
 from moderator.exceptions import DatabaseError
-from moderator.models import Action, AuditEvent, Classification, Comment, EvidenceSnapshot, Flag, Source
+from moderator.models import (
+    Action,
+    AuditEvent,
+    Classification,
+    Comment,
+    EvidenceSnapshot,
+    Flag,
+    Source,
+)
 from tests.factories import MINIMAL_CONFIG, jsonl
 
-CONTRACT_KEYS = {"id", "comment_id", "platform", "source", "author", "text", "categories", "status",
-                 "step", "hidden"}  # fmt: skip
+CONTRACT_KEYS = {
+    "id",
+    "comment_id",
+    "platform",
+    "source",
+    "author",
+    "text",
+    "categories",
+    "status",
+    "step",
+    "hidden",
+}
 
 
 def counts(engine: Engine) -> dict[str, int]:
     with db.session_scope(engine) as session:
-        return {model.__name__: session.scalar(select(func.count()).select_from(model)) or 0
-                for model in (Comment, Classification, Flag, EvidenceSnapshot, Action)}  # fmt: skip
+        return {
+            model.__name__: session.scalar(select(func.count()).select_from(model)) or 0
+            for model in (Comment, Classification, Flag, EvidenceSnapshot, Action)
+        }
 
 
 def test_sample_school_scan(engine: Engine, sample_config: config_mod.SchoolConfig) -> None:
@@ -44,10 +64,14 @@ def test_sample_school_scan(engine: Engine, sample_config: config_mod.SchoolConf
     steps = [i["step"] for i in items]
     assert steps[0] == "police"  # most severe first
     complaints = [i for i in items if i["categories"] == ["complaint"]]
-    assert complaints and all(not i["hide_recommended"] and i["route"] == "complaints" for i in complaints)
+    assert complaints and all(
+        not i["hide_recommended"] and i["route"] == "complaints" for i in complaints
+    )
 
 
-def test_scanning_twice_records_nothing_twice(engine: Engine, sample_config: config_mod.SchoolConfig) -> None:
+def test_scanning_twice_records_nothing_twice(
+    engine: Engine, sample_config: config_mod.SchoolConfig
+) -> None:
     classifier = classifier_for(sample_config)
     first = scanning.scan(engine, sample_config, classifier, full=True)
     before = counts(engine)
@@ -58,8 +82,10 @@ def test_scanning_twice_records_nothing_twice(engine: Engine, sample_config: con
 
 
 def test_a_malformed_line_loses_nothing(engine: Engine, write_config, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
-    good = [{"id": "a", "text": "Lovely assembly today"},
-            {"id": "b", "text": "Mrs Holloway is a useless cow"}]  # fmt: skip
+    good = [
+        {"id": "a", "text": "Lovely assembly today"},
+        {"id": "b", "text": "Mrs Holloway is a useless cow"},
+    ]
     config = config_mod.load(write_config(MINIMAL_CONFIG, jsonl(good)))
     scanning.scan(engine, config, classifier_for(config))
     with (tmp_path / "comments.jsonl").open("a", encoding="utf-8") as handle:
@@ -67,7 +93,10 @@ def test_a_malformed_line_loses_nothing(engine: Engine, write_config, tmp_path: 
         handle.write(json.dumps({"id": "d", "text": "When is sports day?"}) + "\n")
     result = scanning.scan(engine, config, classifier_for(config))
     (error,) = result.errors
-    assert error == f"source 'reports': {tmp_path / 'comments.jsonl'} line 3: invalid JSON: Expecting ',' delimiter at column 36"
+    assert (
+        error
+        == f"source 'reports': {tmp_path / 'comments.jsonl'} line 3: invalid JSON: Expecting ',' delimiter at column 36"
+    )
     assert "secret" not in error
     with db.session_scope(engine) as session:
         assert scanning_ids(session) == {"a", "b", "d"}
@@ -80,28 +109,42 @@ def scanning_ids(session: object) -> set[str]:
 
 
 def test_duplicate_ids_in_one_file_are_recorded_once(engine: Engine, write_config) -> None:  # type: ignore[no-untyped-def]
-    rows = [{"id": "x", "text": "first"}, {"id": "x", "text": "again"}, {"id": "y", "text": "other"}]
+    rows = [
+        {"id": "x", "text": "first"},
+        {"id": "x", "text": "again"},
+        {"id": "y", "text": "other"},
+    ]
     config = config_mod.load(write_config(MINIMAL_CONFIG, jsonl(rows)))
     result = scanning.scan(engine, config, classifier_for(config))
     assert result.new == 2
     with db.session_scope(engine) as session:
-        texts = dict(session.execute(select(Comment.platform_comment_id, Comment.text)).tuples().all())
+        texts = dict(
+            session.execute(select(Comment.platform_comment_id, Comment.text)).tuples().all()
+        )
     assert texts == {"x": "first", "y": "other"}
 
 
 def test_odd_input_is_recorded_exactly(engine: Engine, write_config) -> None:  # type: ignore[no-untyped-def]
-    rows = [{"id": "empty", "text": ""}, {"id": "huge", "text": "word " * 20_000},
-            {"id": "unicode", "text": "Ça va 👋 \u200bzero-width مرحبا 你好"},
-            {"id": "nul", "text": "before\u0000after"}]  # fmt: skip
+    rows = [
+        {"id": "empty", "text": ""},
+        {"id": "huge", "text": "word " * 20_000},
+        {"id": "unicode", "text": "Ça va 👋 \u200bzero-width مرحبا 你好"},
+        {"id": "nul", "text": "before\u0000after"},
+    ]
     config = config_mod.load(write_config(MINIMAL_CONFIG, jsonl(rows)))
     result = scanning.scan(engine, config, classifier_for(config))
     assert result.errors == [] and result.new == 4
     with db.session_scope(engine) as session:
-        stored = dict(session.execute(select(Comment.platform_comment_id, Comment.text)).tuples().all())
+        stored = dict(
+            session.execute(select(Comment.platform_comment_id, Comment.text)).tuples().all()
+        )
     assert stored["huge"] == rows[1]["text"] and stored["unicode"] == rows[2]["text"]
     assert stored["nul"] == "before\ufffdafter"  # PostgreSQL cannot hold NUL; both store the same
 
 
 def test_an_unreachable_database_is_one_clear_error() -> None:
-    with pytest.raises(DatabaseError, match=r"database postgresql\+psycopg://postgres:\*\*\*@127\.0\.0\.1:1/x is not available"):
+    with pytest.raises(
+        DatabaseError,
+        match=r"database postgresql\+psycopg://postgres:\*\*\*@127\.0\.0\.1:1/x is not available",
+    ):
         db.connect("postgresql+psycopg://postgres:secret@127.0.0.1:1/x")

@@ -30,16 +30,25 @@ def test_relative_paths_resolve_against_the_config_file(write_config) -> None:  
 @pytest.mark.parametrize(
     ("change", "expected"),
     [
-        (('platform = "file"', 'platform = "twitter"'),
-         r"line 15: \[\[sources\]\] #1 'platform': expected one of facebook, instagram, file; got 'twitter'"),
-        (('name = "Test School"', "name = 42"), r"line 2: \[school\] 'name': expected a string; got 42"),
-        (('aliases = ["Oliver B"]', 'aliasses = ["Oliver B"]'),
-         r"\[\[pupils\]\] #1 'aliasses': unknown key \(did you mean 'aliases'\?\)"),
-        (('path = "comments.jsonl"', 'path = "comments.jsonl"\naccess_token = "EAAB..."'),
-         r"'access_token': tokens must not be written in the config"),
-        (('[school]', '[school'), r"invalid TOML: .*line 1"),
+        (
+            ('platform = "file"', 'platform = "twitter"'),
+            r"line 15: \[\[sources\]\] #1 'platform': expected one of facebook, instagram, file; got 'twitter'",
+        ),
+        (
+            ('name = "Test School"', "name = 42"),
+            r"line 2: \[school\] 'name': expected a string; got 42",
+        ),
+        (
+            ('aliases = ["Oliver B"]', 'aliasses = ["Oliver B"]'),
+            r"\[\[pupils\]\] #1 'aliasses': unknown key \(did you mean 'aliases'\?\)",
+        ),
+        (
+            ('path = "comments.jsonl"', 'path = "comments.jsonl"\naccess_token = "EAAB..."'),
+            r"'access_token': tokens must not be written in the config",
+        ),
+        (("[school]", "[school"), r"invalid TOML: .*line 1"),
     ],
-)  # fmt: skip
+)
 def test_errors_name_file_line_and_key(write_config, change, expected) -> None:  # type: ignore[no-untyped-def]
     path = write_config(MINIMAL_CONFIG.replace(*change))
     with pytest.raises(ConfigError, match=expected) as error:
@@ -82,7 +91,9 @@ def test_missing_file_is_named(tmp_path: Path) -> None:
         config_mod.load(tmp_path / "nowhere.toml")
 
 
-def test_no_config_means_local_file_else_sample(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_no_config_means_local_file_else_sample(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.chdir(tmp_path)
     assert config_mod.load(None).path == config_mod.SAMPLE_CONFIG
     (tmp_path / "moderator.toml").write_text(MINIMAL_CONFIG, encoding="utf-8")

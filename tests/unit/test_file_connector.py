@@ -10,15 +10,24 @@ from connectors.base import FetchWindow, RawComment, Skipped
 from connectors.file_connector import FileSource
 
 
-def fetch(tmp_path: Path, content: bytes, window: FetchWindow | None = None) -> list[RawComment | Skipped]:
+def fetch(
+    tmp_path: Path, content: bytes, window: FetchWindow | None = None
+) -> list[RawComment | Skipped]:
     path = tmp_path / "reports.jsonl"
     path.write_bytes(content)
     return list(FileSource("reports", path).fetch(window or FetchWindow()))
 
 
 def test_reads_every_field(tmp_path: Path) -> None:
-    line = {"id": "c1", "text": "Hello", "author": "Sam", "created_time": "2026-10-05T08:12:00+0000",
-            "post_id": "p1", "permalink_url": "https://example.org/c1", "extra": [1]}  # fmt: skip
+    line = {
+        "id": "c1",
+        "text": "Hello",
+        "author": "Sam",
+        "created_time": "2026-10-05T08:12:00+0000",
+        "post_id": "p1",
+        "permalink_url": "https://example.org/c1",
+        "extra": [1],
+    }
     (comment,) = fetch(tmp_path, json.dumps(line).encode() + b"\n")
     assert isinstance(comment, RawComment)
     assert comment.platform_comment_id == "c1" and comment.author_name == "Sam"
@@ -49,9 +58,11 @@ def test_bad_lines_are_named_and_reading_goes_on(tmp_path: Path) -> None:
 
 
 def test_window_keeps_recent_comments(tmp_path: Path) -> None:
-    lines = [{"id": "old", "text": "x", "created_time": "2026-01-01T00:00:00Z"},
-             {"id": "new", "text": "y", "created_time": "2026-10-01T00:00:00Z"},
-             {"id": "undated", "text": "z"}]  # fmt: skip
+    lines = [
+        {"id": "old", "text": "x", "created_time": "2026-01-01T00:00:00Z"},
+        {"id": "new", "text": "y", "created_time": "2026-10-01T00:00:00Z"},
+        {"id": "undated", "text": "z"},
+    ]
     content = "\n".join(json.dumps(x) for x in lines).encode()
     since = dt.datetime(2026, 6, 1, tzinfo=dt.UTC)
     ids = [c.platform_comment_id for c in fetch(tmp_path, content, FetchWindow(since=since))]  # type: ignore[union-attr]

@@ -15,8 +15,12 @@ from moderator.policy import Decision, Policy
 from moderator.roster import Roster
 from workqueue.ladder import Step
 
-SAMPLE = [json.loads(line) for line in
-          (Path(config_mod.SAMPLE_CONFIG).parent / "comments.jsonl").read_text(encoding="utf-8").splitlines()]  # fmt: skip
+SAMPLE = [
+    json.loads(line)
+    for line in (Path(config_mod.SAMPLE_CONFIG).parent / "comments.jsonl")
+    .read_text(encoding="utf-8")
+    .splitlines()
+]
 
 
 @pytest.fixture(scope="module")
@@ -25,7 +29,9 @@ def policy(sample_config: config_mod.SchoolConfig) -> Policy:
 
 
 def decide(policy: Policy, text: str, **labels: float) -> Decision:
-    (scores,) = FixedScoreClassifier(labels).score([text]) if labels else LexicalClassifier().score([text])
+    (scores,) = (
+        FixedScoreClassifier(labels).score([text]) if labels else LexicalClassifier().score([text])
+    )
     return policy.decide(text, scores)
 
 
@@ -41,7 +47,9 @@ def test_sample_school_hide_decisions(policy: Policy, row: dict) -> None:  # typ
 
 def test_sample_school_category_recall(policy: Policy) -> None:
     expected = sum(len(row["labels"]) for row in SAMPLE)
-    found = sum(len(set(row["labels"]) & set(decide(policy, row["text"]).categories)) for row in SAMPLE)
+    found = sum(
+        len(set(row["labels"]) & set(decide(policy, row["text"]).categories)) for row in SAMPLE
+    )
     assert found / expected >= 0.9
 
 
@@ -68,7 +76,9 @@ def test_complaint_is_routed_and_never_hidden(policy: Policy) -> None:
 
 def test_abuse_outranks_complaint(policy: Policy) -> None:
     decision = decide(policy, "Disappointed again, the head is a useless idiot")
-    assert "abuse" in decision.categories and "complaint" not in decision.categories and decision.hide
+    assert (
+        "abuse" in decision.categories and "complaint" not in decision.categories and decision.hide
+    )
 
 
 def test_allegation_needs_an_identifiable_person(policy: Policy) -> None:
@@ -90,15 +100,30 @@ def test_grooming_is_hidden_and_escalated(policy: Policy) -> None:
     assert decision.hide and decision.step is Step.POLICE and decision.route == "dsl"
 
 
-@pytest.mark.parametrize("text", ["I am a gay Muslim woman", "Happy Eid to everyone", "Black History Month assembly was great",
-                                  "Proud of the Traveller families who came to the fair"])  # fmt: skip
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I am a gay Muslim woman",
+        "Happy Eid to everyone",
+        "Black History Month assembly was great",
+        "Proud of the Traveller families who came to the fair",
+    ],
+)
 def test_identity_terms_alone_do_not_flag(policy: Policy, text: str) -> None:
     assert decide(policy, text).categories == ()
 
 
-@pytest.mark.parametrize("text", ["Scunthorpe United away day", "We read Dickens in class", "Shital did brilliantly",
-                                  "The choir killed it on stage", "bloody brilliant sports day",
-                                  "Knife crime assembly was powerful"])  # fmt: skip
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Scunthorpe United away day",
+        "We read Dickens in class",
+        "Shital did brilliantly",
+        "The choir killed it on stage",
+        "bloody brilliant sports day",
+        "Knife crime assembly was powerful",
+    ],
+)
 def test_known_false_positives_stay_clean(policy: Policy, text: str) -> None:
     assert decide(policy, text).categories == ()
 
@@ -124,4 +149,6 @@ def test_empty_and_huge_text(policy: Policy) -> None:
 
 def test_scores_are_not_needed_for_rules(policy: Policy) -> None:
     decision = policy.decide("I know where Mrs Mistry parks every morning", Scores(labels={}))
-    assert decision.categories == ("threat",) and decision.reasons == ("veiled threat against Anjali Mistry",)
+    assert decision.categories == ("threat",) and decision.reasons == (
+        "veiled threat against Anjali Mistry",
+    )
