@@ -6,6 +6,7 @@ import logging
 from typing import Any
 
 from sqlalchemy import select
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from classifiers.base import Classifier, Scores
@@ -15,6 +16,7 @@ from moderator.models import (
     Action,
     AuditEvent,
     AuthorAccount,
+    Base,
     Classification,
     Comment,
     ConfigSnapshot,
@@ -31,23 +33,33 @@ logger = logging.getLogger(__name__)
 
 def snapshot_config(session: Session, config: SchoolConfig) -> ConfigSnapshot:
     """The stored copy of this exact config text, added the first time it is seen."""
-    existing = session.scalar(select(ConfigSnapshot).where(ConfigSnapshot.sha256 == config.sha256))
-    if existing:
-        return existing
-    snapshot = ConfigSnapshot(
-        sha256=config.sha256, school_name=config.name, path=str(config.path), text=config.text
-    )
-    session.add(snapshot)
-    return snapshot
+    values = {
+        "sha256": config.sha256,
+        "school_name": config.name,
+        "path": str(config.path),
+        "text": config.text,
+    }
+    _insert_if_absent(session, ConfigSnapshot, values, "sha256")
+    return session.scalars(
+        select(ConfigSnapshot).where(ConfigSnapshot.sha256 == config.sha256)
+    ).one()
 
 
 def source_row(session: Session, name: str, platform: str) -> Source:
-    source = session.scalar(select(Source).where(Source.name == name))
-    if source is None:
-        source = Source(name=name, platform=platform)
-        session.add(source)
-        session.flush()
-    return source
+    """The source's row, created on first use (safe when several scanners start at once)."""
+    _insert_if_absent(
+        session, Source, {"name": name, "platform": platform, "healthy": True}, "name"
+    )
+    return session.scalars(select(Source).where(Source.name == name)).one()
+
+
+def _insert_if_absent(
+    session: Session, model: type[Base], values: dict[str, Any], key: str
+) -> None:
+    """INSERT ... ON CONFLICT (key) DO NOTHING, on SQLite and PostgreSQL alike."""
+    dialect = session.get_bind().dialect.name
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    session.execute(insert(model).values(**values).on_conflict_do_nothing(index_elements=[key]))
 
 
 def unseen(session: Session, source: Source, comments: list[RawComment]) -> list[RawComment]:

@@ -99,80 +99,91 @@ def _scan_source(
     with db.session_scope(engine) as session:
         source = recording.source_row(session, connector.name, connector.platform)
         window = FetchWindow(since=since or (None if full else source.high_water_mark), full=full)
+    run = _SourceScan(engine, source.id, connector, classifier, policy)
     newest: dt.datetime | None = None
-    clean = True
-    fetched_before = result.fetched
+    errors_before, fetched_before = len(result.errors), result.fetched
     try:
         for batch in _batches(connector.fetch(window), BATCH):
             comments = [item for item in batch if isinstance(item, RawComment)]
-            for item in batch:
-                if isinstance(item, Skipped):
-                    clean = False
-                    result.errors.append(f"source {connector.name!r}: {item.where}: {item.reason}")
+            result.errors += [
+                f"source {connector.name!r}: {item.where}: {item.reason}"
+                for item in batch
+                if isinstance(item, Skipped)
+            ]
             result.fetched += len(comments)
             newest = max((c.created_time for c in comments if c.created_time), default=newest)
-            _record(engine, source.id, connector, comments, classifier, policy, result)
+            new, flagged = run.record(comments)
+            result.new += new
+            result.flagged += flagged
             if progress:
                 progress(connector.name, result.fetched - fetched_before)
     except ModeratorError as exc:
-        clean = False
         result.errors.append(str(exc))
+    clean = len(result.errors) == errors_before
     _finish_source(
         engine, source.id, newest if clean else None, None if clean else result.errors[-1]
     )
 
 
-def _record(
-    engine: Engine,
-    source_id: int,
-    connector: CommentSource,
-    comments: list[RawComment],
-    classifier: Classifier,
-    policy: Policy,
-    result: ScanResult,
-) -> None:
-    """Record one batch in one transaction; on a race with another scanner, retry once."""
-    for attempt in (1, 2):
+class _SourceScan:
+    """Records batches of one source's comments."""
+
+    def __init__(
+        self,
+        engine: Engine,
+        source_id: int,
+        connector: CommentSource,
+        classifier: Classifier,
+        policy: Policy,
+    ) -> None:
+        self.engine = engine
+        self.source_id = source_id
+        self.connector = connector
+        self.classifier = classifier
+        self.policy = policy
+
+    def record(self, comments: list[RawComment]) -> tuple[int, int]:
+        """Record a batch in one transaction; return (new, flagged) once it has committed.
+
+        A race with another scanner hits the unique constraint; the batch is then retried once,
+        and the comments the other scanner recorded are skipped.
+        """
         try:
-            with db.session_scope(engine) as session:
-                _record_batch(session, source_id, connector, comments, classifier, policy, result)
-            return
+            return self._commit(comments)
         except IntegrityError:
-            if attempt == 2:
-                raise
-            logger.info("batch raced another scanner; retrying", extra={"source": connector.name})
+            logger.info(
+                "batch raced another scanner; retrying", extra={"source": self.connector.name}
+            )
+            return self._commit(comments)
 
+    def _commit(self, comments: list[RawComment]) -> tuple[int, int]:
+        with db.session_scope(self.engine) as session:
+            return self._record(session, comments)
 
-def _record_batch(
-    session: Session,
-    source_id: int,
-    connector: CommentSource,
-    comments: list[RawComment],
-    classifier: Classifier,
-    policy: Policy,
-    result: ScanResult,
-) -> None:
-    source = session.get_one(Source, source_id)
-    fresh = recording.unseen(session, source, comments)
-    if not fresh:
-        return
-    rows = [recording.comment_row(session, source, c) for c in fresh]
-    session.flush()
-    scores = classifier.score([c.text for c in fresh])
-    counts = {"new": len(rows), "flagged": 0}
-    for raw, row, score in zip(fresh, rows, scores, strict=True):
-        decision = policy.decide(raw.text, score)
-        classification = recording.classification_row(session, row, classifier, score, decision)
-        if not decision.categories:
-            continue
-        evidence.capture(session, row, classification)
-        flag = recording.flag_row(session, row, classification, decision)
-        counts["flagged"] += 1
-        if decision.hide:
-            recording.request_hide(session, row, flag, connector.can_act)
-    session.flush()
-    result.new += counts["new"]
-    result.flagged += counts["flagged"]
+    def _record(self, session: Session, comments: list[RawComment]) -> tuple[int, int]:
+        source = session.get_one(Source, self.source_id)
+        fresh = recording.unseen(session, source, comments)
+        if not fresh:
+            return 0, 0
+        rows = [recording.comment_row(session, source, c) for c in fresh]
+        session.flush()
+        flagged = 0
+        for raw, row, score in zip(
+            fresh, rows, self.classifier.score([c.text for c in fresh]), strict=True
+        ):
+            decision = self.policy.decide(raw.text, score)
+            classification = recording.classification_row(
+                session, row, self.classifier, score, decision
+            )
+            if not decision.categories:
+                continue
+            evidence.capture(session, row, classification)
+            flag = recording.flag_row(session, row, classification, decision)
+            flagged += 1
+            if decision.hide:
+                recording.request_hide(session, row, flag, self.connector.can_act)
+        session.flush()
+        return len(rows), flagged
 
 
 def _finish_source(

@@ -6,6 +6,22 @@ import json
 from collections.abc import Iterable
 from typing import Any
 
+#: The keys ``queue list --json`` promises for every item (interface.md).
+QUEUE_ITEM_KEYS = frozenset(
+    {
+        "id",
+        "comment_id",
+        "platform",
+        "source",
+        "author",
+        "text",
+        "categories",
+        "status",
+        "step",
+        "hidden",
+    }
+)
+
 MINIMAL_CONFIG = """\
 [school]
 name = "Test School"

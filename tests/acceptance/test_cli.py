@@ -10,21 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from tests.factories import MINIMAL_CONFIG, jsonl
+from tests.factories import MINIMAL_CONFIG, QUEUE_ITEM_KEYS, jsonl
 
 MODERATOR = [sys.executable, "-m", "moderator"]
-CONTRACT_KEYS = {
-    "id",
-    "comment_id",
-    "platform",
-    "source",
-    "author",
-    "text",
-    "categories",
-    "status",
-    "step",
-    "hidden",
-}
 VERDICT_KEYS = {"id", "categories", "scores", "hide", "step", "reasons", "spans"}
 DETOXIFY_LABELS = {"toxicity", "severe_toxicity", "obscene", "threat", "insult", "identity_attack"}
 
@@ -54,7 +42,7 @@ def test_demo_in_an_empty_directory(tmp_path: Path) -> None:
     listed = run("queue", "list", "--json", cwd=tmp_path)
     assert listed.returncode == 0, listed.stderr
     items = json.loads(listed.stdout)
-    assert items and all(CONTRACT_KEYS <= set(item) for item in items)
+    assert items and all(QUEUE_ITEM_KEYS <= set(item) for item in items)
     assert all(item["platform"] == "file" and item["categories"] for item in items)
 
 

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import threading
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -21,20 +23,7 @@ from moderator.models import (
     Flag,
     Source,
 )
-from tests.factories import MINIMAL_CONFIG, jsonl
-
-CONTRACT_KEYS = {
-    "id",
-    "comment_id",
-    "platform",
-    "source",
-    "author",
-    "text",
-    "categories",
-    "status",
-    "step",
-    "hidden",
-}
+from tests.factories import MINIMAL_CONFIG, QUEUE_ITEM_KEYS, jsonl
 
 
 def counts(engine: Engine) -> dict[str, int]:
@@ -57,7 +46,7 @@ def test_sample_school_scan(engine: Engine, sample_config: config_mod.SchoolConf
         snapshots = session.scalars(select(EvidenceSnapshot)).all()
         manual = session.scalars(select(Action).where(Action.status == "manual")).all()
         audit = session.scalars(select(AuditEvent).where(AuditEvent.action == "flag_created")).all()
-    assert len(items) == result.flagged and all(CONTRACT_KEYS <= set(i) for i in items)
+    assert len(items) == result.flagged and all(QUEUE_ITEM_KEYS <= set(i) for i in items)
     assert len(snapshots) == result.flagged and all(evidence.intact(s) for s in snapshots)
     assert len(audit) == result.flagged
     assert {a.flag_id for a in manual} == {i["id"] for i in items if i["hide_recommended"]}
@@ -148,3 +137,20 @@ def test_an_unreachable_database_is_one_clear_error() -> None:
         match=r"database postgresql\+psycopg://postgres:\*\*\*@127\.0\.0\.1:1/x is not available",
     ):
         db.connect("postgresql+psycopg://postgres:secret@127.0.0.1:1/x")
+
+
+def test_two_scanners_at_once_record_each_comment_once(engine: Engine, write_config) -> None:  # type: ignore[no-untyped-def]
+    rows = [{"id": f"c{i}", "text": f"comment number {i}"} for i in range(300)]
+    config = config_mod.load(write_config(MINIMAL_CONFIG, jsonl(rows)))
+    classifier = classifier_for(config)
+    barrier = threading.Barrier(2)
+
+    def scan_once() -> scanning.ScanResult:
+        barrier.wait()
+        return scanning.scan(engine, config, classifier, full=True)
+
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        results = list(pool.map(lambda _: scan_once(), range(2)))
+    assert all(r.errors == [] for r in results)
+    assert sum(r.new for r in results) == 300
+    assert counts(engine)["Comment"] == 300
