@@ -21,7 +21,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from classifiers.base import Scores
-from classifiers.normalise import normalise
+from classifiers.normalise import Normalised, normalise
 from moderator import categories as cat
 from moderator.roster import Roster
 from moderator.rules import PERSON_REF, RULES
@@ -96,17 +96,17 @@ class Policy:
                 evidence.spans.append((span.start, span.end, category))
 
     def _from_rules(
-        self, text: str, normalised: object, identifiable: bool, evidence: _Evidence
+        self, text: str, normalised: Normalised, identifiable: bool, evidence: _Evidence
     ) -> None:
         for rule in RULES:
-            haystack = text if rule.on_original else normalised.text  # type: ignore[attr-defined]
+            haystack = text if rule.on_original else normalised.text
             for match in rule.pattern.finditer(haystack):
                 if rule.needs_person and not identifiable:
                     continue
                 span = (
                     (match.start(), match.end())
                     if rule.on_original
-                    else normalised.span_to_original(match.start(), match.end())  # type: ignore[attr-defined]
+                    else normalised.span_to_original(match.start(), match.end())
                 )
                 evidence.add(rule.category, rule.confidence, rule.kind, span)
 
