@@ -91,9 +91,9 @@ class Policy:
         for label, category, weight in _LABEL_CATEGORY:
             evidence.add(category, weight * scores.labels.get(label, 0.0))
         for span in scores.spans:
-            category = next((c for lbl, c, _ in _LABEL_CATEGORY if lbl == span.label), None)
-            if category:
-                evidence.spans.append((span.start, span.end, category))
+            mapped = next((c for lbl, c, _ in _LABEL_CATEGORY if lbl == span.label), None)
+            if mapped:
+                evidence.spans.append((span.start, span.end, mapped))
 
     def _from_rules(
         self, text: str, normalised: Normalised, identifiable: bool, evidence: _Evidence
