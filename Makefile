@@ -27,6 +27,7 @@ lint: $(STAMP)
 	$(BIN)/python -m pip install --quiet ruff mypy
 	$(BIN)/ruff check moderator classifiers connectors queue/workqueue tests
 	$(BIN)/ruff format --check moderator classifiers connectors queue/workqueue tests
+	$(BIN)/mypy moderator connectors queue/workqueue classifiers
 
 clean:
 	rm -rf $(VENV) moderator.db moderator.db-wal moderator.db-shm .pytest_cache
