@@ -25,8 +25,8 @@ test: $(STAMP) postgres
 
 lint: $(STAMP)
 	$(BIN)/python -m pip install --quiet ruff mypy
-	$(BIN)/ruff check moderator classifiers connectors queue/workqueue tests
-	$(BIN)/ruff format --check moderator classifiers connectors queue/workqueue tests
+	$(BIN)/ruff check moderator classifiers connectors queue/workqueue scripts bench tests
+	$(BIN)/ruff format --check moderator classifiers connectors queue/workqueue scripts bench tests
 	$(BIN)/mypy moderator connectors queue/workqueue classifiers
 
 clean:
