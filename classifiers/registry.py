@@ -20,4 +20,8 @@ def build(backend: str, **options: object) -> Classifier:
         from classifiers.lexical_classifier import LexicalClassifier
 
         return LexicalClassifier()
+    if backend == "detoxify":
+        from classifiers.detoxify_classifier import DetoxifyClassifier
+
+        return DetoxifyClassifier(**options)  # type: ignore[arg-type]
     raise UnknownBackend(f"unknown or unavailable classifier backend {backend!r}")

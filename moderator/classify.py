@@ -34,7 +34,7 @@ def classifier_for(config: SchoolConfig) -> Classifier:
             device=settings.device,
             batch_size=settings.batch_size,
         )
-    except (registry.UnknownBackend, OSError, RuntimeError) as exc:
+    except (ValueError, OSError, RuntimeError) as exc:  # UnknownBackend, DetoxifyLoadError, ...
         raise ClassifierError(
             f"{config.path}: [classifier] backend {settings.backend!r}: {exc}"
         ) from exc
