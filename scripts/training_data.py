@@ -64,15 +64,8 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-LABELS: tuple[str, ...] = (
-    "toxicity",
-    "severe_toxicity",
-    "obscene",
-    "threat",
-    "insult",
-    "identity_attack",
-    "sexual_explicit",
-)
+from classifiers.base import LABELS  # one label list for training and inference
+
 ALL_ZERO: dict[str, float] = {label: 0.0 for label in LABELS}
 
 OLID_FILE = "olid_offenseval2019/olid-training-v1.0.tsv"
