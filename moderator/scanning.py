@@ -82,65 +82,61 @@ def scan(
         except ModeratorError as exc:
             result.errors.append(str(exc))
             continue
-        _scan_source(engine, connector, classifier, policy, since, full, result, progress)
+        _SourceScan(engine, connector, classifier, policy).run(since, full, result, progress)
     return result
 
 
-def _scan_source(
-    engine: Engine,
-    connector: CommentSource,
-    classifier: Classifier,
-    policy: Policy,
-    since: dt.datetime | None,
-    full: bool,
-    result: ScanResult,
-    progress: Progress | None,
-) -> None:
-    with db.session_scope(engine) as session:
-        source = recording.source_row(session, connector.name, connector.platform)
-        window = FetchWindow(since=since or (None if full else source.high_water_mark), full=full)
-    run = _SourceScan(engine, source.id, connector, classifier, policy)
-    newest: dt.datetime | None = None
-    errors_before, fetched_before = len(result.errors), result.fetched
-    try:
-        for batch in _batches(connector.fetch(window), BATCH):
-            comments = [item for item in batch if isinstance(item, RawComment)]
-            result.errors += [
-                f"source {connector.name!r}: {item.where}: {item.reason}"
-                for item in batch
-                if isinstance(item, Skipped)
-            ]
-            result.fetched += len(comments)
-            newest = max((c.created_time for c in comments if c.created_time), default=newest)
-            new, flagged = run.record(comments)
-            result.new += new
-            result.flagged += flagged
-            if progress:
-                progress(connector.name, result.fetched - fetched_before)
-    except ModeratorError as exc:
-        result.errors.append(str(exc))
-    clean = len(result.errors) == errors_before
-    _finish_source(
-        engine, source.id, newest if clean else None, None if clean else result.errors[-1]
-    )
-
-
 class _SourceScan:
-    """Records batches of one source's comments."""
+    """One pass over one source: fetch, record batch by batch, then move the high-water mark."""
 
     def __init__(
-        self,
-        engine: Engine,
-        source_id: int,
-        connector: CommentSource,
-        classifier: Classifier,
-        policy: Policy,
+        self, engine: Engine, connector: CommentSource, classifier: Classifier, policy: Policy
     ) -> None:
         self.engine = engine
-        self.source_id = source_id
         self.connector = connector
         self.classifier = classifier
         self.policy = policy
+        with db.session_scope(engine) as session:
+            source = recording.source_row(session, connector.name, connector.platform)
+            self.source_id = source.id
+            self.high_water_mark = source.high_water_mark
+
+    def run(
+        self,
+        since: dt.datetime | None,
+        full: bool,
+        result: ScanResult,
+        progress: Progress | None,
+    ) -> None:
+        """Fetch and record everything in the window; errors go to ``result.errors``."""
+        name = self.connector.name
+        window = FetchWindow(since=since or (None if full else self.high_water_mark), full=full)
+        newest: dt.datetime | None = None
+        errors_before, fetched_before = len(result.errors), result.fetched
+        try:
+            for batch in _batches(self.connector.fetch(window), BATCH):
+                comments = [item for item in batch if isinstance(item, RawComment)]
+                result.errors += [
+                    f"source {name!r}: {item.where}: {item.reason}"
+                    for item in batch
+                    if isinstance(item, Skipped)
+                ]
+                result.fetched += len(comments)
+                newest = max((c.created_time for c in comments if c.created_time), default=newest)
+                new, flagged = self.record(comments)
+                result.new += new
+                result.flagged += flagged
+                if progress:
+                    progress(name, result.fetched - fetched_before)
+        except ModeratorError as exc:
+            result.errors.append(str(exc))
+        clean = len(result.errors) == errors_before
+        _finish_source(
+            self.engine,
+            self.source_id,
+            newest if clean else None,
+            None if clean else result.errors[-1],
+        )
 
     def record(self, comments: list[RawComment]) -> tuple[int, int]:
         """Record a batch in one transaction; return (new, flagged) once it has committed.
