@@ -4,7 +4,10 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: demo test lint postgres bench clean
+.PHONY: demo test lint postgres bench evaluate train clean
+
+# The shared public datasets (read in place, never copied into the project).
+DATASETS ?= ../shared/datasets
 
 # The venv is rebuilt when the dependencies change. torch==2.13.0 resolves to the CPU wheel
 # the machine's pip configuration points at.
@@ -28,6 +31,15 @@ lint: $(STAMP)
 	$(BIN)/ruff check moderator classifiers connectors queue/workqueue scripts bench tests
 	$(BIN)/ruff format --check moderator classifiers connectors queue/workqueue scripts bench tests
 	$(BIN)/mypy moderator connectors queue/workqueue classifiers
+
+bench: $(STAMP)
+	$(BIN)/python bench/throughput.py $(DATASETS)
+
+evaluate: $(STAMP)
+	$(BIN)/python bench/evaluate.py $(DATASETS) --cache .cache/embeddings
+
+train: $(STAMP)
+	$(BIN)/python scripts/train_bundled.py $(DATASETS) --cache .cache/embeddings
 
 clean:
 	rm -rf $(VENV) moderator.db moderator.db-wal moderator.db-shm .pytest_cache

@@ -44,6 +44,9 @@ class Scores:
 
     labels: dict[str, float]  #: label -> probability in [0, 1]
     spans: tuple[Span, ...] = field(default_factory=tuple)  #: evidence, may be empty
+    #: policy category -> probability, from a backend trained on school comments (the bundled
+    #: model); empty for backends that only know Detoxify's labels
+    categories: dict[str, float] = field(default_factory=dict)
 
 
 @runtime_checkable

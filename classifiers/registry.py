@@ -12,11 +12,14 @@ class UnknownBackend(ValueError):
 def build(backend: str, **options: object) -> Classifier:
     """The classifier for ``backend``; options are the backend's own (model, device, ...).
 
-    ``bundled`` is the default offline model. In this release it is the lexical model (a
-    curated UK-English lexicon with evasion-aware normalisation); the trained bundled model
-    replaces it behind the same name.
+    ``bundled`` is the default offline model (MiniLM with trained heads, blended with the
+    lexicon); ``lexical`` is the lexicon alone (no model, instant start-up).
     """
-    if backend in ("bundled", "lexical"):
+    if backend == "bundled":
+        from classifiers.bundled import BundledClassifier
+
+        return BundledClassifier(device=str(options.get("device") or "cpu"))
+    if backend == "lexical":
         from classifiers.lexical_classifier import LexicalClassifier
 
         return LexicalClassifier()

@@ -19,7 +19,7 @@ from moderator.exceptions import ClassifierError
 from moderator.policy import Decision, Policy
 from moderator.roster import Roster
 
-BATCH = 64
+BATCH = 256
 
 
 def classifier_for(config: SchoolConfig) -> Classifier:

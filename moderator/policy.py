@@ -4,12 +4,19 @@
 
 * a model label above its category threshold raises that category (insult/toxicity -> abuse,
   threat -> threat, identity_attack -> hate, obscene -> obscene, sexual_explicit -> sexual);
+  evidence with a word or rule to point at needs :data:`PINNED_DISCOUNT` less;
+* so does a backend's own category probability (the bundled model's category head), except
+  that defamation needs an identifiable person, as for the rules;
 * a rule (``moderator.rules``) raises its category; allegation rules count only when an
   identifiable person is named (the roster, a title and surname, or a role such as "the PE
   teacher"), which is what makes an allegation possibly defamatory;
+* a pupil from the roster named together with personal details (health, special needs, care
+  or family circumstances, where they live) is a privacy breach;
 * obscene language aimed at a person or the school is also abuse;
 * a sexual remark or grooming that involves children is also safeguarding;
-* complaint stands only when nothing harmful was raised: criticism is never hidden;
+* complaint stands only when nothing harmful was raised: criticism is never hidden; when a
+  comment reads as a complaint, a harmful category raised by a model alone (no rule match,
+  no lexicon span) needs :data:`COMPLAINT_OVERRIDE` to count;
 * hide when any hiding category is raised, or safeguarding involves grooming or images of
   children; a plea for help or a disclosure is not hidden, it goes to the DSL;
 * the recommended step is the highest rung any raised category recommends.
@@ -24,14 +31,14 @@ from classifiers.base import Scores
 from classifiers.normalise import Normalised, normalise
 from moderator import categories as cat
 from moderator.roster import Roster
-from moderator.rules import PERSON_REF, RULES
+from moderator.rules import PERSON_REF, PUPIL_DETAILS, RULES
 from workqueue.ladder import Step, highest
 
 #: Model label -> the category it raises, and how strongly it counts.
 _LABEL_CATEGORY: tuple[tuple[str, str, float], ...] = (
     ("insult", "abuse", 1.0),
     ("severe_toxicity", "abuse", 1.0),
-    ("toxicity", "abuse", 0.85),
+    ("toxicity", "abuse", 0.75),
     ("threat", "threat", 1.0),
     ("identity_attack", "hate", 1.0),
     ("obscene", "obscene", 1.0),
@@ -54,16 +61,29 @@ class Decision:
     confidence: dict[str, float] = field(default_factory=dict)
 
 
+#: Evidence a moderator can point at (a lexicon word, a rule match) needs this much less
+#: confidence than a model's score alone: the thresholds are calibrated for model scores.
+PINNED_DISCOUNT = 0.2
+#: When a comment reads as a complaint, a harmful category that only a model raised (no rule,
+#: no lexicon span) must be at least this confident to override it: criticism is not abuse,
+#: and a wrongly hidden complaint does more harm than a borderline comment left for review.
+COMPLAINT_OVERRIDE = 0.9
+
+
 @dataclass
 class _Evidence:
     confidence: dict[str, float] = field(default_factory=dict)
     kinds: dict[str, list[str]] = field(default_factory=dict)
     spans: list[tuple[int, int, str]] = field(default_factory=list)
+    #: categories with evidence a person can point at: a rule match or a lexicon span
+    pinned: set[str] = field(default_factory=set)
 
     def add(
         self, category: str, confidence: float, kind: str = "", span: tuple[int, int] | None = None
     ) -> None:
         self.confidence[category] = max(self.confidence.get(category, 0.0), confidence)
+        if kind or span:
+            self.pinned.add(category)
         if kind and kind not in self.kinds.setdefault(category, []):
             self.kinds[category].append(kind)
         if span and span[1] > span[0]:
@@ -82,18 +102,26 @@ class Policy:
         normalised = normalise(text)
         people = self.roster.people(text)
         identifiable = bool(people) or bool(PERSON_REF.search(normalised.text))
-        self._from_scores(scores, evidence)
+        self._from_scores(scores, evidence, identifiable)
         self._from_rules(text, normalised, identifiable, evidence)
+        if any(person.kind == "pupil" for person in people):
+            for match in PUPIL_DETAILS.finditer(text):
+                evidence.add("privacy", 0.9, "a pupil's personal details", match.span())
         raised = self._raise(evidence, targeted=bool(people) or identifiable)
         return self._decision(raised, evidence, [p.name for p in people])
 
-    def _from_scores(self, scores: Scores, evidence: _Evidence) -> None:
+    def _from_scores(self, scores: Scores, evidence: _Evidence, identifiable: bool) -> None:
         for label, category, weight in _LABEL_CATEGORY:
             evidence.add(category, weight * scores.labels.get(label, 0.0))
+        for category, probability in scores.categories.items():
+            if category not in cat.CATEGORIES or (category == "defamation" and not identifiable):
+                continue
+            evidence.add(category, probability)
         for span in scores.spans:
             mapped = next((c for lbl, c, _ in _LABEL_CATEGORY if lbl == span.label), None)
             if mapped:
                 evidence.spans.append((span.start, span.end, mapped))
+                evidence.pinned.add(mapped)
 
     def _from_rules(
         self, text: str, normalised: Normalised, identifiable: bool, evidence: _Evidence
@@ -111,7 +139,23 @@ class Policy:
                 evidence.add(rule.category, rule.confidence, rule.kind, span)
 
     def _raise(self, evidence: _Evidence, *, targeted: bool) -> set[str]:
-        raised = {c for c, v in evidence.confidence.items() if v >= self.thresholds[c]}
+        raised = {
+            c
+            for c, v in evidence.confidence.items()
+            if v >= self.thresholds[c] - (PINNED_DISCOUNT if c in evidence.pinned else 0.0)
+        }
+        if (
+            "obscene" in raised
+            and "obscene" not in evidence.pinned
+            and evidence.confidence["obscene"] < COMPLAINT_OVERRIDE
+        ):
+            raised.discard("obscene")  # swearing is words: without a word to point at, not sure
+        if "complaint" in raised:
+            raised -= {
+                c
+                for c in raised & cat.HIDING
+                if c not in evidence.pinned and evidence.confidence[c] < COMPLAINT_OVERRIDE
+            }
         if "obscene" in raised and (targeted or evidence.confidence.get("abuse", 0) >= 0.3):
             raised.add("abuse")
         kinds = set(evidence.kinds.get("safeguarding", []))

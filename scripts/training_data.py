@@ -53,7 +53,6 @@ from __future__ import annotations
 import argparse
 import csv
 import hashlib
-import html
 import io
 import json
 import re
@@ -65,6 +64,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from classifiers.base import LABELS  # one label list for training and inference
+from classifiers.textprep import clean_text  # one text preparation for training and inference
 
 ALL_ZERO: dict[str, float] = {label: 0.0 for label in LABELS}
 
@@ -101,9 +101,6 @@ TRAC1_LABELS: dict[str, dict[str, float]] = {
 }
 TRAC1_ID = re.compile(r"^facebook_corpus_msr_\d+$")
 
-_MENTION = re.compile(r"(?<![\w@])@\w+")
-_URL = re.compile(r"(?:https?://|www\.)\S+|\bURL\b")
-_RT = re.compile(r"(?:(?<=\s)|^)RT\b:?")
 _SPACE = re.compile(r"\s+")
 _NON_WORD = re.compile(r"[^\w\s]")
 _PLACEHOLDER = re.compile(r"(?<![\w@])@user\b|\bhttp\b")
@@ -132,20 +129,6 @@ class LoadStats:
 
 
 # --- text -------------------------------------------------------------------------------------
-
-
-def clean_text(text: str) -> str:
-    """Normalise a post the same way for training and inference.
-
-    Unescapes HTML entities (twice, for double-escaped ``&amp;#8220;``), replaces user mentions with
-    ``@user``, URLs (and OLID's ``URL`` placeholder) with ``http``, drops retweet ``RT`` markers and
-    collapses whitespace.
-    """
-    text = html.unescape(html.unescape(text))
-    text = _URL.sub("http", text)
-    text = _MENTION.sub("@user", text)
-    text = _RT.sub(" ", text)
-    return _SPACE.sub(" ", text).strip()
 
 
 def normalise(text: str) -> str:

@@ -172,13 +172,24 @@ def test_classify_ten_thousand_lines_in_order(tmp_path: Path) -> None:
         "you are a useless idiot",
         "When is parents evening?",
         "shut up",
+        "",
+        "Merci pour la fête de l'école",
+        "学校的音乐会很精彩",
     ]
+    huge = "the school fair was lovely " * 4_000  # about 100 KB
     source = tmp_path / "many.jsonl"
-    source.write_text(jsonl({"id": f"n{i}", "text": texts[i % 4]} for i in range(10_000)))
+    source.write_text(
+        jsonl(
+            {"id": f"n{i}", "text": huge if i % 1000 == 999 else texts[i % len(texts)]}
+            for i in range(10_000)
+        )
+    )
     result = run("classify", str(source), cwd=tmp_path)
     assert result.returncode == 0, result.stderr
-    ids = [json.loads(line)["id"] for line in result.stdout.splitlines()]
-    assert ids == [f"n{i}" for i in range(10_000)]
+    verdicts = [json.loads(line) for line in result.stdout.splitlines()]
+    assert [v["id"] for v in verdicts] == [f"n{i}" for i in range(10_000)]
+    assert "abuse" in verdicts[1]["categories"] and verdicts[1]["hide"]
+    assert all(v["categories"] == [] for v in verdicts[4:7] + verdicts[999::1000])
 
 
 def test_help_names_environment_variables(tmp_path: Path) -> None:

@@ -152,3 +152,63 @@ def test_scores_are_not_needed_for_rules(policy: Policy) -> None:
     assert decision.categories == ("threat",) and decision.reasons == (
         "veiled threat against Anjali Mistry",
     )
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Tyler Whitfield has ADHD and is on medication, that's why he's like that",
+        "Tyler W is in foster care because his mum is in prison",
+        "Tyler Whitfield lives on the Greenway estate",
+    ],
+)
+def test_a_named_pupil_with_personal_details_is_privacy(policy: Policy, text: str) -> None:
+    decision = decide(policy, text)
+    assert "privacy" in decision.categories and decision.hide
+    assert any(category == "privacy" for _, _, category in decision.spans)
+    assert "Tyler Whitfield" in decision.targets
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Well done Tyler Whitfield on the county chess final",
+        "My son has ADHD and the SEN team have been brilliant",
+    ],
+)
+def test_personal_details_without_a_named_pupil_or_a_pupil_praised_are_not_privacy(
+    policy: Policy, text: str
+) -> None:
+    assert "privacy" not in decide(policy, text).categories
+
+
+def test_model_category_probabilities_raise_categories(policy: Policy) -> None:
+    text = "Mr Asante and the PE budget, we all know where it went"
+    scores = Scores(labels={}, categories={"defamation": 0.9, "threat": 0.2})
+    decision = policy.decide(text, scores)
+    assert decision.categories == ("defamation",) and decision.hide
+
+
+def test_model_defamation_needs_an_identifiable_person(policy: Policy) -> None:
+    scores = Scores(labels={}, categories={"defamation": 0.95})
+    assert policy.decide("everyone knows where the money went", scores).categories == ()
+
+
+def test_performance_idioms_are_not_threats(policy: Policy) -> None:
+    for text in ("The drama kids murdered that Shakespeare scene", "Year 9 killed that song"):
+        assert "threat" not in decide(policy, text).categories
+    assert "threat" in decide(policy, "I'll murder that teacher").categories
+
+
+def test_a_model_alone_must_be_sure_of_obscenity(policy: Policy) -> None:
+    text = "what a performance"
+    assert "obscene" not in decide(policy, text, obscene=0.85).categories
+    assert "obscene" in decide(policy, text, obscene=0.95).categories
+
+
+def test_a_complaint_outweighs_a_model_that_is_not_sure(policy: Policy) -> None:
+    text = "Really disappointed with how the trip was organised, not acceptable"
+    unsure = decide(policy, text, toxicity=0.1, insult=0.8)
+    assert unsure.categories == ("complaint",) and not unsure.hide
+    sure = decide(policy, text, toxicity=0.1, insult=0.95)
+    assert "abuse" in sure.categories and sure.hide
