@@ -3,8 +3,9 @@
 A word the English WordPiece vocabulary holds whole is very likely English; a word it has to
 split into pieces is a name, slang, a typo or another language. A comment in which fewer than
 :data:`MIN_ENGLISH_SHARE` of the words (of :data:`MIN_WORDS` or more) are whole English words,
-and not one is an English function word, is treated as not English: the model's scores for it are noise (it read French as 99% toxic), so
-the bundled classifier leaves such comments to the lexicon and the rules.
+and not one is an English function word, is treated as not English: the model's scores for
+it are noise (it read French as 99% toxic), so the bundled classifier leaves such comments to
+the lexicon and the rules.
 """
 
 from __future__ import annotations
@@ -18,83 +19,13 @@ _WORD = re.compile(r"[^\W\d_]+")
 #: English function words that other languages written in Latin letters rarely use as words.
 #: One of them is enough to call a comment English (abusive slang is often not in the
 #: vocabulary, "gays are perverts", but its grammar is).
-FUNCTION_WORDS = frozenset(
-    [
-        "the",
-        "is",
-        "are",
-        "was",
-        "were",
-        "be",
-        "been",
-        "you",
-        "your",
-        "yours",
-        "he",
-        "she",
-        "it",
-        "its",
-        "we",
-        "they",
-        "them",
-        "their",
-        "our",
-        "my",
-        "his",
-        "her",
-        "this",
-        "that",
-        "these",
-        "those",
-        "what",
-        "who",
-        "which",
-        "when",
-        "where",
-        "why",
-        "how",
-        "and",
-        "but",
-        "or",
-        "not",
-        "with",
-        "from",
-        "for",
-        "of",
-        "at",
-        "by",
-        "about",
-        "into",
-        "than",
-        "then",
-        "there",
-        "here",
-        "have",
-        "has",
-        "had",
-        "will",
-        "would",
-        "should",
-        "could",
-        "can",
-        "can't",
-        "don't",
-        "won't",
-        "isn't",
-        "i",
-        "i'm",
-        "im",
-        "u",
-        "ur",
-        "ya",
-        "just",
-        "get",
-        "got",
-        "all",
-        "any",
-        "some",
-    ]
-)
+_FUNCTION_WORDS = """
+the is are was were be been you your yours he she it its we they them their our my his
+her this that these those what who which when where why how and but or not with from for
+of at by about into than then there here have has had will would should could can can't
+don't won't isn't i i'm im u ur ya just get got all any some
+"""
+FUNCTION_WORDS = frozenset(_FUNCTION_WORDS.split())
 
 
 def english_share(text: str, vocabulary: Container[str]) -> float | None:
