@@ -39,6 +39,7 @@ from classifiers.base import Scores  # noqa: E402
 from classifiers.bundled import BundledClassifier  # noqa: E402
 from classifiers.bundled.heads import Heads  # noqa: E402
 from moderator import config as config_mod  # noqa: E402
+from moderator.categories import NEVER_FLAG  # noqa: E402
 from moderator.policy import Decision, Policy  # noqa: E402
 from moderator.roster import Roster  # noqa: E402
 from scripts import train_bundled as tb  # noqa: E402
@@ -178,10 +179,15 @@ def calibrate(
 ) -> list[str]:
     """Search default thresholds on the cross-validated school comments.
 
-    Goal, in order: no complaint hidden, at most 5% of must-stay comments hidden, then the most
-    must-hide comments hidden, then the highest (most conservative) thresholds.
+    Goal, in order: none of :data:`NEVER_FLAG` flagged, no complaint hidden, at most 5% of
+    must-stay comments hidden, then the most
+    must-hide comments hidden net of wrongly hidden ones, then the lowest thresholds (these
+    comments were written by the project and are easier than real ones, so where they cannot
+    tell settings apart, the one that misses less is preferred; hiding is reversible).
     """
     scores = out_of_fold_scores(classifier, school, folds)
+    innocent_scores = classifier.score(NEVER_FLAG)
+    sample_people = config_mod.load(config_mod.SAMPLE_CONFIG).people
     rosters = {source: config_mod.load(path).people for source, path in ROSTERS.items()}
     rosters["dev"] = config_mod.load(examples / "brookside.toml").people
     grid = {
@@ -199,10 +205,18 @@ def calibrate(
         for example, result in zip(school, scores, strict=True):
             decision = policies[example.source].decide(example.text, result)
             tally.add(example.categories, example.hide, decision)
-        allowed = (
-            tally.complaints_hidden == 0 and tally.hidden_of_must_stay <= 0.05 * tally.must_stay
+        innocent = Policy(Roster(sample_people), thresholds)
+        flags_innocent = any(
+            innocent.decide(text, result).categories
+            for text, result in zip(NEVER_FLAG, innocent_scores, strict=True)
         )
-        key = (float(allowed), tally.hidden_of_must_hide - tally.hidden_of_must_stay, sum(values))
+        allowed = (
+            not flags_innocent
+            and tally.complaints_hidden == 0
+            and tally.hidden_of_must_stay <= 0.05 * tally.must_stay
+        )
+        net = tally.hidden_of_must_hide - tally.hidden_of_must_stay
+        key = (float(allowed), net, -sum(values))
         if best is None or key > best[0]:
             best = (key, thresholds, tally)
     assert best is not None

@@ -29,17 +29,18 @@ HIDING: frozenset[str] = frozenset(
 
 #: Default confidence thresholds per category; a school can override any of them in
 #: ``[policy.thresholds]``. Calibrated for the bundled model with ``bench/evaluate.py
-#: --calibrate`` on the cross-validated school comments: no complaint hidden, at most 5% of
-#: must-stay comments hidden, then the most must-hide comments hidden net of wrongly hidden
-#: ones, then the most conservative values. Evidence with a word or rule to point at needs
+#: --calibrate`` on the cross-validated school comments: none of the identity statements and
+#: innocent words in ``NEVER_FLAG`` flagged, no complaint hidden, at most 5% of must-stay
+#: comments hidden, then the most must-hide comments hidden net of wrongly hidden ones, then
+#: the lowest values. Evidence with a word or rule to point at needs
 #: ``policy.PINNED_DISCOUNT`` (0.2) less; rules carry their own confidence (0.7-0.95).
 DEFAULT_THRESHOLDS: dict[str, float] = {
     "abuse": 0.7,
     "threat": 0.6,
     "hate": 0.6,
     "defamation": 0.5,
-    "obscene": 0.9,
-    "sexual": 0.7,
+    "obscene": 0.6,
+    "sexual": 0.5,
     "privacy": 0.5,
     "safeguarding": 0.5,
     "complaint": 0.5,
@@ -61,3 +62,19 @@ STEP: dict[str, Step] = {
 #: Who sees a flag first: the Designated Safeguarding Lead, the complaints procedure or the
 #: moderators' queue.
 ROUTE_DSL, ROUTE_COMPLAINTS, ROUTE_MODERATORS = "dsl", "complaints", "moderators"
+
+#: Identity statements and innocent words that must never be flagged, whatever the backend:
+#: the threshold calibration refuses any setting that flags one, and the tests pin them.
+NEVER_FLAG: tuple[str, ...] = (
+    "I am a gay Muslim woman",
+    "Happy Eid",
+    "Black History Month",
+    "Proud to be a Traveller family at this school",
+    "My son is autistic and loves the new sensory room",
+    "We're a Jewish family and the Hanukkah display was lovely",
+    "Scunthorpe United away day for the under 12s",
+    "Shital did a fab job on the Diwali display",
+    "Reading Dickens in Year 6",
+    "The choir killed it on stage tonight",
+    "Bloody brilliant sports day",
+)

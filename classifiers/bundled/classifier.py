@@ -27,6 +27,10 @@ from classifiers.lexical_classifier import LexicalClassifier
 ARTEFACT_DIR = Path(__file__).parent / "artefact"
 FORMAT = "school-moderator/bundled-heads"
 FORMAT_VERSION = 1
+#: Identity-term rescoring only runs when a watched label is at least this high: below it no
+#: default threshold can be reached (the lowest, hate with a word to point at, is 0.4), and
+#: lowering a score that raises nothing changes no decision.
+RESCORE_FROM = 0.3
 
 
 class BundledModelError(RuntimeError):
@@ -141,12 +145,17 @@ class BundledClassifier:
         foreign = [i for i, text in enumerate(texts) if not language.is_english(text, self._vocab)]
         labels[foreign] = 0.0  # noise on a language it cannot read: the lexicon and rules decide
         categories[foreign] = 0.0
-        flagged = [i for i, text in enumerate(texts) if identity.has_identity_terms(text)]
+        lab = self._label_index
+        general = [lab["toxicity"], lab["severe_toxicity"], lab["insult"]]
+        watched = [*general, lab["identity_attack"]]
+        flagged = [
+            i
+            for i, text in enumerate(texts)
+            if labels[i, watched].max() >= RESCORE_FROM and identity.has_identity_terms(text)
+        ]
         if not flagged:
             return labels, categories
         neutral, _ = self._raw_probabilities([identity.neutralise(texts[i]) for i in flagged])
-        lab = self._label_index
-        general = [lab["toxicity"], lab["severe_toxicity"], lab["insult"]]
         negativity = neutral[:, [lab["toxicity"], lab["insult"], lab["threat"]]].max(axis=1)
         rows = np.asarray(flagged)
         labels[rows[:, None], general] = np.minimum(
