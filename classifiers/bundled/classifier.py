@@ -99,7 +99,7 @@ class BundledClassifier:
             raise BundledModelError(str(exc)) from exc
         self.lexical = LexicalClassifier()
         self._label_index = {name: i for i, name in enumerate(self.labels)}
-        self._vocab = frozenset(self.encoder.tokenizer.get_vocab())
+        self._vocab = self.encoder.vocabulary()
         needed = {"toxicity", "severe_toxicity", "insult", "threat", "identity_attack"}
         if needed - set(self.labels):
             raise BundledModelError(

@@ -25,6 +25,7 @@ from pathlib import Path
 import numpy as np
 import torch
 
+from classifiers.bundled.minilm import MiniLM
 from classifiers.textprep import clean_text
 
 #: Word pieces per window, excluding [CLS] and [SEP]. Comments are short; 126 + 2 keeps
@@ -80,21 +81,32 @@ class SentenceEncoder:
     """MiniLM-L6, mean-pooled over the attention mask at two layers, on CPU or a given device."""
 
     def __init__(self, encoder_dir: Path | None = None, device: str = "cpu") -> None:
-        from transformers import AutoModel, AutoTokenizer
-        from transformers.utils import logging as transformers_logging
-
-        transformers_logging.disable_progress_bar()  # no progress bars on a CLI's stderr
+        from tokenizers import Tokenizer
 
         self.encoder_dir = encoder_dir or default_encoder_dir()
         if not (self.encoder_dir / "model.safetensors").is_file():
             raise EncoderError(f"no model.safetensors in encoder directory {self.encoder_dir}")
         self.device = torch.device(device)
-        self.tokenizer = AutoTokenizer.from_pretrained(self.encoder_dir, use_fast=True)
-        self.model = AutoModel.from_pretrained(self.encoder_dir, use_safetensors=True)
-        self.model.eval().to(self.device)
-        self.cls_id = int(self.tokenizer.cls_token_id)
-        self.sep_id = int(self.tokenizer.sep_token_id)
-        self.pad_id = int(self.tokenizer.pad_token_id)
+        try:
+            self.tokenizer = Tokenizer.from_file(str(self.encoder_dir / "tokenizer.json"))
+            self.model = MiniLM(self.encoder_dir, self.device)
+        except Exception as exc:  # OSError, ValueError, and the tokenizers library's own types
+            raise EncoderError(f"cannot load the encoder in {self.encoder_dir}: {exc}") from exc
+        self.tokenizer.no_truncation()
+        self.tokenizer.no_padding()
+        self.cls_id = self._token_id("[CLS]")
+        self.sep_id = self._token_id("[SEP]")
+        self.pad_id = self._token_id("[PAD]")
+
+    def _token_id(self, token: str) -> int:
+        found = self.tokenizer.token_to_id(token)
+        if found is None:
+            raise EncoderError(f"the tokenizer in {self.encoder_dir} has no {token} token")
+        return int(found)
+
+    def vocabulary(self) -> frozenset[str]:
+        """Every token of the tokenizer's vocabulary (whole words and ``##`` pieces)."""
+        return frozenset(self.tokenizer.get_vocab())
 
     def windows(self, texts: Sequence[str]) -> tuple[list[list[int]], list[int]]:
         """Token-id windows (with [CLS]/[SEP]) for ``texts``; the empty text gets one empty window."""
@@ -103,9 +115,7 @@ class SentenceEncoder:
             clean_text(text[:MAX_CHARS].encode("utf-8", "replace").decode("utf-8"))
             for text in texts
         ]
-        encoded = self.tokenizer(
-            cleaned, add_special_tokens=False, truncation=False, verbose=False
-        )["input_ids"]
+        encoded = [e.ids for e in self.tokenizer.encode_batch(cleaned, add_special_tokens=False)]
         windows: list[list[int]] = []
         owners: list[int] = []
         for index, ids in enumerate(encoded):
@@ -133,13 +143,10 @@ class SentenceEncoder:
         for row, ids in enumerate(batch):
             input_ids[row, : len(ids)] = torch.tensor(ids, dtype=torch.long)
             mask[row, : len(ids)] = 1
-        output = self.model(
-            input_ids=input_ids.to(self.device),
-            attention_mask=mask.to(self.device),
-            output_hidden_states=True,
-        )
-        weights = mask.to(self.device).unsqueeze(-1).to(output.last_hidden_state.dtype)
+        mask = mask.to(self.device)
+        states = self.model.hidden_states(input_ids.to(self.device), mask)
+        weights = mask.unsqueeze(-1).to(states[-1].dtype)
         count = weights.sum(1).clamp(min=1.0)
-        last = (output.last_hidden_state * weights).sum(1) / count
-        middle = (output.hidden_states[MIDDLE_LAYER] * weights).sum(1) / count
+        last = (states[-1] * weights).sum(1) / count
+        middle = (states[MIDDLE_LAYER] * weights).sum(1) / count
         return torch.cat([last, middle], dim=1).float().cpu().numpy()
