@@ -8,8 +8,9 @@ the *original* text.
 The steps, in order (each is linear in the length of the text):
 
 1. fold each character: drop format characters (zero-width spaces and joiners, soft hyphens,
-   BOM), NFKC (fullwidth and mathematical letters), casefold, strip combining marks
-   (accents) and map Cyrillic/Greek look-alikes to Latin;
+   BOM), read emoji letters (🅵🆄🅲🅺, 🇫🇺🇨🇰) as letters and the few emoji that stand for a word
+   (💩, 🔪) as that word, NFKC (fullwidth and mathematical letters), casefold, strip
+   combining marks (accents) and map Cyrillic/Greek look-alikes to Latin;
 2. undo leetspeak *inside words only* (``sh1t``, ``tw@t``, ``a$$``), leaving numbers,
    ordinals and times (``Year 6``, ``07700 900781``, ``1st``, ``10am``), UK postcodes and
    email addresses untouched; ``*`` is kept as a one-letter wildcard for the lexicon;
@@ -74,6 +75,29 @@ _HOMOGLYPHS = str.maketrans(
     }
 )
 
+#: Emoji that stand for a word, read as that word (padded with spaces so it stands alone).
+#: Only signs with one clear meaning in abuse are listed; hearts, claps and fire stay emoji,
+#: and the middle finger is a lexicon term of its own.
+_EMOJI_WORDS: dict[str, str] = {
+    "\U0001f4a9": " shit ",  # pile of poo
+    "\U0001f52a": " knife ",  # hocho
+    "\U0001f5e1": " knife ",  # dagger
+    "\U0001f52b": " gun ",  # pistol
+    "\U0001f4a3": " bomb ",
+    "\U0001f346": " penis ",  # aubergine
+}
+
+
+def _emoji_letter(char: str) -> str | None:
+    """The Latin letter an emoji letter stands for: regional indicators (🇦), negative circled
+    (🅐) and negative squared (🅰) capitals, which NFKC leaves alone."""
+    code = ord(char)
+    for first in (0x1F1E6, 0x1F150, 0x1F170):
+        if first <= code < first + 26:
+            return chr(ord("a") + code - first)
+    return None
+
+
 _LETTER = r"[^\W\d_]"
 _LEET = str.maketrans("013457@$!|", "oieastasil")
 _UNIT_SUFFIX = r"(?:st|nd|rd|th|am|pm|s|k|m|x|p|d|g|kg|km|cm|mm|ml)\b"
@@ -129,6 +153,11 @@ def _fold_char(char: str) -> str:
     """Fold one non-ASCII character to zero or more lowercase, accent-free characters."""
     if unicodedata.category(char) == "Cf":  # zero-width space/joiners, soft hyphen, BOM
         return ""
+    if char in _EMOJI_WORDS:
+        return _EMOJI_WORDS[char]
+    letter = _emoji_letter(char)
+    if letter is not None:
+        return letter
     folded = unicodedata.normalize("NFKC", char).casefold()
     decomposed = unicodedata.normalize("NFD", folded)
     bases = "".join(c for c in decomposed if unicodedata.category(c) not in _MARKS)

@@ -53,7 +53,7 @@ UNCHANGED = [
     "great work!!! well done!",
     "a b",  # two single letters are not joined
     "i am a gay muslim woman",
-    "\U0001f52a\U0001f52b\U0001f480\U0001f595 \U0001f602\U0001f602\U0001f602",
+    "\U0001f480\U0001f44f \U0001f602\U0001f602\U0001f602",  # skull, clap, laughing: no word
     "",
 ]
 
@@ -160,3 +160,25 @@ def test_handles_100kb_inputs(chunk: str) -> None:
     text = chunk * (100_000 // len(chunk))
     norm = normalise(text)
     assert len(norm.offsets) == len(norm.text) > 0
+
+
+@pytest.mark.parametrize(
+    ("text", "word"),
+    [
+        ("🅵🆄🅲🅺 off", "fuck off"),
+        ("🅕🅤🅒🅚 off", "fuck off"),
+        ("🇫🇺🇨🇰 this", "fuck this"),
+        ("this school is 💩", "shit"),
+        ("I will 🔪 you", "knife you"),
+    ],
+)
+def test_emoji_letters_and_word_emoji(text: str, word: str) -> None:
+    result = normalise(text)
+    assert word in " ".join(result.text.split())
+    start = result.text.index(word.split()[0])
+    original = result.span_to_original(start, start + len(word.split()[0]))
+    assert original[0] < original[1] and not text[original[0] : original[1]].isascii()
+
+
+def test_ordinary_emoji_stay_as_they_are() -> None:
+    assert normalise("👏👏🔥 well done ❤️").text.startswith("👏👏🔥 well done")
