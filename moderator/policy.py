@@ -27,7 +27,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-from classifiers.base import Scores
+from classifiers.base import CATEGORY_SPAN, Scores
 from classifiers.normalise import Normalised, normalise
 from moderator import categories as cat
 from moderator.roster import Roster
@@ -64,6 +64,8 @@ class Decision:
 #: Evidence a moderator can point at (a lexicon word, a rule match) needs this much less
 #: confidence than a model's score alone: the thresholds are calibrated for model scores.
 PINNED_DISCOUNT = 0.2
+#: ``Span.term`` of the sentence spans a model gives for its own outputs.
+MODEL_SPAN = "model"
 #: When a comment reads as a complaint, a harmful category that only a model raised (no rule,
 #: no lexicon span) must be at least this confident to override it: criticism is not abuse,
 #: and a wrongly hidden complaint does more harm than a borderline comment left for review.
@@ -108,6 +110,7 @@ class Policy:
             for match in PUPIL_DETAILS.finditer(text):
                 evidence.add("privacy", 0.9, "a pupil's personal details", match.span())
         raised = self._raise(evidence, targeted=bool(people) or identifiable)
+        _give_every_category_a_span(raised, evidence, len(text))
         return self._decision(raised, evidence, [p.name for p in people])
 
     def _from_scores(self, scores: Scores, evidence: _Evidence, identifiable: bool) -> None:
@@ -118,10 +121,15 @@ class Policy:
                 continue
             evidence.add(category, probability)
         for span in scores.spans:
-            mapped = next((c for lbl, c, _ in _LABEL_CATEGORY if lbl == span.label), None)
+            if span.label.startswith(CATEGORY_SPAN):
+                name = span.label.removeprefix(CATEGORY_SPAN)
+                mapped = name if name in cat.CATEGORIES else None
+            else:
+                mapped = next((c for lbl, c, _ in _LABEL_CATEGORY if lbl == span.label), None)
             if mapped:
                 evidence.spans.append((span.start, span.end, mapped))
-                evidence.pinned.add(mapped)
+                if span.term != MODEL_SPAN:  # a word to point at, not a sentence a model chose
+                    evidence.pinned.add(mapped)
 
     def _from_rules(
         self, text: str, normalised: Normalised, identifiable: bool, evidence: _Evidence
@@ -183,6 +191,23 @@ class Policy:
             targets=tuple(targets),
             confidence={c: round(evidence.confidence.get(c, 0.0), 4) for c in ordered},
         )
+
+
+#: Where a category raised by another's evidence borrows its spans from.
+_BORROW = {"abuse": ("obscene", "threat", "hate"), "sexual": ("safeguarding",)}
+
+
+def _give_every_category_a_span(raised: set[str], evidence: _Evidence, length: int) -> None:
+    """Every raised category gets at least one span: its own, a related category's (abuse
+    raised by aimed swearing points at the swearing), or the whole comment."""
+    covered = {span[2] for span in evidence.spans}
+    for category in raised - covered:
+        borrowed = [
+            (start, end, category)
+            for start, end, other in evidence.spans
+            if other in _BORROW.get(category, ()) and other in raised
+        ]
+        evidence.spans.extend(borrowed or [(0, length, category)])
 
 
 def _route(raised: set[str]) -> str | None:
