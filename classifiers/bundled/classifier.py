@@ -11,9 +11,7 @@ evasions the model's tokenizer splits apart (``c u n t``) and supplies the spans
 from __future__ import annotations
 
 import json
-import re
 from collections.abc import Sequence
-from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -21,7 +19,7 @@ import numpy as np
 import torch
 
 from classifiers import identity, language
-from classifiers.base import CATEGORY_SPAN, LABELS, Scores, Span, clamp
+from classifiers.base import LABELS, Scores, clamp
 from classifiers.bundled.encoder import DIMENSIONS, SentenceEncoder, weights_digest
 from classifiers.bundled.heads import Heads, HeadsError
 from classifiers.lexical_classifier import LexicalClassifier
@@ -33,29 +31,6 @@ FORMAT_VERSION = 1
 #: default threshold can be reached (the lowest, hate with a word to point at, is 0.4), and
 #: lowering a score that raises nothing changes no decision.
 RESCORE_FROM = 0.3
-
-
-#: Model outputs at or above this get a sentence span (the evidence a moderator checks).
-EXPLAIN_FROM = 0.5
-#: The labels that map to policy categories and so need evidence.
-EXPLAINED_LABELS = frozenset(
-    {"insult", "threat", "identity_attack", "obscene", "sexual_explicit", "severe_toxicity"}
-)
-_SENTENCE = re.compile(r"[^.!?\n]+[.!?]*")
-
-
-def sentences(text: str) -> list[tuple[int, int]]:
-    """``[start, end)`` of each sentence of ``text``, trimmed of surrounding spaces."""
-    found = []
-    for match in _SENTENCE.finditer(text):
-        start, end = match.span()
-        while start < end and text[start].isspace():
-            start += 1
-        while end > start and text[end - 1].isspace():
-            end -= 1
-        if end > start:
-            found.append((start, end))
-    return found or [(0, len(text))]
 
 
 class BundledModelError(RuntimeError):
@@ -149,52 +124,7 @@ class BundledClassifier:
                 for category, value in zip(self.categories, category_p[index].tolist(), strict=True)
             }
             results.append(Scores(labels=labels, spans=lex.spans, categories=categories))
-        return self._with_sentence_spans(texts, results, label_p, category_p)
-
-    def _with_sentence_spans(
-        self,
-        texts: Sequence[str],
-        results: list[Scores],
-        label_p: np.ndarray,
-        category_p: np.ndarray,
-    ) -> list[Scores]:
-        """Point each strong model output at the sentence that carries it.
-
-        The model has no word-level evidence, so for every output of at least
-        :data:`EXPLAIN_FROM` the span is the sentence of the comment that scores highest on it
-        (the whole comment when it is one sentence). Spans from the lexicon stay as they are.
-        """
-        wanted: dict[int, list[tuple[str, int, bool]]] = {}  # text -> (name, column, category?)
-        for index in range(len(texts)):
-            for column, name in enumerate(self.labels):
-                if name in EXPLAINED_LABELS and label_p[index, column] >= EXPLAIN_FROM:
-                    wanted.setdefault(index, []).append((name, column, False))
-            for column, name in enumerate(self.categories):
-                if category_p[index, column] >= EXPLAIN_FROM:
-                    wanted.setdefault(index, []).append((name, column, True))
-        if not wanted:
-            return results
-        pieces = {index: sentences(texts[index]) for index in wanted}
-        several = [(i, s) for i, found in pieces.items() if len(found) > 1 for s in found]
-        if several:
-            sub_labels, sub_categories = self.probabilities(
-                [texts[i][a:b] for i, (a, b) in several]
-            )
-        out = list(results)
-        for index, outputs in wanted.items():
-            rows = [r for r, (i, _) in enumerate(several) if i == index]
-            extra = []
-            for name, column, is_category in outputs:
-                if rows:
-                    table = sub_categories if is_category else sub_labels
-                    best = max(rows, key=lambda r: table[r, column])
-                    start, end = several[best][1]
-                else:
-                    start, end = pieces[index][0]
-                label = f"{CATEGORY_SPAN}{name}" if is_category else name
-                extra.append(Span(start, end, label, "model"))
-            out[index] = replace(results[index], spans=(*results[index].spans, *extra))
-        return out
+        return results
 
     def probabilities(self, texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
         """The model's own label and category probabilities (no lexicon), one row per text.
