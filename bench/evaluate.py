@@ -37,6 +37,7 @@ sys.path.insert(0, str(ROOT))
 
 from classifiers.base import Scores  # noqa: E402
 from classifiers.bundled import BundledClassifier  # noqa: E402
+from classifiers.bundled.encoder import SentenceEncoder  # noqa: E402
 from classifiers.bundled.heads import Heads  # noqa: E402
 from moderator import config as config_mod  # noqa: E402
 from moderator.categories import NEVER_FLAG  # noqa: E402
@@ -105,6 +106,12 @@ def policy_for(path: Path) -> Policy:
     return Policy(Roster(config.people), config.thresholds)
 
 
+def rosters(examples: Path) -> dict[str, Roster]:
+    """Each school-comment source's roster (the shared dev comments use Brookside's)."""
+    paths = {**ROSTERS, "dev": examples / "brookside.toml"}
+    return {source: Roster(config_mod.load(path).people) for source, path in paths.items()}
+
+
 def school_cross_validation(
     classifier: BundledClassifier,
     school: Sequence[tb.SchoolExample],
@@ -113,36 +120,23 @@ def school_cross_validation(
     show: bool = False,
 ) -> tuple[Tally, Tally]:
     """Whole-pipeline CV on the school comments: (development comments only, all)."""
-    policies = {source: policy_for(path) for source, path in ROSTERS.items()}
-    policies["dev"] = policy_for(examples / "brookside.toml")
-    x = tb.embed_first_windows(classifier.encoder, [e.text for e in school])
-    y = tb.category_matrix(school)
-    base = dict(classifier.heads.tensors)
-    mean, std = base["embedding.mean"], base["embedding.std"]
-    fold = np.arange(len(school)) % folds
+    policies = {source: Policy(roster) for source, roster in rosters(examples).items()}
     dev, everything = Tally(), Tally()
-    try:
-        for k in range(folds):
-            train = fold != k
-            classifier.heads = Heads(base | tb.fit_category_head(x[train], y[train], mean, std))
-            held = [e for e, f in zip(school, fold, strict=True) if f == k]
-            for example, scores in zip(held, classifier.score([e.text for e in held]), strict=True):
-                decision = policies[example.source].decide(example.text, scores)
-                if show and (
-                    decision.hide != example.hide or set(decision.categories) != example.categories
-                ):
-                    print(
-                        f"{example.source}/{example.id}: want {sorted(example.categories)} "
-                        f"hide={example.hide}, got {list(decision.categories)} hide={decision.hide} "
-                        f"{ {c: round(v, 2) for c, v in decision.confidence.items()} } "
-                        f"| {example.text[:70]}",
-                        file=sys.stderr,
-                    )
-                everything.add(example.categories, example.hide, decision)
-                if example.source == "dev":
-                    dev.add(example.categories, example.hide, decision)
-    finally:
-        classifier.heads = Heads(base)
+    for example, scores in zip(school, out_of_fold_scores(classifier, school, folds), strict=True):
+        decision = policies[example.source].decide(example.text, scores)
+        if show and (
+            decision.hide != example.hide or set(decision.categories) != example.categories
+        ):
+            print(
+                f"{example.source}/{example.id}: want {sorted(example.categories)} "
+                f"hide={example.hide}, got {list(decision.categories)} hide={decision.hide} "
+                f"{ {c: round(v, 2) for c, v in decision.confidence.items()} } "
+                f"| {example.text[:70]}",
+                file=sys.stderr,
+            )
+        everything.add(example.categories, example.hide, decision)
+        if example.source == "dev":
+            dev.add(example.categories, example.hide, decision)
     return dev, everything
 
 
@@ -180,16 +174,14 @@ def calibrate(
     """Search default thresholds on the cross-validated school comments.
 
     Goal, in order: none of :data:`NEVER_FLAG` flagged, no complaint hidden, at most 5% of
-    must-stay comments hidden, then the most
-    must-hide comments hidden net of wrongly hidden ones, then the lowest thresholds (these
+    must-stay comments hidden, then the most must-hide comments hidden net of wrongly hidden
+    ones, then the lowest thresholds (these
     comments were written by the project and are easier than real ones, so where they cannot
     tell settings apart, the one that misses less is preferred; hiding is reversible).
     """
     scores = out_of_fold_scores(classifier, school, folds)
     innocent_scores = classifier.score(NEVER_FLAG)
-    sample_people = config_mod.load(config_mod.SAMPLE_CONFIG).people
-    rosters = {source: config_mod.load(path).people for source, path in ROSTERS.items()}
-    rosters["dev"] = config_mod.load(examples / "brookside.toml").people
+    by_source = rosters(examples)
     grid = {
         "abuse": (0.5, 0.6, 0.7, 0.8),
         "obscene": (0.6, 0.7, 0.8, 0.9),
@@ -200,12 +192,12 @@ def calibrate(
     best: tuple[tuple[float, ...], dict[str, float], Tally] | None = None
     for values in itertools.product(*grid.values()):
         thresholds = dict(zip(grid, values, strict=True))
-        policies = {src: Policy(Roster(people), thresholds) for src, people in rosters.items()}
+        policies = {src: Policy(roster, thresholds) for src, roster in by_source.items()}
         tally = Tally()
         for example, result in zip(school, scores, strict=True):
             decision = policies[example.source].decide(example.text, result)
             tally.add(example.categories, example.hide, decision)
-        innocent = Policy(Roster(sample_people), thresholds)
+        innocent = policies["sample"]
         flags_innocent = any(
             innocent.decide(text, result).categories
             for text, result in zip(NEVER_FLAG, innocent_scores, strict=True)
@@ -232,11 +224,12 @@ def holdout(classifier: BundledClassifier) -> Tally:
     return tally
 
 
-def public_cross_validation(datasets: Path, cache: Path | None, folds: int) -> list[str]:
+def public_cross_validation(
+    encoder: SentenceEncoder, datasets: Path, cache: Path | None, folds: int
+) -> list[str]:
     def log(message: str) -> None:
         print(message, file=sys.stderr, flush=True)
 
-    encoder = BundledClassifier().encoder
     public = tb.td.dedupe(tb.td.load_all(datasets))
     x = tb.cached_embeddings(encoder, [e.text for e in public], cache, log)
     y = tb.label_matrix(public)
@@ -287,7 +280,7 @@ def main() -> None:
     classifier = BundledClassifier()
     lines = [f"bundled model {classifier.version}"]
     if not args.skip_public:
-        lines += public_cross_validation(args.datasets, args.cache, args.folds)
+        lines += public_cross_validation(classifier.encoder, args.datasets, args.cache, args.folds)
     school = tb.load_school(examples)
     if args.calibrate:
         print("\n".join(calibrate(classifier, school, examples, args.folds)))

@@ -28,17 +28,13 @@ LABELS: tuple[str, ...] = (
 REQUIRED_LABELS: tuple[str, ...] = LABELS[:6]
 
 
-#: Prefix of a span label that names a policy category rather than a Detoxify label.
-CATEGORY_SPAN = "category:"
-
-
 @dataclass(frozen=True)
 class Span:
     """A character range ``[start, end)`` of the *original* text and why it matters."""
 
     start: int
     end: int
-    label: str  #: a Detoxify label ("obscene", "threat") or CATEGORY_SPAN + a policy category
+    label: str  #: a Detoxify label or a lexicon category, e.g. "obscene", "threat"
     term: str = ""  #: the canonical term that matched, e.g. "bitch" for "b!tch"
 
 

@@ -27,7 +27,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-from classifiers.base import CATEGORY_SPAN, Scores
+from classifiers.base import Scores
 from classifiers.normalise import Normalised, normalise
 from moderator import categories as cat
 from moderator.roster import Roster
@@ -64,8 +64,6 @@ class Decision:
 #: Evidence a moderator can point at (a lexicon word, a rule match) needs this much less
 #: confidence than a model's score alone: the thresholds are calibrated for model scores.
 PINNED_DISCOUNT = 0.2
-#: ``Span.term`` of the sentence spans a model gives for its own outputs.
-MODEL_SPAN = "model"
 #: When a comment reads as a complaint, a harmful category that only a model raised (no rule,
 #: no lexicon span) must be at least this confident to override it: criticism is not abuse,
 #: and a wrongly hidden complaint does more harm than a borderline comment left for review.
@@ -79,6 +77,12 @@ class _Evidence:
     spans: list[tuple[int, int, str]] = field(default_factory=list)
     #: categories with evidence a person can point at: a rule match or a lexicon span
     pinned: set[str] = field(default_factory=set)
+
+    def unsure_model_guess(self, category: str) -> bool:
+        """Raised by a model alone (no word or rule to point at) below COMPLAINT_OVERRIDE."""
+        return (
+            category not in self.pinned and self.confidence.get(category, 0.0) < COMPLAINT_OVERRIDE
+        )
 
     def add(
         self, category: str, confidence: float, kind: str = "", span: tuple[int, int] | None = None
@@ -121,15 +125,10 @@ class Policy:
                 continue
             evidence.add(category, probability)
         for span in scores.spans:
-            if span.label.startswith(CATEGORY_SPAN):
-                name = span.label.removeprefix(CATEGORY_SPAN)
-                mapped = name if name in cat.CATEGORIES else None
-            else:
-                mapped = next((c for lbl, c, _ in _LABEL_CATEGORY if lbl == span.label), None)
+            mapped = next((c for lbl, c, _ in _LABEL_CATEGORY if lbl == span.label), None)
             if mapped:
                 evidence.spans.append((span.start, span.end, mapped))
-                if span.term != MODEL_SPAN:  # a word to point at, not a sentence a model chose
-                    evidence.pinned.add(mapped)
+                evidence.pinned.add(mapped)
 
     def _from_rules(
         self, text: str, normalised: Normalised, identifiable: bool, evidence: _Evidence
@@ -152,18 +151,10 @@ class Policy:
             for c, v in evidence.confidence.items()
             if v >= self.thresholds[c] - (PINNED_DISCOUNT if c in evidence.pinned else 0.0)
         }
-        if (
-            "obscene" in raised
-            and "obscene" not in evidence.pinned
-            and evidence.confidence["obscene"] < COMPLAINT_OVERRIDE
-        ):
+        if evidence.unsure_model_guess("obscene"):
             raised.discard("obscene")  # swearing is words: without a word to point at, not sure
         if "complaint" in raised:
-            raised -= {
-                c
-                for c in raised & cat.HIDING
-                if c not in evidence.pinned and evidence.confidence[c] < COMPLAINT_OVERRIDE
-            }
+            raised -= {c for c in raised & cat.HIDING if evidence.unsure_model_guess(c)}
         if "obscene" in raised and (targeted or evidence.confidence.get("abuse", 0) >= 0.3):
             raised.add("abuse")
         kinds = set(evidence.kinds.get("safeguarding", []))

@@ -247,10 +247,6 @@ def fit_category_head(
     return {"categories.weight": weight.detach().clone(), "categories.bias": bias.detach().clone()}
 
 
-def heads_from(tensors: dict[str, torch.Tensor]) -> Heads:
-    return Heads(tensors)
-
-
 def predict_labels(tensors: dict[str, torch.Tensor], x: np.ndarray) -> np.ndarray:
     with torch.inference_mode():
         return torch.sigmoid(Heads(tensors).label_logits(torch.from_numpy(x))).numpy()
@@ -322,7 +318,9 @@ def label_metrics(
     return report, threshold
 
 
-def category_oof(x: np.ndarray, y: np.ndarray, folds: int, mean, std) -> np.ndarray:  # type: ignore[no-untyped-def]
+def category_oof(
+    x: np.ndarray, y: np.ndarray, folds: int, mean: torch.Tensor, std: torch.Tensor
+) -> np.ndarray:
     fold = np.arange(len(x)) % folds
     oof = np.zeros_like(y)
     for k in range(folds):

@@ -31,6 +31,8 @@ FORMAT_VERSION = 1
 #: default threshold can be reached (the lowest, hate with a word to point at, is 0.4), and
 #: lowering a score that raises nothing changes no decision.
 RESCORE_FROM = 0.3
+#: The labels the identity-term guard reads and rewrites.
+_GUARDED_LABELS = frozenset({"toxicity", "severe_toxicity", "insult", "threat", "identity_attack"})
 
 
 class BundledModelError(RuntimeError):
@@ -59,6 +61,9 @@ def read_manifest(artefact_dir: Path) -> dict[str, Any]:
     unknown = set(manifest["labels"]) - set(LABELS)
     if unknown:
         raise BundledModelError(f"{path}: unknown labels {sorted(unknown)}")
+    missing = _GUARDED_LABELS - set(manifest["labels"])
+    if missing:
+        raise BundledModelError(f"{path}: the heads must give the labels {sorted(missing)}")
     return manifest
 
 
@@ -100,11 +105,6 @@ class BundledClassifier:
         self.lexical = LexicalClassifier()
         self._label_index = {name: i for i, name in enumerate(self.labels)}
         self._vocab = self.encoder.vocabulary()
-        needed = {"toxicity", "severe_toxicity", "insult", "threat", "identity_attack"}
-        if needed - set(self.labels):
-            raise BundledModelError(
-                f"{self.artefact_dir / 'model.json'}: the heads must give the labels {sorted(needed)}"
-            )
 
     def score(self, texts: Sequence[str]) -> list[Scores]:
         """Score ``texts`` in order; empty, huge and non-English texts included."""
@@ -141,10 +141,14 @@ class BundledClassifier:
         Comments that are not in English (:mod:`classifiers.language`) get zeros: the model
         cannot read them, and the lexicon and the policy's rules still apply.
         """
-        labels, categories = self._raw_probabilities(texts)
-        foreign = [i for i, text in enumerate(texts) if not language.is_english(text, self._vocab)]
-        labels[foreign] = 0.0  # noise on a language it cannot read: the lexicon and rules decide
-        categories[foreign] = 0.0
+        # a language it cannot read gives noise: such texts keep zeros, the lexicon and rules decide
+        english = [i for i, text in enumerate(texts) if language.is_english(text, self._vocab)]
+        labels = np.zeros((len(texts), len(self.labels)), dtype=np.float32)
+        categories = np.zeros((len(texts), len(self.categories)), dtype=np.float32)
+        if english:
+            labels[english], categories[english] = self._raw_probabilities(
+                [texts[i] for i in english]
+            )
         lab = self._label_index
         general = [lab["toxicity"], lab["severe_toxicity"], lab["insult"]]
         watched = [*general, lab["identity_attack"]]

@@ -221,14 +221,3 @@ def test_every_raised_category_has_a_span(policy: Policy, row: dict) -> None:  #
     assert set(decision.categories) <= covered
     for start, end, _ in decision.spans:
         assert 0 <= start < end <= len(row["text"])
-
-
-def test_model_sentence_spans_point_at_the_sentence_but_are_not_words(policy: Policy) -> None:
-    from classifiers.base import CATEGORY_SPAN, Span
-
-    text = "Lovely fair. Mr Asante took the PE money. Thanks all."
-    spans = (Span(13, 40, f"{CATEGORY_SPAN}defamation", "model"),)
-    decision = policy.decide(text, Scores(labels={}, spans=spans, categories={"defamation": 0.8}))
-    assert (13, 40, "defamation") in decision.spans
-    unsure = Scores(labels={}, spans=spans, categories={"complaint": 0.8, "defamation": 0.8})
-    assert "defamation" not in policy.decide(text, unsure).categories  # not pinned by a word
