@@ -22,7 +22,6 @@ and pre-cut texts to :data:`MAX_CHARS` to bound tokenizer work.
 
 from __future__ import annotations
 
-import hashlib
 import importlib.metadata
 from collections.abc import Sequence
 from pathlib import Path
@@ -33,6 +32,7 @@ from detoxify import Detoxify
 from detoxify.detoxify import get_model_and_tokenizer
 
 from classifiers.base import LABELS, REQUIRED_LABELS, Scores, clamp
+from classifiers.digest import file_sha256
 
 MODELS: tuple[str, ...] = (
     "original",
@@ -82,7 +82,7 @@ class DetoxifyClassifier:
                 self._detox = Detoxify(model, device=device, huggingface_config_path=hf_path)
             else:
                 self._detox = _load(Path(checkpoint), hf_path, device, trust_checkpoint)
-                self.version += f"+{_sha256(Path(checkpoint))[:12]}"
+                self.version += f"+{file_sha256(Path(checkpoint))[:12]}"
         except DetoxifyLoadError:
             raise
         except Exception as exc:  # torch/transformers raise many types; one clear message
@@ -136,15 +136,6 @@ def _load(checkpoint: Path, hf_path: str | None, device: str, trust: bool) -> De
     detox.model, detox.tokenizer, detox.device = model.to(device), tokenizer, device
     detox.class_names = list(loaded["config"]["dataset"]["args"]["classes"])
     return detox
-
-
-def _sha256(path: Path) -> str:
-    """The hex sha256 of ``path``, read in 1 MiB blocks."""
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
 
 
 def _advice(model: str, checkpoint: Path | None, hf_path: Path | None, exc: Exception) -> str:

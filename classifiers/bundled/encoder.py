@@ -16,7 +16,6 @@ the length of long ones.
 
 from __future__ import annotations
 
-import hashlib
 import importlib.util
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -26,6 +25,7 @@ import numpy as np
 import torch
 
 from classifiers.bundled.minilm import MiniLM
+from classifiers.digest import file_sha256
 from classifiers.textprep import clean_text
 
 #: Word pieces per window, excluding [CLS] and [SEP]. Comments are short; 126 + 2 keeps
@@ -62,11 +62,7 @@ def default_encoder_dir() -> Path:
 
 def weights_digest(encoder_dir: Path) -> str:
     """SHA-256 of the encoder's ``model.safetensors``: heads are only valid on these weights."""
-    digest = hashlib.sha256()
-    with (encoder_dir / "model.safetensors").open("rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
+    return file_sha256(encoder_dir / "model.safetensors")
 
 
 @dataclass(frozen=True)
@@ -119,8 +115,7 @@ class SentenceEncoder:
         windows: list[list[int]] = []
         owners: list[int] = []
         for index, ids in enumerate(encoded):
-            starts = range(0, max(len(ids), 1), WINDOW_TOKENS)
-            for start in list(starts)[:MAX_WINDOWS]:
+            for start in range(0, max(len(ids), 1), WINDOW_TOKENS)[:MAX_WINDOWS]:
                 windows.append([self.cls_id, *ids[start : start + WINDOW_TOKENS], self.sep_id])
                 owners.append(index)
         return windows, owners
