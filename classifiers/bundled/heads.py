@@ -19,17 +19,17 @@ from pathlib import Path
 import torch
 from safetensors.torch import load_file, save_file
 
-#: Tensor names and their ranks in the safetensors file.
-TENSORS: dict[str, int] = {
-    "embedding.mean": 1,
-    "embedding.std": 1,
-    "labels.hidden.weight": 2,
-    "labels.hidden.bias": 1,
-    "labels.output.weight": 2,
-    "labels.output.bias": 1,
-    "categories.weight": 2,
-    "categories.bias": 1,
-}
+#: The tensors a heads file must hold.
+TENSORS: tuple[str, ...] = (
+    "embedding.mean",
+    "embedding.std",
+    "labels.hidden.weight",
+    "labels.hidden.bias",
+    "labels.output.weight",
+    "labels.output.bias",
+    "categories.weight",
+    "categories.bias",
+)
 
 
 class HeadsError(ValueError):
