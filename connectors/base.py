@@ -8,8 +8,20 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any, Protocol
+
+
+@dataclass(frozen=True)
+class RawPost:
+    """The post (Facebook) or media (Instagram) a comment sits under, as the platform gave it."""
+
+    platform_post_id: str
+    raw: dict[str, Any]  #: the platform's JSON for the post, unchanged
+    message: str | None = None
+    created_time: dt.datetime | None = None
+    permalink: str | None = None
+    updated_time: dt.datetime | None = None  #: Facebook bumps it on every new comment
 
 
 @dataclass(frozen=True)
@@ -25,8 +37,10 @@ class RawComment:
     post_id: str | None = None
     parent_id: str | None = None  #: the comment replied to, for replies
     permalink: str | None = None
-    is_hidden: bool | None = None
-    can_hide: bool | None = None
+    is_hidden: bool | None = None  #: hidden on the platform when fetched
+    can_hide: bool | None = None  #: False when the platform will refuse to hide it
+    by_owner: bool = False  #: written by the Page or account itself: recorded, never acted on
+    post: RawPost | None = None
 
 
 @dataclass(frozen=True)
@@ -39,11 +53,14 @@ class Skipped:
 
 @dataclass(frozen=True)
 class FetchWindow:
-    """Which comments to fetch: those created at or after ``since`` (all when ``None``)."""
+    """Which comments to fetch: those created at or after ``since`` (all when ``None``).
+
+    ``full`` walks every post however old; otherwise posts older than the source's look-back
+    period are not opened.
+    """
 
     since: dt.datetime | None = None
     full: bool = False
-    extra: dict[str, Any] = field(default_factory=dict)
 
 
 class CommentSource(Protocol):
@@ -57,10 +74,22 @@ class CommentSource(Protocol):
         """Yield comments (and unreadable items) in the source's order."""
         ...
 
-    def hide(self, comment: RawComment) -> None:
-        """Hide ``comment`` on the platform; raise ``SourceError`` when refused."""
+    def fetch_comment(self, comment_id: str, post_id: str | None = None) -> RawComment | None:
+        """One comment, read afresh (``None`` when it is gone); ``post_id`` when known."""
         ...
 
-    def unhide(self, comment: RawComment) -> None:
-        """Undo :meth:`hide`."""
+    def set_hidden(self, comment_id: str, hidden: bool) -> None:
+        """Hide (or unhide) a comment; raises ``GraphError`` when the platform refuses."""
+        ...
+
+    def is_hidden(self, comment_id: str) -> bool | None:
+        """Whether the platform shows the comment as hidden now (``None``: it is gone)."""
+        ...
+
+    def usage(self) -> dict[str, Any] | None:
+        """The platform's latest rate-limit usage headers, when it sends them."""
+        ...
+
+    def close(self) -> None:
+        """Release connections."""
         ...

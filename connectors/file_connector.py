@@ -56,11 +56,23 @@ class FileSource:
         except ValueError as exc:
             return Skipped(where, str(exc))
 
-    def hide(self, comment: RawComment) -> None:
-        raise NotImplementedError("a file source cannot hide comments")
+    def fetch_comment(self, comment_id: str, post_id: str | None = None) -> RawComment | None:
+        for item in self.fetch(FetchWindow()):
+            if isinstance(item, RawComment) and item.platform_comment_id == comment_id:
+                return item
+        return None
 
-    def unhide(self, comment: RawComment) -> None:
-        raise NotImplementedError("a file source cannot unhide comments")
+    def set_hidden(self, comment_id: str, hidden: bool) -> None:
+        raise NotImplementedError("a file source cannot hide or unhide comments")
+
+    def is_hidden(self, comment_id: str) -> bool | None:
+        return None  # the platform is elsewhere: nobody here knows
+
+    def usage(self) -> dict[str, Any] | None:
+        return None
+
+    def close(self) -> None:
+        """Nothing to release: the file is opened and closed on each read."""
 
 
 def _comment(data: dict[str, Any]) -> RawComment:

@@ -55,6 +55,10 @@ class SourceConfig:
     graph_url: str = "https://graph.facebook.com"
     api_version: str = "v21.0"
     poll_interval_seconds: int = 300
+    lookback_days: int = 90  #: incremental polls open posts and media this recent
+    timeout_seconds: float = 30.0  #: one Graph call
+    rate_limit_backoff_seconds: float = 10.0  #: first pause after a rate limit with no hint
+    max_rate_limit_wait_seconds: float = 1800.0  #: most one scan waits on rate limits
 
     def access_token(self) -> str:
         """The token from the environment; a clear error when it is not set."""
@@ -66,6 +70,30 @@ class SourceConfig:
                 f"source {self.name!r}: environment variable {self.access_token_env} is not set"
             )
         return token
+
+
+@dataclass(frozen=True)
+class WebhookConfig:
+    """The Meta webhook receiver; secrets are named by environment variable, never written."""
+
+    app_secret_env: str | None = None  #: the app secret: checks X-Hub-Signature-256
+    verify_token_env: str | None = None  #: the verify token for the subscription handshake
+    path: str = "/webhooks/meta"
+
+    @property
+    def enabled(self) -> bool:
+        return self.app_secret_env is not None
+
+    def secret(self, which: str) -> str:
+        """The value of ``app_secret_env`` or ``verify_token_env``; a clear error when unset."""
+        name = self.app_secret_env if which == "app_secret" else self.verify_token_env
+        value = os.environ.get(name, "") if name else ""
+        if not name or not value:
+            raise ConfigError(
+                f"[webhooks] {which}_env: "
+                + (f"environment variable {name} is not set" if name else "not configured")
+            )
+        return value
 
 
 @dataclass(frozen=True)
@@ -91,6 +119,7 @@ class SchoolConfig:
     sources: tuple[SourceConfig, ...] = ()
     classifier: ClassifierConfig = field(default_factory=ClassifierConfig)
     thresholds: dict[str, float] = field(default_factory=dict)
+    webhooks: WebhookConfig = field(default_factory=WebhookConfig)
     path: Path | None = None
     text: str = ""  #: the file as read, kept for the config snapshot
 
@@ -132,7 +161,9 @@ def parse(text: str, path: Path) -> SchoolConfig:
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"{path}: invalid TOML: {exc}") from exc
     check = tomlcheck.Checker(path, text)
-    check.keys(data, "", {"school", "staff", "pupils", "sources", "classifier", "policy"})
+    check.keys(
+        data, "", {"school", "staff", "pupils", "sources", "classifier", "policy", "webhooks"}
+    )
     school = check.table(data, "school", required=True)
     check.keys(school, "[school]", {"name", "headteacher"})
     return SchoolConfig(
@@ -147,6 +178,7 @@ def parse(text: str, path: Path) -> SchoolConfig:
         sources=_sources(check, data, path),
         classifier=_classifier(check, check.table(data, "classifier"), path),
         thresholds=_thresholds(check, check.table(data, "policy")),
+        webhooks=_webhooks(check, check.table(data, "webhooks")),
         path=path,
         text=text,
     )
@@ -173,6 +205,10 @@ _SOURCE_KEYS = {
     "graph_url",
     "api_version",
     "poll_interval_seconds",
+    "lookback_days",
+    "timeout_seconds",
+    "rate_limit_backoff_seconds",
+    "max_rate_limit_wait_seconds",
 }
 
 
@@ -223,7 +259,38 @@ def _source(
         poll_interval_seconds=check.integer(
             table, "poll_interval_seconds", where, default=300, minimum=10
         ),
+        lookback_days=check.integer(table, "lookback_days", where, default=90, minimum=1),
+        timeout_seconds=check.number(table, "timeout_seconds", where, default=30, minimum=0.1),
+        rate_limit_backoff_seconds=check.number(
+            table, "rate_limit_backoff_seconds", where, default=10, minimum=0
+        ),
+        max_rate_limit_wait_seconds=check.number(
+            table, "max_rate_limit_wait_seconds", where, default=1800, minimum=0
+        ),
     )
+
+
+def _webhooks(check: tomlcheck.Checker, table: dict[str, Any]) -> WebhookConfig:
+    where = "[webhooks]"
+    check.keys(table, where, {"app_secret_env", "verify_token_env", "path"})
+    for key in ("app_secret", "verify_token"):
+        if key in table:
+            check.fail(
+                where, key, f"secrets must not be written in the config; name an environment "
+                f"variable with {key}_env",
+            )
+    names = {}
+    for key in ("app_secret_env", "verify_token_env"):
+        value = check.string(table, key, where) or None
+        if value and not _ENV_NAME.match(value):
+            check.fail(where, key, f"expected an environment variable name; got {value!r}")
+        names[key] = value
+    if table and not names["app_secret_env"]:
+        check.fail(where, "app_secret_env", "required: webhooks are accepted only when signed")
+    path = check.string(table, "path", where) or "/webhooks/meta"
+    if not path.startswith("/"):
+        check.fail(where, "path", f"expected a URL path starting with '/'; got {path!r}")
+    return WebhookConfig(names["app_secret_env"], names["verify_token_env"], path)
 
 
 def _classifier(check: tomlcheck.Checker, table: dict[str, Any], path: Path) -> ClassifierConfig:

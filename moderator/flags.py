@@ -21,7 +21,9 @@ def queue(session: Session) -> list[dict[str, Any]]:
     ).all()
     manual = set(
         session.scalars(
-            select(Action.flag_id).where(Action.kind == "hide", Action.status == "manual")
+            select(Action.flag_id).where(
+                Action.kind == "hide", Action.status.in_(("manual", "failed"))
+            )
         )
     )
     flags = sorted(

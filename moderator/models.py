@@ -92,6 +92,9 @@ class Source(Base):
     last_polled_at: Mapped[dt.datetime | None] = mapped_column(comment="end of the last scan")
     healthy: Mapped[bool] = mapped_column(default=True, comment="false after a token problem")
     last_error: Mapped[str | None] = mapped_column(Text, comment="the last error, no comment text")
+    usage: Mapped[dict[str, Any] | None] = mapped_column(
+        comment="the platform's last rate-limit usage headers"
+    )
 
 
 class Post(Base):
@@ -154,6 +157,12 @@ class Comment(Base):
     permalink: Mapped[str | None] = mapped_column(Text)
     raw: Mapped[dict[str, Any]] = mapped_column(comment="the platform's JSON, as received")
     first_seen_at: Mapped[dt.datetime] = mapped_column(default=utcnow, comment="capture time")
+    by_owner: Mapped[bool] = mapped_column(
+        default=False, comment="written by the Page or account itself: never acted on"
+    )
+    removed_at: Mapped[dt.datetime | None] = mapped_column(
+        comment="when the platform said it was removed (the record is kept)"
+    )
     source: Mapped[Source] = relationship()
     post: Mapped[Post | None] = relationship()
     author_account: Mapped[AuthorAccount | None] = relationship()
@@ -209,12 +218,17 @@ class Action(Base):
     kind: Mapped[str] = mapped_column(String(20), comment="hide | unhide")
     generation: Mapped[int] = mapped_column(default=1, comment="bumps on hide-unhide-hide")
     status: Mapped[str] = mapped_column(
-        String(20), comment="pending | sent | confirmed | failed | manual (platform cannot act)"
+        String(20),
+        index=True,
+        comment="pending | sending | confirmed | failed | manual (platform cannot act)",
     )
     attempts: Mapped[int] = mapped_column(default=0)
     last_error: Mapped[str | None] = mapped_column(Text)
     requested_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    next_attempt_at: Mapped[dt.datetime | None] = mapped_column(comment="not before (retries)")
+    sent_at: Mapped[dt.datetime | None] = mapped_column(comment="last handed to the platform")
     confirmed_at: Mapped[dt.datetime | None] = mapped_column()
+    comment: Mapped[Comment] = relationship()
 
 
 class EvidenceSnapshot(Base):
@@ -239,3 +253,27 @@ class AuditEvent(Base):
     subject_type: Mapped[str | None] = mapped_column(String(30))
     subject_id: Mapped[int | None] = mapped_column()
     detail: Mapped[dict[str, Any]] = mapped_column(default=dict, comment="no comment text")
+
+
+class WebhookEvent(Base):
+    """One change from a Meta webhook delivery, stored before it is acknowledged.
+
+    ``dedup_key`` is unique, so a delivery Meta retries (for up to 36 hours) is stored once.
+    """
+
+    __tablename__ = "webhook_event"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    dedup_key: Mapped[str] = mapped_column(String(64), unique=True, comment="SHA-256 of the change")
+    received_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    platform: Mapped[str] = mapped_column(String(20), comment="facebook | instagram")
+    account_id: Mapped[str] = mapped_column(String(200), comment="Page or Instagram account id")
+    comment_id: Mapped[str | None] = mapped_column(String(200))
+    post_id: Mapped[str | None] = mapped_column(String(200))
+    verb: Mapped[str] = mapped_column(String(20), comment="add | edited | remove | ...")
+    change: Mapped[dict[str, Any]] = mapped_column(comment="the change as delivered")
+    status: Mapped[str] = mapped_column(
+        String(20), index=True, comment="pending | done | ignored | failed"
+    )
+    attempts: Mapped[int] = mapped_column(default=0)
+    last_error: Mapped[str | None] = mapped_column(Text, comment="no comment text")
+    processed_at: Mapped[dt.datetime | None] = mapped_column()

@@ -24,6 +24,7 @@ from moderator.models import (
     Post,
     Poster,
     Source,
+    utcnow,
 )
 from moderator.policy import Decision
 from workqueue.states import FlagStatus
@@ -94,7 +95,7 @@ def storable(value: Any) -> Any:
 def comment_row(session: Session, source: Source, raw: RawComment) -> Comment:
     row = Comment(
         source=source,
-        post=_post(session, source, raw.post_id),
+        post=_post(session, source, raw),
         platform_comment_id=raw.platform_comment_id,
         parent_platform_id=raw.parent_id,
         author_account=_account(session, source.platform, raw),
@@ -104,12 +105,15 @@ def comment_row(session: Session, source: Source, raw: RawComment) -> Comment:
         created_time=raw.created_time,
         permalink=raw.permalink,
         raw=storable(raw.raw),
+        by_owner=raw.by_owner,
     )
     session.add(row)
     return row
 
 
-def _post(session: Session, source: Source, post_id: str | None) -> Post | None:
+def _post(session: Session, source: Source, raw: RawComment) -> Post | None:
+    """The comment's post, created on first sight and completed when the platform says more."""
+    post_id = raw.post.platform_post_id if raw.post else raw.post_id
     if not post_id:
         return None
     post = session.scalar(
@@ -118,7 +122,12 @@ def _post(session: Session, source: Source, post_id: str | None) -> Post | None:
     if post is None:
         post = Post(source_id=source.id, platform_post_id=post_id)
         session.add(post)
-        session.flush()
+    if raw.post is not None and post.raw is None and len(raw.post.raw) > 1:
+        post.message = storable(raw.post.message)
+        post.permalink = raw.post.permalink
+        post.created_time = raw.post.created_time
+        post.raw = storable(raw.post.raw)
+    session.flush()
     return post
 
 
@@ -182,15 +191,34 @@ def flag_row(
     return flag
 
 
-def request_hide(session: Session, comment: Comment, flag: Flag, can_act: bool) -> Action:
-    """Record a hide in the outbox before anything is sent; ``manual`` when nothing can send it."""
+def request_hide(
+    session: Session, comment: Comment, flag: Flag, raw: RawComment, can_act: bool
+) -> Action:
+    """Record a hide in the outbox before anything is sent (``outbox`` sends it).
+
+    ``manual`` when the source cannot act (a file of reports); ``confirmed`` at once when the
+    platform already shows the comment hidden; ``failed`` when the platform says it cannot be
+    hidden (``can_hide`` false). Nothing is sent for any of these.
+    """
+    status, note = "pending", None
+    if not can_act:
+        status = "manual"
+    elif raw.is_hidden:
+        status, note = "confirmed", "already hidden on the platform when fetched"
+        flag.hidden, flag.status = True, FlagStatus.HIDDEN
+    elif raw.can_hide is False:
+        status, note = "failed", "the platform does not allow this comment to be hidden"
     action = Action(
         comment_id=comment.id,
         flag_id=flag.id,
         kind="hide",
-        status="pending" if can_act else "manual",
+        status=status,
+        last_error=note if status == "failed" else None,
+        confirmed_at=utcnow() if status == "confirmed" else None,
     )
     session.add(action)
+    if note:
+        audit(session, "system", f"hide_{status}", "flag", flag.id, reason=note)
     return action
 
 

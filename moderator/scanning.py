@@ -7,11 +7,14 @@ For every source, in batches of ``BATCH``, in one transaction per batch:
 2. new comments are stored with their raw platform JSON and capture time, then classified;
 3. a comment the policy raises gets an evidence snapshot (before any hide), a flag, and when
    the policy says hide, a hide action in the outbox (``manual`` where the source cannot act,
-   as a file of reports cannot); ``hidden`` counts hides the platform has confirmed;
-4. the batch commits, so a later failure loses nothing already recorded.
+   as a file of reports cannot); comments by the Page or account itself are recorded but
+   never classified or acted on;
+4. the batch commits, so a later failure loses nothing already recorded;
+5. the outbox sends the source's due actions; ``hidden`` counts hides the platform confirmed.
 
 Unreadable items and failing sources are reported in ``ScanResult.errors``; other sources go
-on. The high-water mark moves only after a source finishes cleanly.
+on. A token problem marks the source unhealthy. The high-water mark moves only after a source
+finishes cleanly.
 """
 
 from __future__ import annotations
@@ -28,14 +31,18 @@ from sqlalchemy.orm import Session
 
 from classifiers.base import Classifier
 from connectors.base import CommentSource, FetchWindow, RawComment, Skipped
-from moderator import db, evidence, recording, sources
+from connectors.graph_errors import GraphError
+from moderator import db, evidence, outbox, recording, sources
 from moderator.config import SchoolConfig
-from moderator.exceptions import ModeratorError
+from moderator.exceptions import ModeratorError, SourceAuthError
 from moderator.models import Source, utcnow
 from moderator.policy import Policy
 from moderator.roster import Roster
 
 BATCH = 100
+#: an incremental poll re-reads this far behind the high-water mark: clocks differ, and the
+#: platform may make a comment readable a little after its created_time
+OVERLAP = dt.timedelta(minutes=10)
 logger = logging.getLogger(__name__)
 Progress = Callable[[str, int], None]
 
@@ -81,8 +88,12 @@ def scan(
             connector = sources.connect(source_config)
         except ModeratorError as exc:
             result.errors.append(str(exc))
+            _mark_failed(engine, source_config.name, source_config.platform, exc)
             continue
-        _SourceScan(engine, connector, classifier, policy).run(since, full, result, progress)
+        try:
+            _SourceScan(engine, connector, classifier, policy).run(since, full, result, progress)
+        finally:
+            connector.close()
     return result
 
 
@@ -110,10 +121,13 @@ class _SourceScan:
     ) -> None:
         """Fetch and record everything in the window; errors go to ``result.errors``."""
         name = self.connector.name
-        window = FetchWindow(since=since or (None if full else self.high_water_mark), full=full)
+        mark = self.high_water_mark - OVERLAP if self.high_water_mark else None
+        window = FetchWindow(since=since or (None if full else mark), full=full)
         newest: dt.datetime | None = None
         errors_before, fetched_before = len(result.errors), result.fetched
+        token_problem = False
         try:
+            self.send_actions(result)  # actions left over from earlier runs first
             for batch in _batches(self.connector.fetch(window), BATCH):
                 comments = [item for item in batch if isinstance(item, RawComment)]
                 result.errors += [
@@ -126,9 +140,15 @@ class _SourceScan:
                 new, flagged = self.record(comments)
                 result.new += new
                 result.flagged += flagged
+                self.send_actions(result)
                 if progress:
                     progress(name, result.fetched - fetched_before)
+        except GraphError as exc:
+            error = sources.source_error(name, exc, "reading comments")
+            token_problem = isinstance(error, SourceAuthError)
+            result.errors.append(str(error))
         except ModeratorError as exc:
+            token_problem = isinstance(exc, SourceAuthError)
             result.errors.append(str(exc))
         clean = len(result.errors) == errors_before
         _finish_source(
@@ -136,7 +156,17 @@ class _SourceScan:
             self.source_id,
             newest if clean else None,
             None if clean else result.errors[-1],
+            healthy=not token_problem,
+            usage=self.connector.usage(),
         )
+
+    def send_actions(self, result: ScanResult) -> None:
+        """One outbox pass for this source (platform sources only)."""
+        if not self.connector.can_act:
+            return
+        sent = outbox.send_due(self.engine, self.connector, self.source_id)
+        result.hidden += sent.confirmed
+        result.errors += sent.errors
 
     def record(self, comments: list[RawComment]) -> tuple[int, int]:
         """Record a batch in one transaction; return (new, flagged) once it has committed.
@@ -164,9 +194,9 @@ class _SourceScan:
         rows = [recording.comment_row(session, source, c) for c in fresh]
         session.flush()
         flagged = 0
-        for raw, row, score in zip(
-            fresh, rows, self.classifier.score([c.text for c in fresh]), strict=True
-        ):
+        judged = [(raw, row) for raw, row in zip(fresh, rows, strict=True) if not raw.by_owner]
+        scores = self.classifier.score([raw.text for raw, _ in judged]) if judged else []
+        for (raw, row), score in zip(judged, scores, strict=True):
             decision = self.policy.decide(raw.text, score)
             classification = recording.classification_row(
                 session, row, self.classifier, score, decision
@@ -177,20 +207,37 @@ class _SourceScan:
             flag = recording.flag_row(session, row, classification, decision)
             flagged += 1
             if decision.hide:
-                recording.request_hide(session, row, flag, self.connector.can_act)
+                recording.request_hide(session, row, flag, raw, self.connector.can_act)
         session.flush()
         return len(rows), flagged
 
 
 def _finish_source(
-    engine: Engine, source_id: int, newest: dt.datetime | None, error: str | None
+    engine: Engine,
+    source_id: int,
+    newest: dt.datetime | None,
+    error: str | None,
+    *,
+    healthy: bool,
+    usage: dict[str, object] | None,
 ) -> None:
     with db.session_scope(engine) as session:
         source = session.get_one(Source, source_id)
         source.last_polled_at = utcnow()
         source.last_error = error
+        source.healthy = healthy
+        if usage:
+            source.usage = usage
         if newest and (source.high_water_mark is None or newest > source.high_water_mark):
             source.high_water_mark = newest
+
+
+def _mark_failed(engine: Engine, name: str, platform: str, exc: ModeratorError) -> None:
+    """Record a source that could not even start (e.g. its token variable is not set)."""
+    with db.session_scope(engine) as session:
+        source = recording.source_row(session, name, platform)
+        source.last_error = str(exc)
+        source.healthy = not isinstance(exc, SourceAuthError)
 
 
 def _batches(

@@ -135,6 +135,14 @@ class Checker:
             )
         return value
 
+    def number(
+        self, table: dict[str, Any], key: str, where: str, *, default: float, minimum: float
+    ) -> float:
+        value = table.get(key, default)
+        if isinstance(value, bool) or not isinstance(value, int | float) or value < minimum:
+            self.fail(where, key, f"expected a number of at least {minimum:g}; got {_show(value)}")
+        return float(value)
+
     def probability(self, table: dict[str, Any], key: str, where: str) -> float:
         value = table.get(key)
         if isinstance(value, bool) or not isinstance(value, int | float) or not 0 <= value <= 1:

@@ -1,0 +1,181 @@
+"""The Facebook Page source: the Page's feed, every comment and reply, hide and unhide.
+
+Posts come from ``/{page-id}/feed`` (the Page's posts and visitors' posts), newest first.
+Comments come from ``/{post-id}/comments?filter=stream``: every level in one flat list,
+replies carrying ``parent``. ``from`` is optional (meta-graph-api.md section 1.5): a comment
+without it is recorded with no author. Comments by the Page itself are marked ``by_owner``
+and never acted on. Hiding is ``POST /{comment-id}`` with ``is_hidden=true``; ``can_hide`` is
+read first and a comment the platform will not let us hide is never sent.
+
+Which posts are opened: with ``FetchWindow.full`` all of them; otherwise those created in the
+last ``lookback_days``, and of those only the ones whose ``updated_time`` (bumped by every new
+comment) falls inside the window.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+from typing import Any
+
+from connectors import timeparse
+from connectors.base import FetchWindow, RawComment, RawPost, Skipped
+from connectors.graph_client import GraphClient, confirm, scalar
+from connectors.graph_errors import GraphError, Kind
+
+POST_FIELDS = "id,message,created_time,updated_time,permalink_url,from,status_type"
+COMMENT_FIELDS = (
+    "id,message,created_time,from,permalink_url,is_hidden,can_hide,parent{id},"
+    "attachment,comment_count,like_count"
+)
+PAGE_SIZE = "100"
+
+
+class FacebookPageSource:
+    """Comments on one Facebook Page."""
+
+    platform = "facebook"
+    can_act = True
+
+    def __init__(
+        self, name: str, page_id: str, client: GraphClient, lookback_days: int = 90
+    ) -> None:
+        self.name = name
+        self.page_id = page_id
+        self.client = client
+        self.lookback = dt.timedelta(days=lookback_days)
+        self._posts: dict[str, RawPost] = {}
+
+    def fetch(self, window: FetchWindow) -> Iterator[RawComment | Skipped]:
+        horizon = None if window.full else _now() - self.lookback
+        for post in self._feed():
+            if horizon and post.created_time and post.created_time < horizon:
+                return  # the feed is newest first: everything further is older
+            if _untouched(post, window.since):
+                continue
+            yield from self._comments(post, window.since)
+
+    def fetch_comment(self, comment_id: str, post_id: str | None = None) -> RawComment | None:
+        try:
+            data = self.client.get(comment_id, {"fields": COMMENT_FIELDS})
+        except GraphError as exc:
+            if exc.kind is Kind.NOT_FOUND:
+                return None
+            raise
+        post = self._post(post_id) if post_id else None
+        return self._comment(data, post)
+
+    def set_hidden(self, comment_id: str, hidden: bool) -> None:
+        body = self.client.post(comment_id, {"is_hidden": "true" if hidden else "false"})
+        confirm(body)
+
+    def is_hidden(self, comment_id: str) -> bool | None:
+        try:
+            data = self.client.get(comment_id, {"fields": "id,is_hidden"})
+        except GraphError as exc:
+            if exc.kind is Kind.NOT_FOUND:
+                return None
+            raise
+        return data.get("is_hidden") is True
+
+    def usage(self) -> dict[str, Any] | None:
+        return self.client.usage.latest.raw or None
+
+    def close(self) -> None:
+        self.client.close()
+
+    def _feed(self) -> Iterator[RawPost]:
+        params = {"fields": POST_FIELDS, "limit": PAGE_SIZE}
+        for page in self.client.pages(f"{self.page_id}/feed", params):
+            for item in page:
+                if isinstance(item, dict) and isinstance(item.get("id"), str | int):
+                    yield self._remember(_raw_post(item))
+
+    def _comments(self, post: RawPost, since: dt.datetime | None) -> Iterator[RawComment | Skipped]:
+        params = {
+            "fields": COMMENT_FIELDS,
+            "filter": "stream",
+            "order": "reverse_chronological",
+            "limit": PAGE_SIZE,
+        }
+        if since is not None:
+            params["since"] = str(int(since.timestamp()))  # a hint only: filtered again below
+        where = f"post {post.platform_post_id} comments"
+        for page in self.client.pages(f"{post.platform_post_id}/comments", params):
+            for item in page:
+                try:
+                    comment = self._comment(item, post)
+                except ValueError as exc:
+                    yield Skipped(where, str(exc))
+                    continue
+                if since is None or comment.created_time is None or comment.created_time >= since:
+                    yield comment
+
+    def _comment(self, data: Any, post: RawPost | None) -> RawComment:
+        if not isinstance(data, dict) or not isinstance(data.get("id"), str | int):
+            raise ValueError("a comment without an id")
+        author = data.get("from") if isinstance(data.get("from"), dict) else {}
+        parent = data.get("parent") if isinstance(data.get("parent"), dict) else {}
+        message = data.get("message")
+        try:
+            created = timeparse.parse(data.get("created_time"))
+        except ValueError as exc:
+            raise ValueError(f"comment {data['id']}: 'created_time': {exc}") from None
+        author_id = scalar(author.get("id"))
+        return RawComment(
+            platform_comment_id=str(data["id"]),
+            text=message if isinstance(message, str) else "",
+            raw=data,
+            created_time=created,
+            author_id=author_id,
+            author_name=scalar(author.get("name")),
+            post_id=post.platform_post_id if post else None,
+            parent_id=scalar(parent.get("id")),
+            permalink=scalar(data.get("permalink_url")),
+            is_hidden=data.get("is_hidden") if isinstance(data.get("is_hidden"), bool) else None,
+            can_hide=data.get("can_hide") if isinstance(data.get("can_hide"), bool) else None,
+            by_owner=author_id == self.page_id,
+            post=post,
+        )
+
+    def _post(self, post_id: str) -> RawPost:
+        if post_id not in self._posts:
+            try:
+                data = self.client.get(post_id, {"fields": POST_FIELDS})
+                self._remember(_raw_post(data))
+            except GraphError as exc:
+                if exc.kind is not Kind.NOT_FOUND:
+                    raise
+                return RawPost(post_id, {"id": post_id})
+        return self._posts[post_id]
+
+    def _remember(self, post: RawPost) -> RawPost:
+        self._posts[post.platform_post_id] = post
+        return post
+
+
+def _raw_post(data: dict[str, Any]) -> RawPost:
+    def time(key: str) -> dt.datetime | None:
+        try:
+            return timeparse.parse(data.get(key))
+        except ValueError:
+            return None
+
+    message = data.get("message")
+    return RawPost(
+        platform_post_id=str(data["id"]),
+        raw=data,
+        message=message if isinstance(message, str) else None,
+        created_time=time("created_time"),
+        permalink=scalar(data.get("permalink_url")),
+        updated_time=time("updated_time"),
+    )
+
+
+def _untouched(post: RawPost, since: dt.datetime | None) -> bool:
+    """True when nothing on ``post`` can be newer than ``since``."""
+    return since is not None and post.updated_time is not None and post.updated_time < since
+
+
+def _now() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)

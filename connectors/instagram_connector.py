@@ -1,0 +1,183 @@
+"""The Instagram source (professional account, Graph API on httpx): media, comments, replies.
+
+Media come from ``/{account-id}/media``, newest first. Comments come from
+``/{media-id}/comments`` with ``replies{...}`` nested in the same call (meta-graph-api.md
+section 2.1); when a comment's replies run to more than one page, they are read through
+``/{comment-id}/replies``. A comment by the account itself is marked ``by_owner`` (Instagram
+ignores hiding those anyway). Hiding is ``POST /{comment-id}`` with ``hide=true``.
+
+Media have no "last commented" time, so an incremental poll opens every media item from the
+last ``lookback_days`` that has comments; ``FetchWindow.full`` opens all of them.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+from typing import Any
+
+from connectors import timeparse
+from connectors.base import FetchWindow, RawComment, RawPost, Skipped
+from connectors.graph_client import GraphClient, confirm, next_link, scalar
+from connectors.graph_errors import GraphError, Kind
+
+MEDIA_FIELDS = "id,caption,timestamp,permalink,comments_count,media_product_type,username"
+_COMMENT = "id,text,timestamp,username,from,hidden,like_count,parent_id"
+COMMENT_FIELDS = f"{_COMMENT},replies{{{_COMMENT}}}"
+PAGE_SIZE = "100"
+
+
+class InstagramSource:
+    """Comments on one Instagram professional account."""
+
+    platform = "instagram"
+    can_act = True
+
+    def __init__(
+        self, name: str, account_id: str, client: GraphClient, lookback_days: int = 90
+    ) -> None:
+        self.name = name
+        self.account_id = account_id
+        self.client = client
+        self.lookback = dt.timedelta(days=lookback_days)
+        self._media: dict[str, RawPost] = {}
+
+    def fetch(self, window: FetchWindow) -> Iterator[RawComment | Skipped]:
+        horizon = None if window.full else _now() - self.lookback
+        for media in self._media_list():
+            if horizon and media.created_time and media.created_time < horizon:
+                return  # newest first: everything further is older
+            if media.raw.get("comments_count") == 0:
+                continue
+            yield from self._comments(media, window.since)
+
+    def fetch_comment(self, comment_id: str, post_id: str | None = None) -> RawComment | None:
+        try:
+            data = self.client.get(comment_id, {"fields": f"{_COMMENT},media"})
+        except GraphError as exc:
+            if exc.kind is Kind.NOT_FOUND:
+                return None
+            raise
+        media = data.get("media") if isinstance(data.get("media"), dict) else {}
+        media_id = post_id or scalar(media.get("id"))
+        return self._comment(data, self._one_media(media_id) if media_id else None)
+
+    def set_hidden(self, comment_id: str, hidden: bool) -> None:
+        confirm(self.client.post(comment_id, {"hide": "true" if hidden else "false"}))
+
+    def is_hidden(self, comment_id: str) -> bool | None:
+        try:
+            data = self.client.get(comment_id, {"fields": "id,hidden"})
+        except GraphError as exc:
+            if exc.kind is Kind.NOT_FOUND:
+                return None
+            raise
+        return data.get("hidden") is True
+
+    def usage(self) -> dict[str, Any] | None:
+        return self.client.usage.latest.raw or None
+
+    def close(self) -> None:
+        self.client.close()
+
+    def _media_list(self) -> Iterator[RawPost]:
+        params = {"fields": MEDIA_FIELDS, "limit": PAGE_SIZE}
+        for page in self.client.pages(f"{self.account_id}/media", params):
+            for item in page:
+                if isinstance(item, dict) and scalar(item.get("id")):
+                    yield self._remember(_raw_media(item))
+
+    def _comments(
+        self, media: RawPost, since: dt.datetime | None
+    ) -> Iterator[RawComment | Skipped]:
+        where = f"media {media.platform_post_id} comments"
+        params = {"fields": COMMENT_FIELDS, "limit": PAGE_SIZE}
+        for page in self.client.pages(f"{media.platform_post_id}/comments", params):
+            for item in page:
+                for data in self._with_replies(item):
+                    try:
+                        comment = self._comment(data, media)
+                    except ValueError as exc:
+                        yield Skipped(where, str(exc))
+                        continue
+                    if since is None or comment.created_time is None or comment.created_time >= since:
+                        yield comment
+
+    def _with_replies(self, item: Any) -> Iterator[Any]:
+        """The comment, then each of its replies (all pages), tagged with their parent."""
+        yield item
+        replies = item.get("replies") if isinstance(item, dict) else None
+        if not isinstance(replies, dict):
+            return
+        parent = scalar(item.get("id"))
+        if next_link(replies) and parent:
+            params = {"fields": _COMMENT, "limit": PAGE_SIZE}
+            pages: Iterator[list[Any]] = self.client.pages(f"{parent}/replies", params)
+        else:
+            data = replies.get("data")
+            pages = iter([data if isinstance(data, list) else []])
+        for page in pages:
+            for reply in page:
+                if isinstance(reply, dict) and parent and not reply.get("parent_id"):
+                    reply = {**reply, "parent_id": parent}
+                yield reply
+
+    def _comment(self, data: Any, media: RawPost | None) -> RawComment:
+        if not isinstance(data, dict) or not scalar(data.get("id")):
+            raise ValueError("a comment without an id")
+        author = data.get("from") if isinstance(data.get("from"), dict) else {}
+        text = data.get("text")
+        try:
+            created = timeparse.parse(data.get("timestamp"))
+        except ValueError as exc:
+            raise ValueError(f"comment {data['id']}: 'timestamp': {exc}") from None
+        username = scalar(data.get("username")) or scalar(author.get("username"))
+        author_id = scalar(author.get("id"))
+        owner = media.raw.get("username") if media else None
+        return RawComment(
+            platform_comment_id=str(data["id"]),
+            text=text if isinstance(text, str) else "",
+            raw=data,
+            created_time=created,
+            author_id=author_id or (f"username:{username}" if username else None),
+            author_name=username,
+            post_id=media.platform_post_id if media else None,
+            parent_id=scalar(data.get("parent_id")),
+            permalink=media.permalink if media else None,
+            is_hidden=data.get("hidden") if isinstance(data.get("hidden"), bool) else None,
+            by_owner=author_id == self.account_id or (owner is not None and username == owner),
+            post=media,
+        )
+
+    def _one_media(self, media_id: str) -> RawPost:
+        if media_id not in self._media:
+            try:
+                self._remember(_raw_media(self.client.get(media_id, {"fields": MEDIA_FIELDS})))
+            except GraphError as exc:
+                if exc.kind is not Kind.NOT_FOUND:
+                    raise
+                return RawPost(media_id, {"id": media_id})
+        return self._media[media_id]
+
+    def _remember(self, media: RawPost) -> RawPost:
+        self._media[media.platform_post_id] = media
+        return media
+
+
+def _raw_media(data: dict[str, Any]) -> RawPost:
+    try:
+        created = timeparse.parse(data.get("timestamp"))
+    except ValueError:
+        created = None
+    caption = data.get("caption")
+    return RawPost(
+        platform_post_id=str(data["id"]),
+        raw=data,
+        message=caption if isinstance(caption, str) else None,
+        created_time=created,
+        permalink=scalar(data.get("permalink")),
+    )
+
+
+def _now() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
