@@ -74,6 +74,8 @@ def main(ctx: click.Context, config_path: Path | None, database_url: str, verbos
     logging.basicConfig(
         level=level, stream=sys.stderr, format="%(levelname)s %(name)s: %(message)s"
     )
+    for chatty in ("httpx", "httpcore", "urllib3"):  # their request lines carry access tokens
+        logging.getLogger(chatty).setLevel(logging.WARNING)
     ctx.obj = Context(config_path, database_url)
 
 
@@ -121,6 +123,11 @@ def scan(
         full=full,
         progress=None if as_json else _progress(),
     )
+    _report(result, as_json)
+
+
+def _report(result: scanning.ScanResult, as_json: bool) -> None:
+    """The summary (or JSON), then one ``error:`` line per problem; exit 1 if there were any."""
     if as_json:
         click.echo(json.dumps(result.as_json()))
     else:
@@ -164,6 +171,69 @@ def queue_list(obj: Context, as_json: bool) -> None:
         click.echo(json.dumps(items, ensure_ascii=False, indent=2))
     else:
         _print_queue(items)
+
+
+@main.group(name="webhooks")
+def webhooks_group() -> None:
+    """Meta webhooks (Page feed, Instagram comments): receive and process."""
+
+
+@webhooks_group.command(name="serve")
+@click.option("--host", default="127.0.0.1", help="Address to listen on.")
+@click.option("--port", default=8001, type=int, help="Port to listen on.")
+@click.pass_obj
+@friendly_errors
+def webhooks_serve(obj: Context, host: str, port: int) -> None:
+    """Receive webhooks (behind your HTTPS proxy) and process them as they arrive."""
+    import uvicorn
+
+    from moderator import webhook_app, webhook_processing
+
+    config = obj.config()
+    if not config.webhooks.enabled:
+        raise ModeratorError(
+            f"{config.path}: no [webhooks] section; add app_secret_env (and verify_token_env "
+            "for the subscription handshake)"
+        )
+    engine = db.connect(obj.database_url)
+    classifier = _Lazy(lambda: classify_mod.classifier_for(config))
+    processor = webhook_app.Processor(
+        lambda: webhook_processing.process_pending(engine, config, classifier())
+    )
+    app = webhook_app.create_app(engine, config, on_stored=processor.wake)
+    click.echo(f"Receiving webhooks on http://{host}:{port}{config.webhooks.path}", err=True)
+    processor.start()
+    try:
+        uvicorn.run(app, host=host, port=port, log_level="warning", access_log=False)
+    finally:
+        processor.stop()
+
+
+@webhooks_group.command(name="process")
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
+@click.pass_obj
+@friendly_errors
+def webhooks_process(obj: Context, as_json: bool) -> None:
+    """Process stored webhook changes now (the receiver does this by itself)."""
+    from moderator import webhook_processing
+
+    config = obj.config()
+    engine = db.connect(obj.database_url)
+    result = webhook_processing.process_pending(engine, config, classify_mod.classifier_for(config))
+    _report(result, as_json)
+
+
+class _Lazy:
+    """Build a value on first use (the classifier takes seconds to load)."""
+
+    def __init__(self, build: Callable[[], Any]) -> None:
+        self.build = build
+        self.value: Any = None
+
+    def __call__(self) -> Any:
+        if self.value is None:
+            self.value = self.build()
+        return self.value
 
 
 @main.group(name="db")
@@ -215,5 +285,6 @@ def _print_queue(items: list[dict[str, Any]]) -> None:
         )
     if any(item["hide_by_hand"] for item in items):
         click.echo(
-            "\n[hide by hand] = policy says hide, but this source cannot act on the platform."
+            "\n[hide by hand] = policy says hide, but it could not be hidden automatically "
+            "(a source that cannot act, or the platform refused)."
         )

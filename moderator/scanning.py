@@ -91,13 +91,13 @@ def scan(
             _mark_failed(engine, source_config.name, source_config.platform, exc)
             continue
         try:
-            _SourceScan(engine, connector, classifier, policy).run(since, full, result, progress)
+            SourceScan(engine, connector, classifier, policy).run(since, full, result, progress)
         finally:
             connector.close()
     return result
 
 
-class _SourceScan:
+class SourceScan:
     """One pass over one source: fetch, record batch by batch, then move the high-water mark."""
 
     def __init__(

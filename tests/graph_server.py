@@ -145,6 +145,7 @@ class Recorded:
     path: str
     query: dict[str, str]
     form: dict[str, str]
+    faulted: bool = False  #: answered by an injected fault, not by the Graph logic
 
 
 # --------------------------------------------------------------------------------------------
@@ -1075,8 +1076,9 @@ class GraphServer:
     ) -> _Response:
         """Record, apply a queued fault if one matches, else answer normally."""
         with self._lock:
-            self.requests.append(Recorded(method, path, dict(query), dict(form)))
             fault = self._take_fault(method, path)
+            faulted = fault is not None and fault.kind not in ("slow", "no_content_type")
+            self.requests.append(Recorded(method, path, dict(query), dict(form), faulted))
         try:
             if fault is None or fault.kind in ("slow", "no_content_type"):
                 if fault is not None and fault.kind == "slow":

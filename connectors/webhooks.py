@@ -1,0 +1,123 @@
+"""Meta webhooks: the subscription handshake, the signature check and the payload's changes.
+
+Pure functions over bytes and strings (meta-graph-api.md section 3); the HTTP receiver is
+``moderator.webhook_app``.
+
+* :func:`handshake` answers ``hub.mode=subscribe`` with ``hub.challenge`` when
+  ``hub.verify_token`` matches.
+* :func:`signature_ok` checks ``X-Hub-Signature-256`` (``sha256=`` + HMAC-SHA256 of the **raw
+  body** with the app secret) in constant time. The legacy SHA-1 header is ignored.
+* :func:`parse` returns the comment changes in a delivery: Page ``feed`` changes with
+  ``item = "comment"`` and Instagram ``comments`` changes. Each carries a ``dedup_key`` that is
+  the same when Meta delivers the same change again (retries run for up to 36 hours, and
+  ``entry.time`` is the sending time, so it is left out of the key).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from connectors.graph_client import scalar
+
+SIGNATURE_HEADER = "X-Hub-Signature-256"
+
+
+class PayloadError(ValueError):
+    """A webhook body that is not a Meta delivery."""
+
+
+@dataclass(frozen=True)
+class WebhookChange:
+    """One comment change from a delivery."""
+
+    platform: str  #: facebook | instagram
+    account_id: str  #: the Page id or Instagram account id the change belongs to
+    verb: str  #: add | edited | remove | hide | unhide (Instagram sends add only)
+    comment_id: str | None
+    post_id: str | None
+    author_id: str | None
+    value: dict[str, Any]  #: the change as delivered
+    dedup_key: str
+
+    @property
+    def by_owner(self) -> bool:
+        """Written by the Page or account itself (Meta delivers those too)."""
+        return self.author_id is not None and self.author_id == self.account_id
+
+
+def handshake(params: Mapping[str, str], verify_token: str) -> str | None:
+    """The challenge to echo, or ``None`` when the request is not a valid subscription."""
+    if params.get("hub.mode") != "subscribe":
+        return None
+    given = params.get("hub.verify_token", "")
+    if not verify_token or not hmac.compare_digest(given.encode(), verify_token.encode()):
+        return None
+    challenge = params.get("hub.challenge", "")
+    return challenge if challenge and len(challenge) <= 200 else None
+
+
+def signature_ok(raw_body: bytes, header: str | None, app_secret: str) -> bool:
+    """True when ``header`` is ``sha256=<HMAC-SHA256 of raw_body with app_secret>``."""
+    if not header or not header.startswith("sha256=") or not app_secret:
+        return False
+    expected = hmac.new(app_secret.encode(), raw_body, hashlib.sha256).hexdigest()
+    return hmac.compare_digest(header[len("sha256=") :].strip().lower(), expected)
+
+
+def sign(raw_body: bytes, app_secret: str) -> str:
+    """The header value Meta would send for ``raw_body`` (for tests and tools)."""
+    return "sha256=" + hmac.new(app_secret.encode(), raw_body, hashlib.sha256).hexdigest()
+
+
+def parse(raw_body: bytes) -> list[WebhookChange]:
+    """The comment changes in a delivery; other changes (likes, posts) are left out."""
+    try:
+        payload = json.loads(raw_body)
+    except (ValueError, UnicodeDecodeError) as exc:
+        raise PayloadError(f"the body is not JSON ({type(exc).__name__})") from None
+    if not isinstance(payload, dict) or not isinstance(payload.get("entry"), list):
+        raise PayloadError("the body has no 'entry' list")
+    kind = payload.get("object")
+    if kind not in ("page", "instagram"):
+        raise PayloadError(f"object {str(kind)[:40]!r} is not 'page' or 'instagram'")
+    changes = []
+    for entry in payload["entry"]:
+        if not isinstance(entry, dict) or not scalar(entry.get("id")):
+            continue
+        for change in entry.get("changes") or []:
+            found = _change(str(kind), str(entry["id"]), change)
+            if found is not None:
+                changes.append(found)
+    return changes
+
+
+def _change(kind: str, account_id: str, change: Any) -> WebhookChange | None:
+    if not isinstance(change, dict) or not isinstance(change.get("value"), dict):
+        return None
+    field, value = change.get("field"), change["value"]
+    author = value.get("from") if isinstance(value.get("from"), dict) else {}
+    if kind == "page" and field == "feed" and value.get("item") == "comment":
+        platform, verb = "facebook", scalar(value.get("verb")) or "add"
+        comment_id, post_id = scalar(value.get("comment_id")), scalar(value.get("post_id"))
+    elif kind == "instagram" and field in ("comments", "live_comments"):
+        media = value.get("media") if isinstance(value.get("media"), dict) else {}
+        platform, verb = "instagram", "add"
+        comment_id, post_id = scalar(value.get("id")), scalar(media.get("id"))
+    else:
+        return None
+    key_source = json.dumps([kind, account_id, field, value], sort_keys=True, ensure_ascii=False)
+    return WebhookChange(
+        platform=platform,
+        account_id=account_id,
+        verb=verb[:20],
+        comment_id=comment_id,
+        post_id=post_id,
+        author_id=scalar(author.get("id")),
+        value=value,
+        dedup_key=hashlib.sha256(key_source.encode("utf-8")).hexdigest(),
+    )

@@ -1,0 +1,219 @@
+"""Stored webhook changes -> the comment, fetched afresh -> the scan pipeline.
+
+:func:`store` keeps each change once (``dedup_key`` is unique: Meta retries deliveries) before
+the receiver answers 200. :func:`process_pending` then works through the stored changes:
+
+* ``add`` (and Instagram's changes): the comment is fetched from the platform (a webhook has no
+  ``can_hide``/``is_hidden``, and the comment may be gone already) and recorded, classified,
+  snapshotted and acted on exactly as a poll would; a comment a poll already recorded is
+  skipped there, so webhook and poll never record it twice;
+* ``remove``: the comment's ``removed_at`` is set; the record and its evidence are kept;
+* ``edited``, ``hide``, ``unhide``: noted (an edited comment is re-read by a full scan; the
+  record of what was first said is never rewritten);
+* changes for a Page or account no source is configured for, and the Page's own comments,
+  are ignored and say so.
+
+A change that fails for a reason that may pass (network, rate limit, token) stays pending and
+is tried again; after ``MAX_ATTEMPTS`` it is marked failed. The reconciliation poll (``scan``)
+catches anything a lost webhook would have brought.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable
+
+from sqlalchemy import Engine, select, update
+from sqlalchemy.dialects import postgresql, sqlite
+
+from classifiers.base import Classifier
+from connectors.base import CommentSource
+from connectors.graph_errors import GraphError
+from connectors.webhooks import WebhookChange
+from moderator import db, recording, scanning, sources
+from moderator.config import SchoolConfig, SourceConfig
+from moderator.exceptions import ModeratorError
+from moderator.models import Comment, WebhookEvent, utcnow
+from moderator.policy import Policy
+from moderator.roster import Roster
+
+logger = logging.getLogger(__name__)
+MAX_ATTEMPTS = 10
+BATCH = 200
+
+
+def store(engine: Engine, changes: Iterable[WebhookChange]) -> int:
+    """Store changes not seen before; return how many were new."""
+    rows = [
+        {
+            "dedup_key": c.dedup_key,
+            "received_at": utcnow(),
+            "platform": c.platform,
+            "account_id": c.account_id,
+            "comment_id": c.comment_id,
+            "post_id": c.post_id,
+            "verb": c.verb,
+            "change": recording.storable(c.value),
+            "status": "ignored" if c.by_owner else "pending",
+            "attempts": 0,
+            "last_error": "the Page's or account's own comment" if c.by_owner else None,
+        }
+        for c in changes
+    ]
+    if not rows:
+        return 0
+    with db.session_scope(engine) as session:
+        insert = postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
+        new = 0
+        for row in rows:
+            statement = insert(WebhookEvent).values(**row).on_conflict_do_nothing(
+                index_elements=["dedup_key"]
+            )
+            new += session.execute(statement).rowcount or 0
+    return new
+
+
+def process_pending(
+    engine: Engine, config: SchoolConfig, classifier: Classifier
+) -> scanning.ScanResult:
+    """One pass over the pending changes (each tried once); errors go in the result."""
+    result = scanning.ScanResult()
+    policy = Policy(Roster(config.people), config.thresholds)
+    by_account = {_account(s): s for s in config.sources if s.platform != "file"}
+    after = 0  # keyset: each pending change is tried once per pass
+    while events := _pending(engine, after):
+        after = events[-1].id
+        groups: dict[tuple[str, str], list[WebhookEvent]] = {}
+        for event in events:
+            groups.setdefault((event.platform, event.account_id), []).append(event)
+        for key, group in groups.items():
+            source_config = by_account.get(key)
+            if source_config is None:
+                _settle(engine, group, "ignored", f"no {key[0]} source is configured for {key[1]}")
+                continue
+            _process_group(engine, source_config, classifier, policy, group, result)
+    return result
+
+
+def _account(source: SourceConfig) -> tuple[str, str]:
+    return source.platform, str(source.page_id or source.account_id)
+
+
+def _pending(engine: Engine, after: int) -> list[WebhookEvent]:
+    with db.session_scope(engine) as session:
+        return list(
+            session.scalars(
+                select(WebhookEvent)
+                .where(
+                    WebhookEvent.status == "pending",
+                    WebhookEvent.attempts < MAX_ATTEMPTS,
+                    WebhookEvent.id > after,
+                )
+                .order_by(WebhookEvent.id)
+                .limit(BATCH)
+            )
+        )
+
+
+def _process_group(
+    engine: Engine,
+    source_config: SourceConfig,
+    classifier: Classifier,
+    policy: Policy,
+    events: list[WebhookEvent],
+    result: scanning.ScanResult,
+) -> None:
+    try:
+        connector = sources.connect(source_config)
+    except ModeratorError as exc:
+        _retry_later(engine, events, str(exc))
+        result.errors.append(str(exc))
+        return
+    try:
+        run = scanning.SourceScan(engine, connector, classifier, policy)
+        for event in events:
+            _process_one(engine, run, connector, event, result)
+        run.send_actions(result)
+    except ModeratorError as exc:
+        result.errors.append(str(exc))
+    finally:
+        connector.close()
+
+
+def _process_one(
+    engine: Engine,
+    run: scanning.SourceScan,
+    connector: CommentSource,
+    event: WebhookEvent,
+    result: scanning.ScanResult,
+) -> None:
+    if event.verb == "remove":
+        _removed(engine, run.source_id, event)
+        return
+    if event.verb not in ("add", "edited") or not event.comment_id:
+        _settle(engine, [event], "done", f"{event.verb}: noted")
+        return
+    if event.verb == "edited" and _known(engine, run.source_id, event.comment_id):
+        _settle(engine, [event], "done", "edited after it was recorded: a full scan re-reads it")
+        return
+    try:
+        comment = connector.fetch_comment(event.comment_id, event.post_id)
+    except GraphError as exc:
+        error = sources.source_error(connector.name, exc, "fetching a comment from a webhook")
+        _retry_later(engine, [event], str(error))
+        result.errors.append(str(error))
+        raise error from exc
+    if comment is None:
+        _settle(engine, [event], "done", "the comment was gone before it could be read")
+        return
+    result.fetched += 1
+    new, flagged = run.record([comment])
+    result.new += new
+    result.flagged += flagged
+    _settle(engine, [event], "done", None)
+
+
+def _known(engine: Engine, source_id: int, comment_id: str) -> bool:
+    with db.session_scope(engine) as session:
+        return (
+            session.scalar(
+                select(Comment.id).where(
+                    Comment.source_id == source_id, Comment.platform_comment_id == comment_id
+                )
+            )
+            is not None
+        )
+
+
+def _removed(engine: Engine, source_id: int, event: WebhookEvent) -> None:
+    with db.session_scope(engine) as session:
+        comment = session.scalar(
+            select(Comment).where(
+                Comment.source_id == source_id, Comment.platform_comment_id == event.comment_id
+            )
+        )
+        if comment is not None and comment.removed_at is None:
+            comment.removed_at = utcnow()
+            recording.audit(session, "system", "removed_on_platform", "comment", comment.id)
+    _settle(engine, [event], "done", None if comment else "removed before it was recorded")
+
+
+def _settle(engine: Engine, events: list[WebhookEvent], status: str, note: str | None) -> None:
+    with db.session_scope(engine) as session:
+        session.execute(
+            update(WebhookEvent)
+            .where(WebhookEvent.id.in_([e.id for e in events]))
+            .values(status=status, last_error=note, processed_at=utcnow())
+        )
+
+
+def _retry_later(engine: Engine, events: list[WebhookEvent], error: str) -> None:
+    with db.session_scope(engine) as session:
+        for event in events:
+            row = session.get_one(WebhookEvent, event.id)
+            row.attempts += 1
+            row.last_error = error
+            if row.attempts >= MAX_ATTEMPTS:
+                row.status = "failed"
+    logger.warning("webhook changes left for a later try", extra={"count": len(events)})
+
