@@ -20,7 +20,7 @@ from typing import Any
 
 from connectors import timeparse
 from connectors.base import FetchWindow, RawComment, RawPost, Skipped
-from connectors.graph_client import GraphClient, confirm, scalar
+from connectors.graph_client import GraphClient, confirm, obj, scalar
 from connectors.graph_errors import GraphError, Kind
 
 POST_FIELDS = "id,message,created_time,updated_time,permalink_url,from,status_type"
@@ -114,8 +114,8 @@ class FacebookPageSource:
     def _comment(self, data: Any, post: RawPost | None) -> RawComment:
         if not isinstance(data, dict) or not isinstance(data.get("id"), str | int):
             raise ValueError("a comment without an id")
-        author = data.get("from") if isinstance(data.get("from"), dict) else {}
-        parent = data.get("parent") if isinstance(data.get("parent"), dict) else {}
+        author = obj(data.get("from"))
+        parent = obj(data.get("parent"))
         message = data.get("message")
         try:
             created = timeparse.parse(data.get("created_time"))

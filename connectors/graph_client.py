@@ -59,16 +59,14 @@ class GraphClient:
 
     def post(self, path: str, data: dict[str, str]) -> dict[str, Any]:
         """``POST /{version}/{path}`` with a form body."""
-        return self.caller.call(
-            lambda: self._send("POST", self._versioned(path), {}, dict(data))
-        )
+        return self.caller.call(lambda: self._send("POST", self._versioned(path), {}, dict(data)))
 
     def pages(self, path: str, params: dict[str, str]) -> Iterator[list[Any]]:
         """Each page's ``data`` list, following ``paging.next`` to the end."""
         url_path, query = self._versioned(path), dict(params)
         seen: set[str] = set()
         for _ in range(MAX_PAGES):
-            body = self.caller.call(lambda p=url_path, q=query: self._send("GET", p, q))
+            body = self._get_page(url_path, query)
             yield data_list(body, path)
             link = next_link(body)
             if link is None or link in seen:
@@ -78,6 +76,9 @@ class GraphClient:
 
     def close(self) -> None:
         """Release connections."""
+
+    def _get_page(self, path: str, query: dict[str, str]) -> dict[str, Any]:
+        return self.caller.call(lambda: self._send("GET", path, query))
 
     def _versioned(self, path: str) -> str:
         return f"{self.api_version}/{path.lstrip('/')}"
@@ -133,6 +134,11 @@ def scalar(value: Any) -> str | None:
     return str(value)
 
 
+def obj(value: Any) -> dict[str, Any]:
+    """``value`` when it is a JSON object, else an empty one."""
+    return value if isinstance(value, dict) else {}
+
+
 def confirm(body: dict[str, Any]) -> None:
     """Raise unless a write answered ``{"success": true}``."""
     if body.get("success") not in (True, "true"):
@@ -162,12 +168,13 @@ class _RoutingSession(requests.Session):
         self.last: requests.Response | None = None
         self.hooks["response"].append(self._remember)
 
-    def request(self, method: str | bytes, url: str | bytes, *args: Any, **kwargs: Any) -> Any:  # type: ignore[override]
+    def request(self, method: str | bytes, url: str | bytes, *args: Any, **kwargs: Any) -> Any:
+        verb = method.decode() if isinstance(method, bytes) else method
         text = url.decode() if isinstance(url, bytes) else url
         if text.startswith(facebook.FACEBOOK_GRAPH_URL):
             text = self.base_url + text[len(facebook.FACEBOOK_GRAPH_URL) :]
         self.last = None
-        return super().request(method, text, *args, **kwargs)
+        return super().request(verb, text, *args, **kwargs)
 
     def _remember(self, response: requests.Response, *args: Any, **kwargs: Any) -> None:
         self.last = response

@@ -109,13 +109,16 @@ def from_body(
         if http_status is not None and http_status >= 400:
             kind = kind_of(None, http_status)
             return GraphError(
-                kind, f"the server answered HTTP {http_status} without a Graph error body",
+                kind,
+                f"the server answered HTTP {http_status} without a Graph error body",
                 http_status=http_status,
             )
         return None
     error = body["error"]
     if not isinstance(error, dict):
-        return GraphError(Kind.INVALID, "the server answered an error that is not a Graph error object")
+        return GraphError(
+            Kind.INVALID, "the server answered an error that is not a Graph error object"
+        )
     code = _int(error.get("code"))
     subcode = _int(error.get("error_subcode"))
     kind = kind_of(code, http_status, action)

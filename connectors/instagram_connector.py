@@ -18,7 +18,7 @@ from typing import Any
 
 from connectors import timeparse
 from connectors.base import FetchWindow, RawComment, RawPost, Skipped
-from connectors.graph_client import GraphClient, confirm, next_link, scalar
+from connectors.graph_client import GraphClient, confirm, next_link, obj, scalar
 from connectors.graph_errors import GraphError, Kind
 
 MEDIA_FIELDS = "id,caption,timestamp,permalink,comments_count,media_product_type,username"
@@ -58,7 +58,7 @@ class InstagramSource:
             if exc.kind is Kind.NOT_FOUND:
                 return None
             raise
-        media = data.get("media") if isinstance(data.get("media"), dict) else {}
+        media = obj(data.get("media"))
         media_id = post_id or scalar(media.get("id"))
         return self._comment(data, self._one_media(media_id) if media_id else None)
 
@@ -100,7 +100,11 @@ class InstagramSource:
                     except ValueError as exc:
                         yield Skipped(where, str(exc))
                         continue
-                    if since is None or comment.created_time is None or comment.created_time >= since:
+                    if (
+                        since is None
+                        or comment.created_time is None
+                        or comment.created_time >= since
+                    ):
                         yield comment
 
     def _with_replies(self, item: Any) -> Iterator[Any]:
@@ -125,7 +129,7 @@ class InstagramSource:
     def _comment(self, data: Any, media: RawPost | None) -> RawComment:
         if not isinstance(data, dict) or not scalar(data.get("id")):
             raise ValueError("a comment without an id")
-        author = data.get("from") if isinstance(data.get("from"), dict) else {}
+        author = obj(data.get("from"))
         text = data.get("text")
         try:
             created = timeparse.parse(data.get("timestamp"))

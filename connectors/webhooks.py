@@ -22,7 +22,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from connectors.graph_client import scalar
+from connectors.graph_client import obj, scalar
 
 SIGNATURE_HEADER = "X-Hub-Signature-256"
 
@@ -100,12 +100,12 @@ def _change(kind: str, account_id: str, change: Any) -> WebhookChange | None:
     if not isinstance(change, dict) or not isinstance(change.get("value"), dict):
         return None
     field, value = change.get("field"), change["value"]
-    author = value.get("from") if isinstance(value.get("from"), dict) else {}
+    author = obj(value.get("from"))
     if kind == "page" and field == "feed" and value.get("item") == "comment":
         platform, verb = "facebook", scalar(value.get("verb")) or "add"
         comment_id, post_id = scalar(value.get("comment_id")), scalar(value.get("post_id"))
     elif kind == "instagram" and field in ("comments", "live_comments"):
-        media = value.get("media") if isinstance(value.get("media"), dict) else {}
+        media = obj(value.get("media"))
         platform, verb = "instagram", "add"
         comment_id, post_id = scalar(value.get("id")), scalar(media.get("id"))
     else:

@@ -276,7 +276,9 @@ def _webhooks(check: tomlcheck.Checker, table: dict[str, Any]) -> WebhookConfig:
     for key in ("app_secret", "verify_token"):
         if key in table:
             check.fail(
-                where, key, f"secrets must not be written in the config; name an environment "
+                where,
+                key,
+                f"secrets must not be written in the config; name an environment "
                 f"variable with {key}_env",
             )
     names = {}

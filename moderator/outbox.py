@@ -101,11 +101,13 @@ def _claim(engine: Engine, action_id: int, expected: str) -> tuple[str, str] | N
     """``expected -> sending`` in one conditional update, committed before anything is sent."""
     now = utcnow()
     with db.session_scope(engine) as session:
-        claimed = session.execute(
-            update(Action)
-            .where(Action.id == action_id, Action.status == expected)
-            .values(status="sending", attempts=Action.attempts + 1, sent_at=now)
-        ).rowcount
+        claimed = db.rowcount(
+            session.execute(
+                update(Action)
+                .where(Action.id == action_id, Action.status == expected)
+                .values(status="sending", attempts=Action.attempts + 1, sent_at=now)
+            )
+        )
         if not claimed:
             return None
         action = session.get_one(Action, action_id)
@@ -130,11 +132,13 @@ def _after_error(
         result.deferred += 1
         result.errors.append(message)
         return True
+    if exc.kind is Kind.TOKEN:  # not this comment's fault: keep it for a later run
+        _defer(engine, action_id, "pending", exc, None)
+        result.deferred += 1
+        raise SourceAuthError(connector.name, "token problem while " + message.split(": ", 1)[1])
     _fail(engine, action_id, message)
     result.failed += 1
     result.errors.append(message)
-    if exc.kind is Kind.TOKEN:
-        raise SourceAuthError(connector.name, message.split(": ", 1)[1]) from exc
     return True
 
 
@@ -189,8 +193,14 @@ def _confirm(engine: Engine, action_id: int, how: str) -> None:
                     .values(status=FlagStatus.HIDDEN)
                 )
         recording.audit(
-            session, "system", f"{action.kind}_confirmed", "action", action.id,
-            flag_id=action.flag_id, how=how, attempts=action.attempts,
+            session,
+            "system",
+            f"{action.kind}_confirmed",
+            "action",
+            action.id,
+            flag_id=action.flag_id,
+            how=how,
+            attempts=action.attempts,
         )
     logger.info("platform action confirmed", extra={"action_id": action_id, "how": how})
 
@@ -200,8 +210,10 @@ def _defer(
 ) -> None:
     with db.session_scope(engine) as session:
         action = session.get_one(Action, action_id)
-        backoff = dt.timedelta(seconds=wait) if wait else min(
-            dt.timedelta(seconds=30 * 2 ** max(action.attempts - 1, 0)), RETRY_CAP
+        backoff = (
+            dt.timedelta(seconds=wait)
+            if wait
+            else min(dt.timedelta(seconds=30 * 2 ** max(action.attempts - 1, 0)), RETRY_CAP)
         )
         action.status, action.next_attempt_at = status, utcnow() + backoff
         action.last_error = f"{exc} ({exc.reference})" if exc.reference else str(exc)
@@ -221,6 +233,11 @@ def _fail(engine: Engine, action_id: int, reason: str) -> None:
         action = session.get_one(Action, action_id)
         action.status, action.last_error = "failed", reason
         recording.audit(
-            session, "system", f"{action.kind}_failed", "action", action.id,
-            flag_id=action.flag_id, reason=reason,
+            session,
+            "system",
+            f"{action.kind}_failed",
+            "action",
+            action.id,
+            flag_id=action.flag_id,
+            reason=reason,
         )

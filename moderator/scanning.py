@@ -91,7 +91,8 @@ def scan(
             _mark_failed(engine, source_config.name, source_config.platform, exc)
             continue
         try:
-            SourceScan(engine, connector, classifier, policy).run(since, full, result, progress)
+            run = SourceScan(engine, connector, classifier, policy, source_config.access_token_env)
+            run.run(since, full, result, progress)
         finally:
             connector.close()
     return result
@@ -101,9 +102,15 @@ class SourceScan:
     """One pass over one source: fetch, record batch by batch, then move the high-water mark."""
 
     def __init__(
-        self, engine: Engine, connector: CommentSource, classifier: Classifier, policy: Policy
+        self,
+        engine: Engine,
+        connector: CommentSource,
+        classifier: Classifier,
+        policy: Policy,
+        token_env: str | None = None,
     ) -> None:
         self.engine = engine
+        self.token_env = token_env
         self.connector = connector
         self.classifier = classifier
         self.policy = policy
@@ -144,7 +151,7 @@ class SourceScan:
                 if progress:
                     progress(name, result.fetched - fetched_before)
         except GraphError as exc:
-            error = sources.source_error(name, exc, "reading comments")
+            error = sources.source_error(name, exc, "reading comments", self.token_env)
             token_problem = isinstance(error, SourceAuthError)
             result.errors.append(str(error))
         except ModeratorError as exc:

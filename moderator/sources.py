@@ -43,10 +43,16 @@ def policy(config: SourceConfig) -> RetryPolicy:
     )
 
 
-def source_error(source: str, exc: GraphError, doing: str) -> SourceError:
-    """The user-facing error for a Graph failure while ``doing`` something for ``source``."""
+def source_error(
+    source: str, exc: GraphError, doing: str, token_env: str | None = None
+) -> SourceError:
+    """The user-facing error for a Graph failure while ``doing`` something for ``source``;
+    ``token_env`` names the variable a new token goes in."""
     reference = f" ({exc.reference})" if exc.reference else ""
-    message = f"{doing}: {exc}{reference}"
+    text = str(exc)
+    if token_env:
+        text = text.replace("the source's access_token_env variable", token_env)
+    message = f"{doing}: {text}{reference}"
     if exc.kind is Kind.TOKEN:
         return SourceAuthError(source, f"token problem while {message}")
     return SourceError(source, message)

@@ -55,7 +55,9 @@ def create_app(
         raw = await request.body()
         if len(raw) > MAX_BODY:
             return PlainTextResponse("too large", status_code=413)
-        if not webhooks.signature_ok(raw, request.headers.get(webhooks.SIGNATURE_HEADER), app_secret):
+        if not webhooks.signature_ok(
+            raw, request.headers.get(webhooks.SIGNATURE_HEADER), app_secret
+        ):
             logger.warning("webhook refused: missing or wrong signature")
             return PlainTextResponse("forbidden", status_code=403)
         try:
@@ -116,5 +118,5 @@ class Processor:
                 return
             try:
                 self.work()
-            except Exception:  # noqa: BLE001 - keep receiving; the failure is logged
+            except Exception:  # keep receiving; the failure is logged
                 logger.exception("webhook processing failed; will try again")

@@ -63,13 +63,17 @@ def store(engine: Engine, changes: Iterable[WebhookChange]) -> int:
     if not rows:
         return 0
     with db.session_scope(engine) as session:
-        insert = postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
+        insert = (
+            postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
+        )
         new = 0
         for row in rows:
-            statement = insert(WebhookEvent).values(**row).on_conflict_do_nothing(
-                index_elements=["dedup_key"]
+            statement = (
+                insert(WebhookEvent)
+                .values(**row)
+                .on_conflict_do_nothing(index_elements=["dedup_key"])
             )
-            new += session.execute(statement).rowcount or 0
+            new += db.rowcount(session.execute(statement))
     return new
 
 
@@ -130,7 +134,9 @@ def _process_group(
         result.errors.append(str(exc))
         return
     try:
-        run = scanning.SourceScan(engine, connector, classifier, policy)
+        run = scanning.SourceScan(
+            engine, connector, classifier, policy, source_config.access_token_env
+        )
         for event in events:
             _process_one(engine, run, connector, event, result)
         run.send_actions(result)
@@ -159,7 +165,9 @@ def _process_one(
     try:
         comment = connector.fetch_comment(event.comment_id, event.post_id)
     except GraphError as exc:
-        error = sources.source_error(connector.name, exc, "fetching a comment from a webhook")
+        error = sources.source_error(
+            connector.name, exc, "fetching a comment from a webhook", run.token_env
+        )
         _retry_later(engine, [event], str(error))
         result.errors.append(str(error))
         raise error from exc
@@ -216,4 +224,3 @@ def _retry_later(engine: Engine, events: list[WebhookEvent], error: str) -> None
             if row.attempts >= MAX_ATTEMPTS:
                 row.status = "failed"
     logger.warning("webhook changes left for a later try", extra={"count": len(events)})
-

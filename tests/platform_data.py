@@ -123,13 +123,17 @@ def populate(
         text = next(texts)
         if n % per_post == 3 and top:  # the school replies
             made.facebook.append(
-                graph.add_fb_comment(post, "Thank you!", when, author=(PAGE, "Test School"), parent_id=top)
+                graph.add_fb_comment(
+                    post, "Thank you!", when, author=(PAGE, "Test School"), parent_id=top
+                )
             )
             made.owner.add(made.facebook[-1])
             continue
         author = None if n % 7 == 5 else (f"72093847561{n % 40:05d}", f"Parent {n % 40}")
         parent = top if (n % per_post in (2, 6) and top) else None
-        made.facebook.append(graph.add_fb_comment(post, text, when, author=author, parent_id=parent))
+        made.facebook.append(
+            graph.add_fb_comment(post, text, when, author=author, parent_id=parent)
+        )
         top = top or made.facebook[-1]
         if text in HARMFUL:
             made.harmful.add(made.facebook[-1])
@@ -142,8 +146,12 @@ def populate(
         parent = top if (n % per_post in (2, 6) and top) else None
         made.instagram.append(
             graph.add_ig_comment(
-                media, text, when, username=f"parent_{n % 40}",
-                author_id=f"1234567890{n % 40:06d}", parent_id=parent,
+                media,
+                text,
+                when,
+                username=f"parent_{n % 40}",
+                author_id=f"1234567890{n % 40:06d}",
+                parent_id=parent,
             )
         )
         top = top or made.instagram[-1]

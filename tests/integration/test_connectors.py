@@ -93,7 +93,9 @@ def page_with_thread(graph: GraphServer) -> dict[str, str]:
     post = graph.add_post(PAGE, "Sports day photos", NOW - dt.timedelta(days=2))
     other = graph.add_post(PAGE, "Term dates", NOW - dt.timedelta(days=1))
     ids = {"post": post, "other": other}
-    ids["top"] = graph.add_fb_comment(post, "When is parents' evening?", NOW - dt.timedelta(hours=5))
+    ids["top"] = graph.add_fb_comment(
+        post, "When is parents' evening?", NOW - dt.timedelta(hours=5)
+    )
     ids["reply"] = graph.add_fb_comment(
         post, "Thursday", NOW - dt.timedelta(hours=4), parent_id=ids["top"]
     )
@@ -112,7 +114,10 @@ def test_facebook_reads_every_comment_and_reply_across_pages(
     graph: GraphServer, sleeps: Sleeps
 ) -> None:
     ids = page_with_thread(graph)
-    found = {c.platform_comment_id: c for c in comments(facebook(graph, sleeps).fetch(FetchWindow(full=True)))}
+    found = {
+        c.platform_comment_id: c
+        for c in comments(facebook(graph, sleeps).fetch(FetchWindow(full=True)))
+    }
     assert len(found) == 9  # 4 + 5, over pages of 3
     reply = found[ids["reply"]]
     assert reply.parent_id == ids["top"] and reply.post_id == ids["post"]
@@ -154,7 +159,9 @@ def test_instagram_reads_comments_with_nested_and_paged_replies(
     media = graph.add_media(IG, "Sports day", NOW - dt.timedelta(days=1))
     top = graph.add_ig_comment(media, "Great photos!", NOW - dt.timedelta(hours=3))
     replies = [
-        graph.add_ig_comment(media, f"reply {n}", NOW - dt.timedelta(hours=2, minutes=-n), parent_id=top)
+        graph.add_ig_comment(
+            media, f"reply {n}", NOW - dt.timedelta(hours=2, minutes=-n), parent_id=top
+        )
         for n in range(5)  # more than one page of replies (page size 3)
     ]
     own = graph.add_ig_comment(
@@ -162,7 +169,10 @@ def test_instagram_reads_comments_with_nested_and_paged_replies(
     )
     for n in range(4):
         graph.add_ig_comment(media, f"top {n}", NOW - dt.timedelta(minutes=30 - n))
-    found = {c.platform_comment_id: c for c in comments(instagram(graph, sleeps).fetch(FetchWindow(full=True)))}
+    found = {
+        c.platform_comment_id: c
+        for c in comments(instagram(graph, sleeps).fetch(FetchWindow(full=True)))
+    }
     assert len(found) == 1 + 5 + 1 + 4
     assert all(found[r].parent_id == top for r in replies)
     assert found[top].author_name == "proud_parent_22" and found[top].post_id == media
@@ -174,7 +184,9 @@ def test_rate_limit_waits_what_meta_asks_then_resumes(graph: GraphServer, sleeps
     page_with_thread(graph)
     graph.fail_next("rate_limit", code=80001, eta_minutes=2, path_contains="/comments")
     graph.fail_next("rate_limit", code=4, path_contains="/feed")
-    found = comments(facebook(graph, sleeps, rate_limit_backoff_seconds=8).fetch(FetchWindow(full=True)))
+    found = comments(
+        facebook(graph, sleeps, rate_limit_backoff_seconds=8).fetch(FetchWindow(full=True))
+    )
     assert len(found) == 9
     assert len(sleeps) == 2
     assert 6 <= sleeps[0] <= 10  # no hint: the configured back-off, with jitter

@@ -129,7 +129,10 @@ def test_expired_token_marks_that_source_unhealthy_and_the_other_carries_on(
 
 
 def test_missing_token_variable_is_a_token_problem(
-    engine: Engine, graph: GraphServer, school: config_mod.SchoolConfig, monkeypatch: pytest.MonkeyPatch
+    engine: Engine,
+    graph: GraphServer,
+    school: config_mod.SchoolConfig,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     monkeypatch.delenv(data.FB_ENV)
     result = scan(engine, school)
@@ -145,8 +148,12 @@ def test_comments_the_platform_will_not_hide_are_never_sent(
     engine: Engine, graph: GraphServer, school: config_mod.SchoolConfig
 ) -> None:
     post = graph.add_post(data.PAGE, "News", NOW - dt.timedelta(hours=2))
-    refused = graph.add_fb_comment(post, data.HARMFUL[0], NOW - dt.timedelta(hours=1), can_hide=False)
-    already = graph.add_fb_comment(post, data.HARMFUL[2], NOW - dt.timedelta(minutes=50), is_hidden=True)
+    refused = graph.add_fb_comment(
+        post, data.HARMFUL[0], NOW - dt.timedelta(hours=1), can_hide=False
+    )
+    already = graph.add_fb_comment(
+        post, data.HARMFUL[2], NOW - dt.timedelta(minutes=50), is_hidden=True
+    )
     result = scan(engine, school)
     assert result.errors == [] and hides(graph) == []
     with db.session_scope(engine) as session:
@@ -160,7 +167,8 @@ def test_a_rate_limited_hide_waits_for_a_later_run(
 ) -> None:
     path = tmp_path / "moderator.toml"
     text = data.config_text(graph.url).replace(
-        "rate_limit_backoff_seconds = 0", "rate_limit_backoff_seconds = 5\nmax_rate_limit_wait_seconds = 1"
+        "rate_limit_backoff_seconds = 0",
+        "rate_limit_backoff_seconds = 5\nmax_rate_limit_wait_seconds = 1",
     )
     path.write_text(text, encoding="utf-8")
     school = config_mod.load(path)
@@ -202,7 +210,9 @@ def test_a_crash_after_sending_is_settled_by_reading_the_platform(
 ) -> None:
     post = graph.add_post(data.PAGE, "News", NOW - dt.timedelta(hours=2))
     target = graph.add_fb_comment(post, data.HARMFUL[0], NOW - dt.timedelta(hours=1))
-    graph.fail_next("drop", method="POST", times=1 + sources.policy(school.sources[0]).transient_retries)
+    graph.fail_next(
+        "drop", method="POST", times=1 + sources.policy(school.sources[0]).transient_retries
+    )
     scan(engine, school)
     # As if the hide had reached Facebook before the connection died, and the worker crashed.
     connector = sources.connect(school.source("facebook-page"))
