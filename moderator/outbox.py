@@ -4,7 +4,7 @@ An action row is written, with the evidence snapshot and the flag, before anythi
 (``recording.request_hide``). :func:`send_due` then works through one source's due actions:
 
 * **claim**: a conditional update ``pending -> sending`` (attempts + 1, ``sent_at``) commits
-  before the call, so two workers never send the same action;
+  before the call, so two workers never send the same action (a batch at a time);
 * **send**: the connector's ``set_hidden``;
 * **confirm** on success: ``confirmed``, the flag marked hidden, an audit event;
 * a **rate limit** returns the action to ``pending`` with a later ``next_attempt_at``;
@@ -25,6 +25,7 @@ import logging
 from dataclasses import dataclass, field
 
 from sqlalchemy import Engine, or_, select, update
+from sqlalchemy.orm import Session
 
 from connectors.base import CommentSource
 from connectors.graph_errors import GraphError, Kind
@@ -52,22 +53,67 @@ class OutboxResult:
 def send_due(
     engine: Engine, connector: CommentSource, source_id: int, result: OutboxResult | None = None
 ) -> OutboxResult:
-    """Send every due action for one source; raises :class:`SourceAuthError` on a token problem."""
+    """Send every due action for one source; raises :class:`SourceAuthError` on a token problem.
+
+    Actions are claimed ``BATCH`` at a time in one transaction, sent one by one, and their
+    outcomes written in one transaction: a crash in between leaves them ``sending``, which the
+    next pass settles by reading the platform.
+    """
     result = result or OutboxResult()
     _settle_in_doubt(engine, connector, source_id, result)
-    done: set[int] = set()
-    while batch := [i for i in _due(engine, source_id) if i not in done]:
-        for action_id in batch:
-            done.add(action_id)
-            if not _send(engine, connector, action_id, result):
-                return result  # rate limited past the run's budget: stop for now
+    while claimed := _claim(engine, source_id):
+        outcomes: list[_Outcome] = []
+        stop: GraphError | None = None
+        for action_id, comment_id, kind in claimed:
+            if stop is not None:
+                outcomes.append(_Outcome(action_id, "release"))
+                continue
+            try:
+                connector.set_hidden(comment_id, kind == "hide")
+            except GraphError as exc:
+                outcome = _outcome(action_id, exc)
+                outcomes.append(outcome)
+                if exc.kind in (Kind.RATE_LIMIT, Kind.TOKEN):
+                    stop = exc
+                continue
+            outcomes.append(_Outcome(action_id, "confirmed", how="platform confirmed"))
+        _apply(engine, connector.name, outcomes, result)
+        if stop is not None and stop.kind is Kind.TOKEN:
+            error = sources.source_error(connector.name, stop, "hiding a comment")
+            raise SourceAuthError(
+                connector.name, "token problem while " + str(error).split(": ", 1)[1]
+            )
+        if stop is not None:
+            return result  # rate limited past the run's budget: the rest waits for a later run
     return result
 
 
-def _due(engine: Engine, source_id: int) -> list[int]:
+@dataclass
+class _Outcome:
+    """What happened to one claimed action."""
+
+    action_id: int
+    status: str  #: confirmed | pending | in_doubt | failed | release
+    error: GraphError | None = None
+    how: str = ""
+
+
+def _outcome(action_id: int, exc: GraphError) -> _Outcome:
+    if exc.kind in (Kind.RATE_LIMIT, Kind.TOKEN):  # refused before anything happened
+        return _Outcome(action_id, "pending", exc)
+    if exc.kind is Kind.TRANSIENT:  # it may or may not have reached the platform
+        return _Outcome(action_id, "in_doubt", exc)
+    return _Outcome(action_id, "failed", exc)
+
+
+def _claim(engine: Engine, source_id: int) -> list[tuple[int, str, str]]:
+    """Due actions moved ``pending -> sending`` in one committed transaction, before any send.
+
+    The update is conditional on ``pending``, so an action another worker claimed first is
+    not returned here."""
     now = utcnow()
     with db.session_scope(engine) as session:
-        return list(
+        due = list(
             session.scalars(
                 select(Action.id)
                 .join(Comment, Comment.id == Action.comment_id)
@@ -80,66 +126,53 @@ def _due(engine: Engine, source_id: int) -> list[int]:
                 .limit(BATCH)
             )
         )
-
-
-def _send(engine: Engine, connector: CommentSource, action_id: int, result: OutboxResult) -> bool:
-    """Claim, send and settle one action; False when the source should stop for now."""
-    claimed = _claim(engine, action_id, "pending")
-    if claimed is None:
-        return True  # another worker has it
-    comment_id, kind = claimed
-    try:
-        connector.set_hidden(comment_id, kind == "hide")
-    except GraphError as exc:
-        return _after_error(engine, connector, action_id, exc, result)
-    _confirm(engine, action_id, "platform confirmed")
-    result.confirmed += 1
-    return True
-
-
-def _claim(engine: Engine, action_id: int, expected: str) -> tuple[str, str] | None:
-    """``expected -> sending`` in one conditional update, committed before anything is sent."""
-    now = utcnow()
-    with db.session_scope(engine) as session:
-        claimed = db.rowcount(
-            session.execute(
+        if not due:
+            return []
+        claimed = set(
+            session.scalars(
                 update(Action)
-                .where(Action.id == action_id, Action.status == expected)
+                .where(Action.id.in_(due), Action.status == "pending")
                 .values(status="sending", attempts=Action.attempts + 1, sent_at=now)
+                .returning(Action.id)
             )
         )
-        if not claimed:
-            return None
-        action = session.get_one(Action, action_id)
-        return action.comment.platform_comment_id, action.kind
+        rows = session.execute(
+            select(Action.id, Comment.platform_comment_id, Action.kind)
+            .join(Comment, Comment.id == Action.comment_id)
+            .where(Action.id.in_(claimed))
+            .order_by(Action.id)
+        ).all()
+    return [(row[0], row[1], row[2]) for row in rows]
 
 
-def _after_error(
-    engine: Engine,
-    connector: CommentSource,
-    action_id: int,
-    exc: GraphError,
-    result: OutboxResult,
-) -> bool:
-    message = str(sources.source_error(connector.name, exc, "hiding a comment"))
-    if exc.kind is Kind.RATE_LIMIT:
-        _defer(engine, action_id, "pending", exc, exc.retry_after)
-        result.deferred += 1
-        result.errors.append(message)
-        return False
-    if exc.kind is Kind.TRANSIENT:
-        _defer(engine, action_id, "sending", exc, None)  # in doubt: read back before resending
-        result.deferred += 1
-        result.errors.append(message)
-        return True
-    if exc.kind is Kind.TOKEN:  # not this comment's fault: keep it for a later run
-        _defer(engine, action_id, "pending", exc, None)
-        result.deferred += 1
-        raise SourceAuthError(connector.name, "token problem while " + message.split(": ", 1)[1])
-    _fail(engine, action_id, message)
-    result.failed += 1
-    result.errors.append(message)
-    return True
+def _apply(engine: Engine, source: str, outcomes: list[_Outcome], result: OutboxResult) -> None:
+    """Write a batch's outcomes in one transaction."""
+    with db.session_scope(engine) as session:
+        for outcome in outcomes:
+            action = session.get_one(Action, outcome.action_id)
+            if outcome.status == "confirmed":
+                _confirm(session, action, outcome.how)
+                result.confirmed += 1
+            elif outcome.status == "release":
+                action.status, action.next_attempt_at = "pending", None
+                action.attempts -= 1  # never sent
+            elif outcome.status == "failed":
+                message = _message(source, outcome.error)
+                _fail(session, action, message)
+                result.failed += 1
+                result.errors.append(message)
+            else:
+                assert outcome.error is not None
+                status = "sending" if outcome.status == "in_doubt" else "pending"
+                _defer(action, status, outcome.error)
+                result.deferred += 1
+                if outcome.error.kind is not Kind.TOKEN:
+                    result.errors.append(_message(source, outcome.error))
+
+
+def _message(source: str, exc: GraphError | None) -> str:
+    assert exc is not None
+    return str(sources.source_error(source, exc, "hiding a comment"))
 
 
 def _settle_in_doubt(
@@ -165,79 +198,66 @@ def _settle_in_doubt(
         try:
             state = connector.is_hidden(comment_id)
         except GraphError as exc:
+            error = sources.source_error(connector.name, exc, "checking a hide")
             if exc.kind is Kind.TOKEN:
-                raise SourceAuthError(connector.name, str(exc)) from exc
-            result.errors.append(str(sources.source_error(connector.name, exc, "checking a hide")))
+                raise error from exc
+            result.errors.append(str(error))
             continue
-        if state is None:
-            _fail(engine, action_id, "the comment is no longer on the platform")
-            result.failed += 1
-        elif state == (kind == "hide"):
-            _confirm(engine, action_id, "confirmed by reading the platform")
-            result.confirmed += 1
-        else:
-            _release(engine, action_id)
+        with db.session_scope(engine) as session:
+            action = session.get_one(Action, action_id)
+            if action.status != "sending":
+                continue  # another worker settled it meanwhile
+            if state is None:
+                _fail(session, action, "the comment is no longer on the platform")
+                result.failed += 1
+            elif state == (kind == "hide"):
+                _confirm(session, action, "confirmed by reading the platform")
+                result.confirmed += 1
+            else:
+                action.status, action.next_attempt_at = "pending", None
 
 
-def _confirm(engine: Engine, action_id: int, how: str) -> None:
-    with db.session_scope(engine) as session:
-        action = session.get_one(Action, action_id)
-        action.status, action.confirmed_at, action.last_error = "confirmed", utcnow(), None
-        hidden = action.kind == "hide"
-        if action.flag_id is not None:
-            session.execute(update(Flag).where(Flag.id == action.flag_id).values(hidden=hidden))
-            if hidden:
-                session.execute(
-                    update(Flag)
-                    .where(Flag.id == action.flag_id, Flag.status == FlagStatus.NEW)
-                    .values(status=FlagStatus.HIDDEN)
-                )
-        recording.audit(
-            session,
-            "system",
-            f"{action.kind}_confirmed",
-            "action",
-            action.id,
-            flag_id=action.flag_id,
-            how=how,
-            attempts=action.attempts,
-        )
-    logger.info("platform action confirmed", extra={"action_id": action_id, "how": how})
+def _confirm(session: Session, action: Action, how: str) -> None:
+    action.status, action.confirmed_at, action.last_error = "confirmed", utcnow(), None
+    hidden = action.kind == "hide"
+    if action.flag_id is not None:
+        session.execute(update(Flag).where(Flag.id == action.flag_id).values(hidden=hidden))
+        if hidden:
+            session.execute(
+                update(Flag)
+                .where(Flag.id == action.flag_id, Flag.status == FlagStatus.NEW)
+                .values(status=FlagStatus.HIDDEN)
+            )
+    recording.audit(
+        session,
+        "system",
+        f"{action.kind}_confirmed",
+        "action",
+        action.id,
+        flag_id=action.flag_id,
+        how=how,
+        attempts=action.attempts,
+    )
+    logger.info("platform action confirmed", extra={"action_id": action.id, "how": how})
 
 
-def _defer(
-    engine: Engine, action_id: int, status: str, exc: GraphError, wait: float | None
-) -> None:
-    with db.session_scope(engine) as session:
-        action = session.get_one(Action, action_id)
-        backoff = (
-            dt.timedelta(seconds=wait)
-            if wait
-            else min(dt.timedelta(seconds=30 * 2 ** max(action.attempts - 1, 0)), RETRY_CAP)
-        )
-        action.status, action.next_attempt_at = status, utcnow() + backoff
-        action.last_error = f"{exc} ({exc.reference})" if exc.reference else str(exc)
+def _defer(action: Action, status: str, exc: GraphError) -> None:
+    if exc.retry_after:
+        backoff = dt.timedelta(seconds=exc.retry_after)
+    else:
+        backoff = min(dt.timedelta(seconds=30 * 2 ** max(action.attempts - 1, 0)), RETRY_CAP)
+    action.status, action.next_attempt_at = status, utcnow() + backoff
+    action.last_error = f"{exc} ({exc.reference})" if exc.reference else str(exc)
 
 
-def _release(engine: Engine, action_id: int) -> None:
-    with db.session_scope(engine) as session:
-        session.execute(
-            update(Action)
-            .where(Action.id == action_id, Action.status == "sending")
-            .values(status="pending", next_attempt_at=None)
-        )
-
-
-def _fail(engine: Engine, action_id: int, reason: str) -> None:
-    with db.session_scope(engine) as session:
-        action = session.get_one(Action, action_id)
-        action.status, action.last_error = "failed", reason
-        recording.audit(
-            session,
-            "system",
-            f"{action.kind}_failed",
-            "action",
-            action.id,
-            flag_id=action.flag_id,
-            reason=reason,
-        )
+def _fail(session: Session, action: Action, reason: str) -> None:
+    action.status, action.last_error = "failed", reason
+    recording.audit(
+        session,
+        "system",
+        f"{action.kind}_failed",
+        "action",
+        action.id,
+        flag_id=action.flag_id,
+        reason=reason,
+    )

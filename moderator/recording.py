@@ -92,63 +92,92 @@ def storable(value: Any) -> Any:
     return value
 
 
-def comment_row(session: Session, source: Source, raw: RawComment) -> Comment:
-    row = Comment(
-        source=source,
-        post=_post(session, source, raw),
-        platform_comment_id=raw.platform_comment_id,
-        parent_platform_id=raw.parent_id,
-        author_account=_account(session, source.platform, raw),
-        author_platform_id=raw.author_id,
-        author_name=raw.author_name,
-        text=storable(raw.text),
-        created_time=raw.created_time,
-        permalink=raw.permalink,
-        raw=storable(raw.raw),
-        by_owner=raw.by_owner,
-    )
-    session.add(row)
-    return row
-
-
-def _post(session: Session, source: Source, raw: RawComment) -> Post | None:
-    """The comment's post, created on first sight and completed when the platform says more."""
-    post_id = raw.post.platform_post_id if raw.post else raw.post_id
-    if not post_id:
-        return None
-    post = session.scalar(
-        select(Post).where(Post.source_id == source.id, Post.platform_post_id == post_id)
-    )
-    if post is None:
-        post = Post(source_id=source.id, platform_post_id=post_id)
-        session.add(post)
-    if raw.post is not None and post.raw is None and len(raw.post.raw) > 1:
-        post.message = storable(raw.post.message)
-        post.permalink = raw.post.permalink
-        post.created_time = raw.post.created_time
-        post.raw = storable(raw.post.raw)
-    session.flush()
-    return post
-
-
-def _account(session: Session, platform: str, raw: RawComment) -> AuthorAccount | None:
-    """The poster's account; a report without an id is keyed on the name as given."""
-    key = raw.author_id or (f"name:{raw.author_name}" if raw.author_name else None)
-    if key is None:
-        return None
-    account = session.scalar(
-        select(AuthorAccount).where(
-            AuthorAccount.platform == platform, AuthorAccount.platform_author_id == key
+def comment_rows(session: Session, source: Source, comments: list[RawComment]) -> list[Comment]:
+    """Rows for new comments, with their posts and authors found or created (a few queries per
+    batch, not per comment)."""
+    posts = _posts(session, source, comments)
+    accounts = _accounts(session, source.platform, comments)
+    rows = [
+        Comment(
+            source=source,
+            post=posts.get(_post_key(raw) or ""),
+            platform_comment_id=raw.platform_comment_id,
+            parent_platform_id=raw.parent_id,
+            author_account=accounts.get(_account_key(raw) or ""),
+            author_platform_id=raw.author_id,
+            author_name=raw.author_name,
+            text=storable(raw.text),
+            created_time=raw.created_time,
+            permalink=raw.permalink,
+            raw=storable(raw.raw),
+            by_owner=raw.by_owner,
         )
-    )
-    if account is None:
-        poster = Poster(display_name=raw.author_name or key)
-        account = AuthorAccount(
-            platform=platform, platform_author_id=key, name=raw.author_name, poster=poster
+        for raw in comments
+    ]
+    session.add_all(rows)
+    return rows
+
+
+def _post_key(raw: RawComment) -> str | None:
+    return raw.post.platform_post_id if raw.post else raw.post_id
+
+
+def _posts(session: Session, source: Source, comments: list[RawComment]) -> dict[str, Post]:
+    """Each comment's post, created on first sight and completed when the platform says more."""
+    ids = {key for raw in comments if (key := _post_key(raw))}
+    if not ids:
+        return {}
+    posts = {
+        post.platform_post_id: post
+        for post in session.scalars(
+            select(Post).where(Post.source_id == source.id, Post.platform_post_id.in_(ids))
         )
-        session.add(account)
-        session.flush()
-    return account
+    }
+    for raw in comments:
+        key = _post_key(raw)
+        if not key:
+            continue
+        post = posts.get(key)
+        if post is None:
+            post = posts[key] = Post(source_id=source.id, platform_post_id=key)
+            session.add(post)
+        if raw.post is not None and post.raw is None and len(raw.post.raw) > 1:
+            post.message = storable(raw.post.message)
+            post.permalink = raw.post.permalink
+            post.created_time = raw.post.created_time
+            post.raw = storable(raw.post.raw)
+    return posts
+
+
+def _account_key(raw: RawComment) -> str | None:
+    """A report without an author id is keyed on the name as given."""
+    return raw.author_id or (f"name:{raw.author_name}" if raw.author_name else None)
+
+
+def _accounts(
+    session: Session, platform: str, comments: list[RawComment]
+) -> dict[str, AuthorAccount]:
+    """The posters' accounts, created (each with a new poster) on first sight."""
+    keys = {key for raw in comments if (key := _account_key(raw))}
+    if not keys:
+        return {}
+    accounts = {
+        account.platform_author_id: account
+        for account in session.scalars(
+            select(AuthorAccount).where(
+                AuthorAccount.platform == platform, AuthorAccount.platform_author_id.in_(keys)
+            )
+        )
+    }
+    for raw in comments:
+        key = _account_key(raw)
+        if key and key not in accounts:
+            poster = Poster(display_name=raw.author_name or key)
+            accounts[key] = AuthorAccount(
+                platform=platform, platform_author_id=key, name=raw.author_name, poster=poster
+            )
+            session.add(accounts[key])
+    return accounts
 
 
 def classification_row(
@@ -168,7 +197,6 @@ def classification_row(
         route=decision.route,
     )
     session.add(row)
-    session.flush()
     return row
 
 
@@ -177,7 +205,7 @@ def flag_row(
 ) -> Flag:
     flag = Flag(
         comment_id=comment.id,
-        classification_id=classification.id,
+        classification=classification,
         poster_id=comment.author_account.poster_id if comment.author_account else None,
         status=FlagStatus.NEW,
         step=decision.step,

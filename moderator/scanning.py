@@ -143,7 +143,7 @@ class SourceScan:
                     if isinstance(item, Skipped)
                 ]
                 result.fetched += len(comments)
-                newest = max((c.created_time for c in comments if c.created_time), default=newest)
+                newest = _newest(newest, comments)
                 new, flagged = self.record(comments)
                 result.new += new
                 result.flagged += flagged
@@ -198,7 +198,7 @@ class SourceScan:
         fresh = recording.unseen(session, source, comments)
         if not fresh:
             return 0, 0
-        rows = [recording.comment_row(session, source, c) for c in fresh]
+        rows = recording.comment_rows(session, source, fresh)
         session.flush()
         flagged = 0
         judged = [(raw, row) for raw, row in zip(fresh, rows, strict=True) if not raw.by_owner]
@@ -237,6 +237,12 @@ def _finish_source(
             source.usage = usage
         if newest and (source.high_water_mark is None or newest > source.high_water_mark):
             source.high_water_mark = newest
+
+
+def _newest(newest: dt.datetime | None, comments: list[RawComment]) -> dt.datetime | None:
+    """The latest created_time seen so far, this batch included."""
+    times = [c.created_time for c in comments if c.created_time]
+    return max([newest, *times] if newest else times, default=None)
 
 
 def _mark_failed(engine: Engine, name: str, platform: str, exc: ModeratorError) -> None:

@@ -94,6 +94,20 @@ def test_full_scan_records_all_hides_per_policy_and_a_second_scan_adds_nothing(
     assert third.new == 0 and third.fetched == 100 and len(hides(graph)) == len(to_hide)
 
 
+def test_high_water_mark_is_the_newest_comment_over_every_batch(
+    engine: Engine, graph: GraphServer, school: config_mod.SchoolConfig
+) -> None:
+    data.populate(graph, facebook=scanning.BATCH * 2 + 5, instagram=0, per_post=50)
+    scan(engine, school, source_name="facebook-page")
+    with db.session_scope(engine) as session:
+        mark = session.scalars(
+            select(Source.high_water_mark).where(Source.name == "facebook-page")
+        ).one()
+        newest = max(session.scalars(select(Comment.created_time)))
+    assert mark == newest
+    assert scan(engine, school, source_name="facebook-page").fetched < 20  # only the overlap
+
+
 def test_incremental_scan_reads_only_new_comments_and_window_scan_its_window(
     engine: Engine, graph: GraphServer, school: config_mod.SchoolConfig
 ) -> None:
