@@ -272,7 +272,6 @@ def _source(
 
 def _webhooks(check: tomlcheck.Checker, table: dict[str, Any]) -> WebhookConfig:
     where = "[webhooks]"
-    check.keys(table, where, {"app_secret_env", "verify_token_env", "path"})
     for key in ("app_secret", "verify_token"):
         if key in table:
             check.fail(
@@ -281,6 +280,7 @@ def _webhooks(check: tomlcheck.Checker, table: dict[str, Any]) -> WebhookConfig:
                 f"secrets must not be written in the config; name an environment "
                 f"variable with {key}_env",
             )
+    check.keys(table, where, {"app_secret_env", "verify_token_env", "path"})
     names = {}
     for key in ("app_secret_env", "verify_token_env"):
         value = check.string(table, key, where) or None

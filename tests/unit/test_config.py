@@ -98,3 +98,68 @@ def test_no_config_means_local_file_else_sample(
     assert config_mod.load(None).path == config_mod.SAMPLE_CONFIG
     (tmp_path / "moderator.toml").write_text(MINIMAL_CONFIG, encoding="utf-8")
     assert config_mod.load(None).name == "Test School"
+
+
+FACEBOOK_SOURCE = """
+[[sources]]
+name = "fb"
+platform = "facebook"
+page_id = "1"
+access_token_env = "FB_TOKEN"
+"""
+
+
+def test_platform_source_settings_have_defaults_and_are_validated(write_config) -> None:  # type: ignore[no-untyped-def]
+    source = config_mod.load(write_config(MINIMAL_CONFIG + FACEBOOK_SOURCE)).source("fb")
+    assert (source.graph_url, source.api_version, source.lookback_days) == (
+        "https://graph.facebook.com",
+        "v21.0",
+        90,
+    )
+    assert source.rate_limit_backoff_seconds == 10 and source.max_rate_limit_wait_seconds == 1800
+    tuned = config_mod.load(
+        write_config(
+            MINIMAL_CONFIG + FACEBOOK_SOURCE + "timeout_seconds = 2.5\nlookback_days = 7\n"
+        )
+    ).source("fb")
+    assert (tuned.timeout_seconds, tuned.lookback_days) == (2.5, 7)
+    with pytest.raises(
+        ConfigError, match=r"'timeout_seconds': expected a number of at least 0.1; got 'soon'"
+    ):
+        config_mod.load(
+            write_config(MINIMAL_CONFIG + FACEBOOK_SOURCE + 'timeout_seconds = "soon"\n')
+        )
+
+
+def test_webhooks_section(write_config, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
+    assert not config_mod.load(write_config(MINIMAL_CONFIG)).webhooks.enabled
+    text = (
+        MINIMAL_CONFIG
+        + '\n[webhooks]\napp_secret_env = "APP_SECRET"\nverify_token_env = "VERIFY"\n'
+    )
+    webhooks = config_mod.load(write_config(text)).webhooks
+    assert webhooks.enabled and webhooks.path == "/webhooks/meta"
+    with pytest.raises(ConfigError, match="environment variable APP_SECRET is not set"):
+        webhooks.secret("app_secret")
+    monkeypatch.setenv("APP_SECRET", "s3cret")
+    assert webhooks.secret("app_secret") == "s3cret"
+
+
+@pytest.mark.parametrize(
+    ("section", "expected"),
+    [
+        ('app_secret = "abc"', r"'app_secret': secrets must not be written in the config"),
+        (
+            'verify_token_env = "V"',
+            r"'app_secret_env': required: webhooks are accepted only when signed",
+        ),
+        ('app_secret_env = "A"\npath = "hooks"', r"'path': expected a URL path starting with '/'"),
+        (
+            'app_secret_env = "not a name"',
+            r"'app_secret_env': expected an environment variable name",
+        ),
+    ],
+)
+def test_webhooks_mistakes(write_config, section: str, expected: str) -> None:  # type: ignore[no-untyped-def]
+    with pytest.raises(ConfigError, match=expected):
+        config_mod.load(write_config(MINIMAL_CONFIG + f"\n[webhooks]\n{section}\n"))
