@@ -20,8 +20,7 @@ from typing import Any
 
 from connectors import timeparse
 from connectors.base import FetchWindow, RawComment, RawPost, Skipped
-from connectors.graph_client import GraphClient, confirm, obj, scalar
-from connectors.graph_errors import GraphError, Kind
+from connectors.graph_client import GraphClient, GraphSource, obj, scalar
 
 POST_FIELDS = "id,message,created_time,updated_time,permalink_url,from,status_type"
 COMMENT_FIELDS = (
@@ -31,11 +30,12 @@ COMMENT_FIELDS = (
 PAGE_SIZE = "100"
 
 
-class FacebookPageSource:
+class FacebookPageSource(GraphSource):
     """Comments on one Facebook Page."""
 
     platform = "facebook"
     can_act = True
+    hidden_field = "is_hidden"
 
     def __init__(
         self, name: str, page_id: str, client: GraphClient, lookback_days: int = 90
@@ -56,33 +56,10 @@ class FacebookPageSource:
             yield from self._comments(post, window.since)
 
     def fetch_comment(self, comment_id: str, post_id: str | None = None) -> RawComment | None:
-        try:
-            data = self.client.get(comment_id, {"fields": COMMENT_FIELDS})
-        except GraphError as exc:
-            if exc.kind is Kind.NOT_FOUND:
-                return None
-            raise
-        post = self._post(post_id) if post_id else None
-        return self._comment(data, post)
-
-    def set_hidden(self, comment_id: str, hidden: bool) -> None:
-        body = self.client.post(comment_id, {"is_hidden": "true" if hidden else "false"})
-        confirm(body)
-
-    def is_hidden(self, comment_id: str) -> bool | None:
-        try:
-            data = self.client.get(comment_id, {"fields": "id,is_hidden"})
-        except GraphError as exc:
-            if exc.kind is Kind.NOT_FOUND:
-                return None
-            raise
-        return data.get("is_hidden") is True
-
-    def usage(self) -> dict[str, Any] | None:
-        return self.client.usage.latest.raw or None
-
-    def close(self) -> None:
-        self.client.close()
+        data = self.client.get_or_none(comment_id, {"fields": COMMENT_FIELDS})
+        if data is None:
+            return None
+        return self._comment(data, self._post(post_id) if post_id else None)
 
     def _feed(self) -> Iterator[RawPost]:
         params = {"fields": POST_FIELDS, "limit": PAGE_SIZE}
@@ -140,13 +117,10 @@ class FacebookPageSource:
 
     def _post(self, post_id: str) -> RawPost:
         if post_id not in self._posts:
-            try:
-                data = self.client.get(post_id, {"fields": POST_FIELDS})
-                self._remember(_raw_post(data))
-            except GraphError as exc:
-                if exc.kind is not Kind.NOT_FOUND:
-                    raise
+            data = self.client.get_or_none(post_id, {"fields": POST_FIELDS})
+            if data is None or "id" not in data:
                 return RawPost(post_id, {"id": post_id})
+            self._remember(_raw_post(data))
         return self._posts[post_id]
 
     def _remember(self, post: RawPost) -> RawPost:

@@ -57,6 +57,15 @@ class GraphClient:
         """``GET /{version}/{path}``, retried per the policy."""
         return self.caller.call(lambda: self._send("GET", self._versioned(path), params or {}))
 
+    def get_or_none(self, path: str, params: dict[str, str]) -> dict[str, Any] | None:
+        """:meth:`get`, or ``None`` when the object is gone or cannot be seen."""
+        try:
+            return self.get(path, params)
+        except GraphError as exc:
+            if exc.kind is Kind.NOT_FOUND:
+                return None
+            raise
+
     def post(self, path: str, data: dict[str, str]) -> dict[str, Any]:
         """``POST /{version}/{path}`` with a form body."""
         return self.caller.call(lambda: self._send("POST", self._versioned(path), {}, dict(data)))
@@ -110,6 +119,27 @@ class GraphClient:
         if not isinstance(body, dict):
             raise GraphError(Kind.INVALID, "the server answered JSON that is not an object")
         return body
+
+
+class GraphSource:
+    """What the Facebook and Instagram sources share: reading a hide back, usage, closing."""
+
+    hidden_field: str  #: ``is_hidden`` (Facebook) or ``hidden`` (Instagram)
+    client: GraphClient
+
+    def is_hidden(self, comment_id: str) -> bool | None:
+        data = self.client.get_or_none(comment_id, {"fields": f"id,{self.hidden_field}"})
+        return None if data is None else data.get(self.hidden_field) is True
+
+    def set_hidden(self, comment_id: str, hidden: bool) -> None:
+        field = "is_hidden" if self.hidden_field == "is_hidden" else "hide"
+        confirm(self.client.post(comment_id, {field: "true" if hidden else "false"}))
+
+    def usage(self) -> dict[str, Any] | None:
+        return self.client.usage.latest.raw or None
+
+    def close(self) -> None:
+        self.client.close()
 
 
 def data_list(body: dict[str, Any], path: str) -> list[Any]:

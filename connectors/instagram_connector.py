@@ -18,8 +18,7 @@ from typing import Any
 
 from connectors import timeparse
 from connectors.base import FetchWindow, RawComment, RawPost, Skipped
-from connectors.graph_client import GraphClient, confirm, next_link, obj, scalar
-from connectors.graph_errors import GraphError, Kind
+from connectors.graph_client import GraphClient, GraphSource, next_link, obj, scalar
 
 MEDIA_FIELDS = "id,caption,timestamp,permalink,comments_count,media_product_type,username"
 _COMMENT = "id,text,timestamp,username,from,hidden,like_count,parent_id"
@@ -27,11 +26,12 @@ COMMENT_FIELDS = f"{_COMMENT},replies{{{_COMMENT}}}"
 PAGE_SIZE = "100"
 
 
-class InstagramSource:
+class InstagramSource(GraphSource):
     """Comments on one Instagram professional account."""
 
     platform = "instagram"
     can_act = True
+    hidden_field = "hidden"
 
     def __init__(
         self, name: str, account_id: str, client: GraphClient, lookback_days: int = 90
@@ -52,33 +52,11 @@ class InstagramSource:
             yield from self._comments(media, window.since)
 
     def fetch_comment(self, comment_id: str, post_id: str | None = None) -> RawComment | None:
-        try:
-            data = self.client.get(comment_id, {"fields": f"{_COMMENT},media"})
-        except GraphError as exc:
-            if exc.kind is Kind.NOT_FOUND:
-                return None
-            raise
-        media = obj(data.get("media"))
-        media_id = post_id or scalar(media.get("id"))
+        data = self.client.get_or_none(comment_id, {"fields": f"{_COMMENT},media"})
+        if data is None:
+            return None
+        media_id = post_id or scalar(obj(data.get("media")).get("id"))
         return self._comment(data, self._one_media(media_id) if media_id else None)
-
-    def set_hidden(self, comment_id: str, hidden: bool) -> None:
-        confirm(self.client.post(comment_id, {"hide": "true" if hidden else "false"}))
-
-    def is_hidden(self, comment_id: str) -> bool | None:
-        try:
-            data = self.client.get(comment_id, {"fields": "id,hidden"})
-        except GraphError as exc:
-            if exc.kind is Kind.NOT_FOUND:
-                return None
-            raise
-        return data.get("hidden") is True
-
-    def usage(self) -> dict[str, Any] | None:
-        return self.client.usage.latest.raw or None
-
-    def close(self) -> None:
-        self.client.close()
 
     def _media_list(self) -> Iterator[RawPost]:
         params = {"fields": MEDIA_FIELDS, "limit": PAGE_SIZE}
@@ -155,12 +133,10 @@ class InstagramSource:
 
     def _one_media(self, media_id: str) -> RawPost:
         if media_id not in self._media:
-            try:
-                self._remember(_raw_media(self.client.get(media_id, {"fields": MEDIA_FIELDS})))
-            except GraphError as exc:
-                if exc.kind is not Kind.NOT_FOUND:
-                    raise
+            data = self.client.get_or_none(media_id, {"fields": MEDIA_FIELDS})
+            if data is None or "id" not in data:
                 return RawPost(media_id, {"id": media_id})
+            self._remember(_raw_media(data))
         return self._media[media_id]
 
     def _remember(self, media: RawPost) -> RawPost:
