@@ -21,6 +21,7 @@ from typing import Any
 from connectors import timeparse
 from connectors.base import FetchWindow, RawComment, RawPost, Skipped
 from connectors.graph_client import GraphClient, GraphSource, obj, scalar
+from connectors.graph_errors import GraphError, Kind
 
 POST_FIELDS = "id,message,created_time,updated_time,permalink_url,from,status_type"
 COMMENT_FIELDS = (
@@ -28,6 +29,9 @@ COMMENT_FIELDS = (
     "attachment,comment_count,like_count"
 )
 PAGE_SIZE = "100"
+#: Where posts are listed, in order of preference: /feed has visitors' posts too (parents post
+#: on school Pages); the others are fallbacks for tokens or servers without it.
+FEED_EDGES = ("feed", "published_posts", "posts")
 
 
 class FacebookPageSource(GraphSource):
@@ -62,11 +66,21 @@ class FacebookPageSource(GraphSource):
         return self._comment(data, self._post(post_id) if post_id else None)
 
     def _feed(self) -> Iterator[RawPost]:
+        """The Page's posts, from the first edge this token and server can read."""
         params = {"fields": POST_FIELDS, "limit": PAGE_SIZE}
-        for page in self.client.pages(f"{self.page_id}/feed", params):
-            for item in page:
-                if isinstance(item, dict) and isinstance(item.get("id"), str | int):
-                    yield self._remember(_raw_post(item))
+        for edge in FEED_EDGES:
+            pages = self.client.pages(f"{self.page_id}/{edge}", params)
+            try:
+                first = next(pages, [])
+            except GraphError as exc:
+                if exc.kind in (Kind.NOT_FOUND, Kind.INVALID) and edge != FEED_EDGES[-1]:
+                    continue  # e.g. /feed needs a task this token lacks: try the next edge
+                raise
+            for page in _chain(first, pages):
+                for item in page:
+                    if isinstance(item, dict) and isinstance(item.get("id"), str | int):
+                        yield self._remember(_raw_post(item))
+            return
 
     def _comments(self, post: RawPost, since: dt.datetime | None) -> Iterator[RawComment | Skipped]:
         params = {
@@ -144,6 +158,11 @@ def _raw_post(data: dict[str, Any]) -> RawPost:
         permalink=scalar(data.get("permalink_url")),
         updated_time=time("updated_time"),
     )
+
+
+def _chain(first: list[Any], rest: Iterator[list[Any]]) -> Iterator[list[Any]]:
+    yield first
+    yield from rest
 
 
 def _untouched(post: RawPost, since: dt.datetime | None) -> bool:

@@ -326,3 +326,12 @@ def test_usage_headers_are_kept_and_high_usage_paces_calls(
     usage = source.usage()
     assert usage is not None and "x-business-use-case-usage" in usage
     assert sleeps and set(sleeps) == {0.25}
+
+
+def test_posts_come_from_another_edge_when_feed_is_refused(
+    graph: GraphServer, sleeps: Sleeps
+) -> None:
+    page_with_thread(graph)
+    graph.fail_next("not_found", path_contains="/feed")
+    assert len(comments(facebook(graph, sleeps).fetch(FetchWindow(full=True)))) == 9
+    assert any(r.path.endswith("/published_posts") for r in graph.requests)
