@@ -169,8 +169,7 @@ def _process_one(
             connector.name, exc, "fetching a comment from a webhook", run.token_env
         )
         _retry_later(engine, [event], str(error))
-        result.errors.append(str(error))
-        raise error from exc
+        raise error from exc  # the group stops here; _process_group reports it once
     if comment is None:
         _settle(engine, [event], "done", "the comment was gone before it could be read")
         return
