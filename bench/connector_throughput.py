@@ -27,12 +27,12 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from connectors.base import FetchWindow  # noqa: E402
-from moderator import config as config_mod  # noqa: E402
-from moderator import db, scanning, sources  # noqa: E402
-from moderator.classify import classifier_for  # noqa: E402
-from tests import platform_data as data  # noqa: E402
-from tests.graph_server import GraphServer  # noqa: E402
+from connectors.base import FetchWindow
+from moderator import config as config_mod
+from moderator import db, scanning, sources
+from moderator.classify import classifier_for
+from tests import platform_data as data
+from tests.graph_server import GraphServer
 
 
 def serve(comments: int, pipe: multiprocessing.connection.Connection) -> None:
@@ -87,7 +87,9 @@ def scan(school: config_mod.SchoolConfig, url: str, expected: int) -> None:
     engine = db.connect(url)
     loaded = time.perf_counter()
     classifier = classifier_for(school)
-    print(f"classifier {school.classifier.backend!r} loaded in {time.perf_counter() - loaded:.1f} s")
+    print(
+        f"classifier {school.classifier.backend!r} loaded in {time.perf_counter() - loaded:.1f} s"
+    )
     started = time.perf_counter()
     result = scanning.scan(engine, school, classifier, full=True)
     seconds = time.perf_counter() - started
