@@ -62,6 +62,16 @@ class FetchWindow:
     since: dt.datetime | None = None
     full: bool = False
 
+    def admits(self, comment: RawComment) -> bool:
+        """True when ``comment`` belongs in the window (one without a time always does)."""
+        return (
+            self.since is None or comment.created_time is None or comment.created_time >= self.since
+        )
+
+    def horizon(self, lookback: dt.timedelta) -> dt.datetime | None:
+        """Posts created before this are not opened (``None`` for a full walk)."""
+        return None if self.full else dt.datetime.now(dt.UTC) - lookback
+
 
 class CommentSource(Protocol):
     """A channel of comments."""

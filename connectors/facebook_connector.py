@@ -15,6 +15,7 @@ comment) falls inside the window.
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 from collections.abc import Iterator
 from typing import Any
 
@@ -39,7 +40,7 @@ class FacebookPageSource(GraphSource):
 
     platform = "facebook"
     can_act = True
-    hidden_field = "is_hidden"
+    hidden_field = hide_param = "is_hidden"
 
     def __init__(
         self, name: str, page_id: str, client: GraphClient, lookback_days: int = 90
@@ -51,13 +52,13 @@ class FacebookPageSource(GraphSource):
         self._posts: dict[str, RawPost] = {}
 
     def fetch(self, window: FetchWindow) -> Iterator[RawComment | Skipped]:
-        horizon = None if window.full else _now() - self.lookback
+        horizon = window.horizon(self.lookback)
         for post in self._feed():
             if horizon and post.created_time and post.created_time < horizon:
                 return  # the feed is newest first: everything further is older
             if _untouched(post, window.since):
                 continue
-            yield from self._comments(post, window.since)
+            yield from self._comments(post, window)
 
     def fetch_comment(self, comment_id: str, post_id: str | None = None) -> RawComment | None:
         data = self.client.get_or_none(comment_id, {"fields": COMMENT_FIELDS})
@@ -76,21 +77,21 @@ class FacebookPageSource(GraphSource):
                 if exc.kind in (Kind.NOT_FOUND, Kind.INVALID) and edge != FEED_EDGES[-1]:
                     continue  # e.g. /feed needs a task this token lacks: try the next edge
                 raise
-            for page in _chain(first, pages):
+            for page in itertools.chain([first], pages):
                 for item in page:
                     if isinstance(item, dict) and isinstance(item.get("id"), str | int):
                         yield self._remember(_raw_post(item))
             return
 
-    def _comments(self, post: RawPost, since: dt.datetime | None) -> Iterator[RawComment | Skipped]:
+    def _comments(self, post: RawPost, window: FetchWindow) -> Iterator[RawComment | Skipped]:
         params = {
             "fields": COMMENT_FIELDS,
             "filter": "stream",
             "order": "reverse_chronological",
             "limit": PAGE_SIZE,
         }
-        if since is not None:
-            params["since"] = str(int(since.timestamp()))  # a hint only: filtered again below
+        if window.since is not None:  # a hint only: filtered again below
+            params["since"] = str(int(window.since.timestamp()))
         where = f"post {post.platform_post_id} comments"
         for page in self.client.pages(f"{post.platform_post_id}/comments", params):
             for item in page:
@@ -99,7 +100,7 @@ class FacebookPageSource(GraphSource):
                 except ValueError as exc:
                     yield Skipped(where, str(exc))
                     continue
-                if since is None or comment.created_time is None or comment.created_time >= since:
+                if window.admits(comment):
                     yield comment
 
     def _comment(self, data: Any, post: RawPost | None) -> RawComment:
@@ -160,15 +161,6 @@ def _raw_post(data: dict[str, Any]) -> RawPost:
     )
 
 
-def _chain(first: list[Any], rest: Iterator[list[Any]]) -> Iterator[list[Any]]:
-    yield first
-    yield from rest
-
-
 def _untouched(post: RawPost, since: dt.datetime | None) -> bool:
     """True when nothing on ``post`` can be newer than ``since``."""
     return since is not None and post.updated_time is not None and post.updated_time < since
-
-
-def _now() -> dt.datetime:
-    return dt.datetime.now(dt.UTC)

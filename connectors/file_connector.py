@@ -39,7 +39,7 @@ class FileSource:
                 if not line.strip():
                     continue
                 item = self._parse(line, f"{self.path} line {number}")
-                if isinstance(item, Skipped) or _inside(item, window):
+                if isinstance(item, Skipped) or window.admits(item):
                     yield item
 
     def _parse(self, line: bytes, where: str) -> RawComment | Skipped:
@@ -108,9 +108,3 @@ def _text(data: dict[str, Any], key: str) -> str | None:
     if isinstance(value, dict):  # {"name": ..., "id": ...} as platforms give authors
         value = value.get("name") or value.get("id")
     return str(value) if value is not None else None
-
-
-def _inside(comment: RawComment, window: FetchWindow) -> bool:
-    if window.since is None or comment.created_time is None:
-        return True
-    return comment.created_time >= window.since

@@ -124,7 +124,8 @@ class GraphClient:
 class GraphSource:
     """What the Facebook and Instagram sources share: reading a hide back, usage, closing."""
 
-    hidden_field: str  #: ``is_hidden`` (Facebook) or ``hidden`` (Instagram)
+    hidden_field: str  #: the field that reads a hide: ``is_hidden`` (FB) or ``hidden`` (IG)
+    hide_param: str  #: the form field that sets it: ``is_hidden`` (FB) or ``hide`` (IG)
     client: GraphClient
 
     def is_hidden(self, comment_id: str) -> bool | None:
@@ -132,8 +133,7 @@ class GraphSource:
         return None if data is None else data.get(self.hidden_field) is True
 
     def set_hidden(self, comment_id: str, hidden: bool) -> None:
-        field = "is_hidden" if self.hidden_field == "is_hidden" else "hide"
-        confirm(self.client.post(comment_id, {field: "true" if hidden else "false"}))
+        confirm(self.client.post(comment_id, {self.hide_param: "true" if hidden else "false"}))
 
     def usage(self) -> dict[str, Any] | None:
         return self.client.usage.latest.raw or None

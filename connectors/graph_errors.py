@@ -141,8 +141,7 @@ def describe(kind: Kind, code: int | None, subcode: int | None) -> str:
         if code == 190:
             problem = _TOKEN_SUBCODES.get(subcode or 0, "the access token is not valid")
             return (
-                f"{problem}; generate a new Page access token for an account with the "
-                "MODERATE task and put it in the source's access_token_env variable"
+                f"{problem}; generate a new Page access token for an account with the MODERATE task"
             )
         return (
             "the access token lacks a permission this needs (pages_read_engagement, "

@@ -31,7 +31,7 @@ class InstagramSource(GraphSource):
 
     platform = "instagram"
     can_act = True
-    hidden_field = "hidden"
+    hidden_field, hide_param = "hidden", "hide"
 
     def __init__(
         self, name: str, account_id: str, client: GraphClient, lookback_days: int = 90
@@ -43,13 +43,13 @@ class InstagramSource(GraphSource):
         self._media: dict[str, RawPost] = {}
 
     def fetch(self, window: FetchWindow) -> Iterator[RawComment | Skipped]:
-        horizon = None if window.full else _now() - self.lookback
+        horizon = window.horizon(self.lookback)
         for media in self._media_list():
             if horizon and media.created_time and media.created_time < horizon:
                 return  # newest first: everything further is older
             if media.raw.get("comments_count") == 0:
                 continue
-            yield from self._comments(media, window.since)
+            yield from self._comments(media, window)
 
     def fetch_comment(self, comment_id: str, post_id: str | None = None) -> RawComment | None:
         data = self.client.get_or_none(comment_id, {"fields": f"{_COMMENT},media"})
@@ -65,9 +65,7 @@ class InstagramSource(GraphSource):
                 if isinstance(item, dict) and scalar(item.get("id")):
                     yield self._remember(_raw_media(item))
 
-    def _comments(
-        self, media: RawPost, since: dt.datetime | None
-    ) -> Iterator[RawComment | Skipped]:
+    def _comments(self, media: RawPost, window: FetchWindow) -> Iterator[RawComment | Skipped]:
         where = f"media {media.platform_post_id} comments"
         params = {"fields": COMMENT_FIELDS, "limit": PAGE_SIZE}
         for page in self.client.pages(f"{media.platform_post_id}/comments", params):
@@ -78,11 +76,7 @@ class InstagramSource(GraphSource):
                     except ValueError as exc:
                         yield Skipped(where, str(exc))
                         continue
-                    if (
-                        since is None
-                        or comment.created_time is None
-                        or comment.created_time >= since
-                    ):
+                    if window.admits(comment):
                         yield comment
 
     def _with_replies(self, item: Any) -> Iterator[Any]:
@@ -157,7 +151,3 @@ def _raw_media(data: dict[str, Any]) -> RawPost:
         created_time=created,
         permalink=scalar(data.get("permalink")),
     )
-
-
-def _now() -> dt.datetime:
-    return dt.datetime.now(dt.UTC)

@@ -30,7 +30,6 @@ from sqlalchemy.orm import Session
 from connectors.base import CommentSource
 from connectors.graph_errors import GraphError, Kind
 from moderator import db, recording, sources
-from moderator.exceptions import SourceAuthError
 from moderator.models import Action, Comment, Flag, utcnow
 from workqueue.states import FlagStatus
 
@@ -51,7 +50,11 @@ class OutboxResult:
 
 
 def send_due(
-    engine: Engine, connector: CommentSource, source_id: int, result: OutboxResult | None = None
+    engine: Engine,
+    connector: CommentSource,
+    source_id: int,
+    result: OutboxResult | None = None,
+    token_env: str | None = None,
 ) -> OutboxResult:
     """Send every due action for one source; raises :class:`SourceAuthError` on a token problem.
 
@@ -60,7 +63,7 @@ def send_due(
     next pass settles by reading the platform.
     """
     result = result or OutboxResult()
-    _settle_in_doubt(engine, connector, source_id, result)
+    _settle_in_doubt(engine, connector, source_id, result, token_env)
     while claimed := _claim(engine, source_id):
         outcomes: list[_Outcome] = []
         stop: GraphError | None = None
@@ -77,12 +80,9 @@ def send_due(
                     stop = exc
                 continue
             outcomes.append(_Outcome(action_id, "confirmed", how="platform confirmed"))
-        _apply(engine, connector.name, outcomes, result)
+        _apply(engine, connector.name, outcomes, result, token_env)
         if stop is not None and stop.kind is Kind.TOKEN:
-            error = sources.source_error(connector.name, stop, "hiding a comment")
-            raise SourceAuthError(
-                connector.name, "token problem while " + str(error).split(": ", 1)[1]
-            )
+            raise sources.source_error(connector.name, stop, "hiding a comment", token_env)
         if stop is not None:
             return result  # rate limited past the run's budget: the rest waits for a later run
     return result
@@ -145,7 +145,13 @@ def _claim(engine: Engine, source_id: int) -> list[tuple[int, str, str]]:
     return [(row[0], row[1], row[2]) for row in rows]
 
 
-def _apply(engine: Engine, source: str, outcomes: list[_Outcome], result: OutboxResult) -> None:
+def _apply(
+    engine: Engine,
+    source: str,
+    outcomes: list[_Outcome],
+    result: OutboxResult,
+    token_env: str | None,
+) -> None:
     """Write a batch's outcomes in one transaction."""
     with db.session_scope(engine) as session:
         for outcome in outcomes:
@@ -157,7 +163,7 @@ def _apply(engine: Engine, source: str, outcomes: list[_Outcome], result: Outbox
                 action.status, action.next_attempt_at = "pending", None
                 action.attempts -= 1  # never sent
             elif outcome.status == "failed":
-                message = _message(source, outcome.error)
+                message = _message(source, outcome.error, token_env)
                 _fail(session, action, message)
                 result.failed += 1
                 result.errors.append(message)
@@ -167,16 +173,20 @@ def _apply(engine: Engine, source: str, outcomes: list[_Outcome], result: Outbox
                 _defer(action, status, outcome.error)
                 result.deferred += 1
                 if outcome.error.kind is not Kind.TOKEN:
-                    result.errors.append(_message(source, outcome.error))
+                    result.errors.append(_message(source, outcome.error, token_env))
 
 
-def _message(source: str, exc: GraphError | None) -> str:
+def _message(source: str, exc: GraphError | None, token_env: str | None) -> str:
     assert exc is not None
-    return str(sources.source_error(source, exc, "hiding a comment"))
+    return str(sources.source_error(source, exc, "hiding a comment", token_env))
 
 
 def _settle_in_doubt(
-    engine: Engine, connector: CommentSource, source_id: int, result: OutboxResult
+    engine: Engine,
+    connector: CommentSource,
+    source_id: int,
+    result: OutboxResult,
+    token_env: str | None,
 ) -> None:
     """Read back each stale ``sending`` action: confirm it, or return it to ``pending``."""
     now = utcnow()
@@ -198,7 +208,7 @@ def _settle_in_doubt(
         try:
             state = connector.is_hidden(comment_id)
         except GraphError as exc:
-            error = sources.source_error(connector.name, exc, "checking a hide")
+            error = sources.source_error(connector.name, exc, "checking a hide", token_env)
             if exc.kind is Kind.TOKEN:
                 raise error from exc
             result.errors.append(str(error))

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 
 from classifiers.base import Classifier, Scores
 from connectors.base import RawComment
+from moderator import db
 from moderator.config import SchoolConfig
 from moderator.models import (
     Action,
@@ -40,7 +41,7 @@ def snapshot_config(session: Session, config: SchoolConfig) -> ConfigSnapshot:
         "path": str(config.path),
         "text": config.text,
     }
-    _insert_if_absent(session, ConfigSnapshot, values, "sha256")
+    insert_if_absent(session, ConfigSnapshot, values, "sha256")
     return session.scalars(
         select(ConfigSnapshot).where(ConfigSnapshot.sha256 == config.sha256)
     ).one()
@@ -48,19 +49,16 @@ def snapshot_config(session: Session, config: SchoolConfig) -> ConfigSnapshot:
 
 def source_row(session: Session, name: str, platform: str) -> Source:
     """The source's row, created on first use (safe when several scanners start at once)."""
-    _insert_if_absent(
-        session, Source, {"name": name, "platform": platform, "healthy": True}, "name"
-    )
+    insert_if_absent(session, Source, {"name": name, "platform": platform, "healthy": True}, "name")
     return session.scalars(select(Source).where(Source.name == name)).one()
 
 
-def _insert_if_absent(
-    session: Session, model: type[Base], values: dict[str, Any], key: str
-) -> None:
-    """INSERT ... ON CONFLICT (key) DO NOTHING, on SQLite and PostgreSQL alike."""
+def insert_if_absent(session: Session, model: type[Base], values: dict[str, Any], key: str) -> int:
+    """INSERT ... ON CONFLICT (key) DO NOTHING, on SQLite and PostgreSQL alike; 1 if inserted."""
     dialect = session.get_bind().dialect.name
     insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-    session.execute(insert(model).values(**values).on_conflict_do_nothing(index_elements=[key]))
+    statement = insert(model).values(**values).on_conflict_do_nothing(index_elements=[key])
+    return db.rowcount(session.execute(statement))
 
 
 def unseen(session: Session, source: Source, comments: list[RawComment]) -> list[RawComment]:

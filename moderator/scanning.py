@@ -171,7 +171,9 @@ class SourceScan:
         """One outbox pass for this source (platform sources only)."""
         if not self.connector.can_act:
             return
-        sent = outbox.send_due(self.engine, self.connector, self.source_id)
+        sent = outbox.send_due(
+            self.engine, self.connector, self.source_id, token_env=self.token_env
+        )
         result.hidden += sent.confirmed
         result.errors += sent.errors
 

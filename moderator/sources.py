@@ -50,8 +50,8 @@ def source_error(
     ``token_env`` names the variable a new token goes in."""
     reference = f" ({exc.reference})" if exc.reference else ""
     text = str(exc)
-    if token_env:
-        text = text.replace("the source's access_token_env variable", token_env)
+    if exc.kind is Kind.TOKEN and exc.code == 190:
+        text += f" and put it in {token_env or 'the variable named by access_token_env'}"
     message = f"{doing}: {text}{reference}"
     if exc.kind is Kind.TOKEN:
         return SourceAuthError(source, f"token problem while {message}")

@@ -24,7 +24,6 @@ import logging
 from collections.abc import Iterable
 
 from sqlalchemy import Engine, select, update
-from sqlalchemy.dialects import postgresql, sqlite
 
 from classifiers.base import Classifier
 from connectors.base import CommentSource
@@ -63,18 +62,9 @@ def store(engine: Engine, changes: Iterable[WebhookChange]) -> int:
     if not rows:
         return 0
     with db.session_scope(engine) as session:
-        insert = (
-            postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
+        return sum(
+            recording.insert_if_absent(session, WebhookEvent, row, "dedup_key") for row in rows
         )
-        new = 0
-        for row in rows:
-            statement = (
-                insert(WebhookEvent)
-                .values(**row)
-                .on_conflict_do_nothing(index_elements=["dedup_key"])
-            )
-            new += db.rowcount(session.execute(statement))
-    return new
 
 
 def process_pending(
