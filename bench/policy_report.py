@@ -17,7 +17,6 @@ from pathlib import Path
 from moderator import config as config_mod
 from moderator.classify import classifier_for
 from moderator.policy import Policy
-from moderator.roster import Roster
 
 
 def main() -> None:
@@ -32,7 +31,7 @@ def main() -> None:
         for line in args.file.read_text(encoding="utf-8").splitlines()
         if line.strip()
     ]
-    policy = Policy(Roster(config.people), config.thresholds)
+    policy = Policy.for_school(config)
     scores = classifier_for(config).score([row["text"] for row in rows])
     hits, totals, wrong = Counter(), Counter(), Counter()
     for row, score in zip(rows, scores, strict=True):

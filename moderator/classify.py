@@ -17,7 +17,6 @@ from classifiers.base import LABELS, Classifier
 from moderator.config import SchoolConfig
 from moderator.exceptions import ClassifierError
 from moderator.policy import Decision, Policy
-from moderator.roster import Roster
 
 BATCH = 256
 
@@ -42,7 +41,7 @@ def classifier_for(config: SchoolConfig) -> Classifier:
 
 def stream(lines: TextIO, out: TextIO, config: SchoolConfig, classifier: Classifier) -> int:
     """Classify every line of ``lines`` onto ``out``; return how many lines failed."""
-    policy = Policy(Roster(config.people), config.thresholds)
+    policy = Policy.for_school(config)
     failures = 0
     numbered = ((n, line) for n, line in enumerate(lines, start=1) if line.strip())
     for batch in _chunks(numbered):

@@ -20,6 +20,10 @@ from moderator import classify as classify_mod
 from moderator import config as config_mod
 from moderator import db, flags, scanning, timewindow
 from moderator.exceptions import ModeratorError
+from workqueue.errors import QueueError
+from workqueue.ladder import Step
+from workqueue.roles import Role
+from workqueue.states import FlagStatus
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -36,13 +40,14 @@ class Context:
 
 
 def friendly_errors(command: F) -> F:
-    """Turn :class:`ModeratorError` into one ``error:`` line and exit status 1."""
+    """Turn :class:`ModeratorError` and the queue's refusals into one ``error:`` line and exit
+    status 1."""
 
     @wraps(command)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         try:
             return command(*args, **kwargs)
-        except ModeratorError as exc:
+        except (ModeratorError, QueueError) as exc:
             click.echo(f"error: {exc}", err=True)
             sys.exit(1)
 
@@ -160,17 +165,359 @@ def queue_group() -> None:
 
 @queue_group.command(name="list")
 @click.option("--json", "as_json", is_flag=True, help="Print a JSON array.")
+@click.option(
+    "--status",
+    "statuses",
+    multiple=True,
+    type=click.Choice([s.value for s in FlagStatus]),
+    help="Only flags in this status (repeatable).",
+)
+@click.option("--open", "open_only", is_flag=True, help="Only flags still to act on.")
+@click.option(
+    "--route", type=click.Choice(["moderators", "dsl", "complaints"]), help="Only this route."
+)
+@click.option("--as", "username", help="Only what this user may see (DSL flags need the dsl role).")
 @click.pass_obj
 @friendly_errors
-def queue_list(obj: Context, as_json: bool) -> None:
+def queue_list(
+    obj: Context,
+    as_json: bool,
+    statuses: tuple[str, ...],
+    open_only: bool,
+    route: str | None,
+    username: str | None,
+) -> None:
     """List flags, most severe first."""
+    from moderator import users
+    from workqueue.states import OPEN
+
+    config = obj.config()
     engine = db.connect(obj.database_url)
+    wanted = {FlagStatus(s) for s in statuses} | (set(OPEN) if open_only else set())
     with db.session_scope(engine) as session:
-        items = flags.queue(session)
+        hide_dsl = False
+        if username:
+            user = users.acting(session, username)
+            hide_dsl = not config.escalation.permissions.allows(user.role, "safeguarding")
+        items = flags.queue(
+            session,
+            statuses=wanted,
+            route=route,
+            hide_dsl=hide_dsl,
+            counted=config.escalation.rule.incident_categories,
+        )
     if as_json:
         click.echo(json.dumps(items, ensure_ascii=False, indent=2))
     else:
         _print_queue(items)
+
+
+@queue_group.command(name="show")
+@click.argument("flag_id", type=int)
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
+@click.pass_obj
+@friendly_errors
+def queue_show(obj: Context, flag_id: int, as_json: bool) -> None:
+    """One flag in full: the comment, why it was flagged, the recommendation, its history."""
+    config = obj.config()
+    engine = db.connect(obj.database_url)
+    with db.session_scope(engine) as session:
+        item = flags.show(session, flag_id, config.escalation.rule.incident_categories)
+    if item is None:
+        raise ModeratorError(f"there is no flag {flag_id}")
+    if as_json:
+        click.echo(json.dumps(item, ensure_ascii=False, indent=2))
+    else:
+        _print_flag(item)
+
+
+@queue_group.command(name="decide")
+@click.argument("flag_id", type=int)
+@click.option("--as", "username", required=True, help="Who decides (a user from `users add`).")
+@click.option("--confirm", "verb", flag_value="confirm", help="It breaches the policy.")
+@click.option("--dismiss", "verb", flag_value="dismiss", help="It does not (unhides it).")
+@click.option(
+    "--escalate",
+    "step",
+    type=click.Choice([s.value for s in Step if s is not Step.REVIEW]),
+    help="Take this rung (police needs a second person to confirm).",
+)
+@click.option("--close", "verb", flag_value="close", help="The matter is finished.")
+@click.option("--reopen", "verb", flag_value="reopen", help="Review a dismissed flag again.")
+@click.option("--note", help="Why (kept in the audit trail).")
+@click.option(
+    "--target", "targets", multiple=True, help="A person the comment targets (repeatable)."
+)
+@click.pass_obj
+@friendly_errors
+def queue_decide(
+    obj: Context,
+    flag_id: int,
+    username: str,
+    verb: str | None,
+    step: str | None,
+    note: str | None,
+    targets: tuple[str, ...],
+) -> None:
+    """Decide on a flag: --confirm, --dismiss, --escalate STEP, --close or --reopen."""
+    from moderator import decisions
+
+    if step and verb:
+        raise click.UsageError(f"--escalate cannot be combined with --{verb}")
+    if step:
+        verb = "escalate"
+    if not verb and not targets:
+        raise click.UsageError(
+            "say what to decide: --confirm, --dismiss, --escalate STEP, --close or --reopen"
+        )
+    config = obj.config()
+    engine = db.connect(obj.database_url)
+    outcome = decisions.decide(
+        engine,
+        config,
+        flag_id,
+        username,
+        verb,
+        step=Step(step) if step else None,
+        note=note,
+        targets=targets,
+    )
+    click.echo(outcome.message)
+
+
+@queue_group.command(name="claim")
+@click.option("--as", "username", required=True, help="Who takes the flags.")
+@click.option("--limit", default=1, type=click.IntRange(1, 500), help="How many flags to take.")
+@click.option("--json", "as_json", is_flag=True, help="Print the claimed ids as JSON.")
+@click.pass_obj
+@friendly_errors
+def queue_claim(obj: Context, username: str, limit: int, as_json: bool) -> None:
+    """Take the next flags for review (most severe first); nobody else gets them meanwhile."""
+    from moderator import decisions
+
+    config = obj.config()
+    engine = db.connect(obj.database_url)
+    ids = decisions.claim(engine, config, username, limit)
+    if as_json:
+        click.echo(json.dumps(ids))
+    elif ids:
+        click.echo(f"Claimed for {username}: " + ", ".join(str(i) for i in ids))
+    else:
+        click.echo("Nothing to claim: the queue has no new or hidden flags you may see.")
+
+
+@queue_group.command(name="release")
+@click.argument("flag_id", type=int)
+@click.option("--as", "username", required=True, help="Who releases it.")
+@click.option("--note", help="Why.")
+@click.pass_obj
+@friendly_errors
+def queue_release(obj: Context, flag_id: int, username: str, note: str | None) -> None:
+    """Put a claimed flag back in the queue, undecided."""
+    from moderator import decisions
+
+    engine = db.connect(obj.database_url)
+    status = decisions.release(engine, flag_id, username, note)
+    click.echo(f"flag {flag_id}: back in the queue ({status.value}).")
+
+
+@main.group(name="cases")
+def cases_group() -> None:
+    """Cases: each poster's incidents, across platforms."""
+
+
+@cases_group.command(name="list")
+@click.option("--json", "as_json", is_flag=True, help="Print a JSON array.")
+@click.pass_obj
+@friendly_errors
+def cases_list(obj: Context, as_json: bool) -> None:
+    """Every poster with flags, most recently flagged first."""
+    from moderator import cases
+
+    engine = db.connect(obj.database_url)
+    with db.session_scope(engine) as session:
+        items = cases.summaries(session)
+    if as_json:
+        click.echo(json.dumps(items, ensure_ascii=False, indent=2))
+        return
+    if not items:
+        click.echo("No cases yet.")
+    for item in items:
+        accounts = ", ".join(f"{a['platform']} {a['name'] or a['id']}" for a in item["accounts"])
+        click.echo(
+            f"case {item['case']:>4}  {item['flags']:>3} flag(s)  {item['name']}  ({accounts})"
+        )
+
+
+@cases_group.command(name="show")
+@click.argument("poster")
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
+@click.pass_obj
+@friendly_errors
+def cases_show(obj: Context, poster: str, as_json: bool) -> None:
+    """A poster's case: accounts, incidents, the ladder so far, harassment, letters.
+
+    POSTER is a case number, an account id or username, or a name."""
+    from moderator import cases
+
+    config = obj.config()
+    engine = db.connect(obj.database_url)
+    with db.session_scope(engine) as session:
+        item = cases.view(session, config, cases.resolve(session, poster))
+    if as_json:
+        click.echo(json.dumps(item, ensure_ascii=False, indent=2))
+    else:
+        _print_case(item)
+
+
+@cases_group.command(name="link")
+@click.argument("poster")
+@click.argument("other")
+@click.option("--as", "username", required=True, help="Who links them.")
+@click.option("--note", default="", help="Why they are the same person.")
+@click.pass_obj
+@friendly_errors
+def cases_link(obj: Context, poster: str, other: str, username: str, note: str) -> None:
+    """Make OTHER's accounts part of POSTER's case (the same person on several platforms)."""
+    from moderator import cases
+
+    config = obj.config()
+    engine = db.connect(obj.database_url)
+    with db.session_scope(engine) as session:
+        kept = cases.link(session, config, poster, other, username, note)
+        click.echo(f"case {kept.id}: now {len(kept.accounts)} account(s); recommendations updated.")
+
+
+@main.group(name="letters")
+def letters_group() -> None:
+    """Letters generated for cases."""
+
+
+@letters_group.command(name="show")
+@click.argument("letter_id", type=int)
+@click.pass_obj
+@friendly_errors
+def letters_show(obj: Context, letter_id: int) -> None:
+    """Print a letter as generated."""
+    from moderator.models import Letter
+
+    engine = db.connect(obj.database_url)
+    with db.session_scope(engine) as session:
+        letter = session.get(Letter, letter_id)
+        if letter is None:
+            raise ModeratorError(f"there is no letter {letter_id}")
+        click.echo(letter.text, nl=not letter.text.endswith("\n"))
+
+
+@main.group(name="users")
+def users_group() -> None:
+    """Named user accounts (moderator, headteacher, dsl, admin)."""
+
+
+@users_group.command(name="add")
+@click.argument("username")
+@click.option("--name", "full_name", required=True, help="The person's full name.")
+@click.option(
+    "--role", required=True, type=click.Choice([r.value for r in Role]), help="What they may do."
+)
+@click.option("--password-stdin", is_flag=True, help="Read the password from standard input.")
+@click.pass_obj
+@friendly_errors
+def users_add(obj: Context, username: str, full_name: str, role: str, password_stdin: bool) -> None:
+    """Add a named account."""
+    from moderator import users
+
+    password = _password(password_stdin)
+    engine = db.connect(obj.database_url)
+    with db.session_scope(engine) as session:
+        user = users.add(session, username, full_name, role, password)
+        click.echo(f"Added {user.username} ({user.full_name}, {user.role.value}).")
+
+
+@users_group.command(name="list")
+@click.option("--json", "as_json", is_flag=True, help="Print a JSON array.")
+@click.pass_obj
+@friendly_errors
+def users_list(obj: Context, as_json: bool) -> None:
+    """Every account, with its role."""
+    from moderator import users
+
+    engine = db.connect(obj.database_url)
+    with db.session_scope(engine) as session:
+        items = [
+            {
+                "username": u.username,
+                "name": u.full_name,
+                "role": u.role.value,
+                "active": u.active,
+            }
+            for u in users.all_users(session)
+        ]
+    if as_json:
+        click.echo(json.dumps(items, ensure_ascii=False, indent=2))
+        return
+    for item in items:
+        state = "" if item["active"] else "  (disabled)"
+        click.echo(f"{item['username']:<20} {item['role']:<12} {item['name']}{state}")
+
+
+@users_group.command(name="disable")
+@click.argument("username")
+@click.pass_obj
+@friendly_errors
+def users_disable(obj: Context, username: str) -> None:
+    """Stop an account signing in or deciding (its decisions stay on record)."""
+    from moderator import users
+
+    engine = db.connect(obj.database_url)
+    with db.session_scope(engine) as session:
+        users.set_active(session, username, False)
+    click.echo(f"{username} is disabled.")
+
+
+@users_group.command(name="enable")
+@click.argument("username")
+@click.pass_obj
+@friendly_errors
+def users_enable(obj: Context, username: str) -> None:
+    """Let a disabled account sign in and decide again."""
+    from moderator import users
+
+    engine = db.connect(obj.database_url)
+    with db.session_scope(engine) as session:
+        users.set_active(session, username, True)
+    click.echo(f"{username} is enabled.")
+
+
+@users_group.command(name="password")
+@click.argument("username")
+@click.option("--password-stdin", is_flag=True, help="Read the password from standard input.")
+@click.pass_obj
+@friendly_errors
+def users_password(obj: Context, username: str, password_stdin: bool) -> None:
+    """Set a new password."""
+    from moderator import users
+
+    password = _password(password_stdin)
+    engine = db.connect(obj.database_url)
+    with db.session_scope(engine) as session:
+        users.set_password(session, username, password)
+    click.echo(f"Password changed for {username}.")
+
+
+def _password(from_stdin: bool) -> str:
+    """The password: the first line of stdin, or asked twice at a terminal."""
+    if from_stdin:
+        line = sys.stdin.readline()
+        password = line.removesuffix("\n")
+        password = password.removesuffix("\r")
+    elif sys.stdin.isatty():
+        password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
+    else:
+        raise click.UsageError("pass --password-stdin and the password on standard input")
+    if not password:
+        raise click.UsageError("the password is empty")
+    return password
 
 
 @main.group(name="webhooks")
@@ -287,4 +634,76 @@ def _print_queue(items: list[dict[str, Any]]) -> None:
         click.echo(
             "\n[hide by hand] = policy says hide, but it could not be hidden automatically "
             "(a source that cannot act, or the platform refused)."
+        )
+
+
+def _print_flag(item: dict[str, Any]) -> None:
+    click.echo(f"Flag {item['id']}  [{item['status']}]  {item['platform']} / {item['source']}")
+    click.echo(
+        f"  by:          {item['author'] or '(unknown)'}"
+        + (f"  (case {item['case']})" if item["case"] else "")
+    )
+    click.echo(f"  posted:      {item['created_time'] or '-'}  {item['permalink'] or ''}")
+    click.echo(f"  text:        {item['text']}")
+    click.echo(f"  categories:  {', '.join(item['categories'])}")
+    for reason in item["reasons"]:
+        click.echo(f"  reason:      {reason}")
+    click.echo(f"  recommended: {item['step'] or '-'}  ({item['step_reason'] or '-'})")
+    click.echo(f"  route:       {item['route'] or '-'}")
+    click.echo(
+        f"  hidden:      {'yes' if item['hidden'] else 'no'}"
+        + ("  [hide by hand]" if item["hide_by_hand"] else "")
+    )
+    if item["targets"]:
+        click.echo(f"  targets:     {', '.join(item['targets'])}")
+    for name in item["possible_harassment"]:
+        click.echo(f"  POSSIBLE HARASSMENT: two or more incidents against {name} by this poster")
+    if item["escalated_step"]:
+        click.echo(f"  escalated:   {item['escalated_step']}")
+    if item["awaiting_second_person"]:
+        click.echo(
+            f"  AWAITING A SECOND PERSON: {item['awaiting_second_person']} referral proposed by {item['proposed_by']}"
+        )
+    for letter in item["letters"]:
+        click.echo(f"  letter {letter['id']}:    {letter['kind']} by {letter['created_by']}")
+    for action in item["actions"]:
+        click.echo(
+            f"  platform:    {action['kind']} {action['status']}"
+            + (f" ({action['last_error']})" if action["last_error"] else "")
+        )
+    click.echo("  history:")
+    for event in item["history"]:
+        why = f": {event['why']}" if event["why"] else ""
+        click.echo(f"    {event['at']}  {event['who']}  {event['what']}{why}")
+
+
+def _print_case(item: dict[str, Any]) -> None:
+    click.echo(f"Case {item['case']}: {item['name']}")
+    for account in item["accounts"]:
+        click.echo(f"  account: {account['platform']} {account['name'] or ''} ({account['id']})")
+    click.echo(
+        f"  incidents: {item['incidents']}; highest rung taken: {item['highest_step_taken'] or '-'}"
+    )
+    click.echo(
+        f"  a further incident would recommend: {item['next_incident_would_recommend'] or '-'}"
+        f" ({item['next_incident_reason']})"
+    )
+    for course in item["possible_harassment"]:
+        ids = ", ".join(str(i) for i in course["flags"])
+        click.echo(f"  POSSIBLE HARASSMENT of {course['target']}: flags {ids}")
+    if item["awaiting_second_person"]:
+        click.echo(
+            f"  police referral awaiting a second person: flags {item['awaiting_second_person']}"
+        )
+    click.echo("  flags:")
+    for flag in item["flags"]:
+        text = " ".join(flag["text"].split())
+        text = text if len(text) <= 50 else text[:47] + "..."
+        click.echo(
+            f"    {flag['id']:>4}  {flag['posted'][:10]}  {flag['status']:<10} {flag['step'] or '-':<15} "
+            f"{','.join(flag['categories']):<22} {text}"
+        )
+    for letter in item["letters"]:
+        click.echo(
+            f"  letter {letter['id']}: {letter['kind']}, {letter['created_at'][:10]}, by {letter['created_by']}"
         )

@@ -10,6 +10,7 @@ token (``access_token_env``), read only when the connector needs it.
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import os
 import re
@@ -19,7 +20,10 @@ from pathlib import Path
 from typing import Any
 
 from moderator import tomlcheck
+from moderator.categories import CATEGORIES, STEP
 from moderator.exceptions import ConfigError
+from workqueue.ladder import DEFAULT_INCIDENT_CATEGORIES, LadderRule, Step
+from workqueue.roles import DEFAULT_PERMISSIONS, Permissions, Role
 
 SAMPLE_CONFIG = Path(__file__).parent / "sample" / "school.toml"
 PLATFORMS = ("facebook", "instagram", "file")
@@ -109,6 +113,42 @@ class ClassifierConfig:
 
 
 @dataclass(frozen=True)
+class EscalationConfig:
+    """The ladder a school climbs, who may take each rung, and whether hiding is automatic."""
+
+    rule: LadderRule = field(default_factory=LadderRule)
+    #: what one comment in each category recommends on its own (the severity floor)
+    floors: dict[str, Step] = field(default_factory=lambda: dict(STEP))
+    auto_hide: bool = True  #: hide at once when the policy says so (a moderator can unhide)
+    permissions: Permissions = field(default_factory=Permissions)
+    claim_timeout_minutes: int = 30  #: a claimed flag goes back to the queue after this
+
+
+DEFAULT_POLICY_WORDING = (
+    "Our social media policy asks everyone who comments on the school's pages to be respectful. "
+    "Comments that are abusive, threatening, hateful or obscene, that make allegations about "
+    "members of staff, or that name or identify pupils are not acceptable, and the school will "
+    "act on them. Concerns about the school should be raised with us directly, through our "
+    "complaints procedure, not on social media."
+)
+DEFAULT_COMPLAINTS_PROCEDURE = (
+    "Please contact the school office so that we can arrange for the right member of staff to "
+    "look into your concern. If you are not satisfied with our response, our complaints "
+    "procedure (on the school website, or from the office on request) explains the next steps."
+)
+
+
+@dataclass(frozen=True)
+class LettersConfig:
+    """Letters generated for cases; any template can be replaced by a school's own."""
+
+    templates_dir: Path | None = None  #: a folder of ``<kind>.txt.j2`` files overriding ours
+    policy_wording: str = DEFAULT_POLICY_WORDING
+    complaints_procedure: str = DEFAULT_COMPLAINTS_PROCEDURE
+    signatory: str = ""  #: who signs; default the headteacher
+
+
+@dataclass(frozen=True)
 class SchoolConfig:
     """A validated school configuration."""
 
@@ -120,6 +160,8 @@ class SchoolConfig:
     classifier: ClassifierConfig = field(default_factory=ClassifierConfig)
     thresholds: dict[str, float] = field(default_factory=dict)
     webhooks: WebhookConfig = field(default_factory=WebhookConfig)
+    escalation: EscalationConfig = field(default_factory=EscalationConfig)
+    letters: LettersConfig = field(default_factory=LettersConfig)
     path: Path | None = None
     text: str = ""  #: the file as read, kept for the config snapshot
 
@@ -162,7 +204,19 @@ def parse(text: str, path: Path) -> SchoolConfig:
         raise ConfigError(f"{path}: invalid TOML: {exc}") from exc
     check = tomlcheck.Checker(path, text)
     check.keys(
-        data, "", {"school", "staff", "pupils", "sources", "classifier", "policy", "webhooks"}
+        data,
+        "",
+        {
+            "school",
+            "staff",
+            "pupils",
+            "sources",
+            "classifier",
+            "policy",
+            "webhooks",
+            "escalation",
+            "letters",
+        },
     )
     school = check.table(data, "school", required=True)
     check.keys(school, "[school]", {"name", "headteacher"})
@@ -179,6 +233,8 @@ def parse(text: str, path: Path) -> SchoolConfig:
         classifier=_classifier(check, check.table(data, "classifier"), path),
         thresholds=_thresholds(check, check.table(data, "policy")),
         webhooks=_webhooks(check, check.table(data, "webhooks")),
+        escalation=_escalation(check, check.table(data, "escalation")),
+        letters=_letters(check, check.table(data, "letters"), path),
         path=path,
         text=text,
     )
@@ -315,9 +371,104 @@ def _classifier(check: tomlcheck.Checker, table: dict[str, Any], path: Path) -> 
 
 
 def _thresholds(check: tomlcheck.Checker, policy: dict[str, Any]) -> dict[str, float]:
-    from moderator.categories import CATEGORIES
-
     check.keys(policy, "[policy]", {"thresholds"})
     table = check.table(policy, "thresholds")
     check.keys(table, "[policy.thresholds]", set(CATEGORIES))
     return {key: check.probability(table, key, "[policy.thresholds]") for key in table}
+
+
+_STEPS = tuple(s.value for s in Step)
+_ROLES = tuple(r.value for r in Role)
+
+
+def _escalation(check: tomlcheck.Checker, table: dict[str, Any]) -> EscalationConfig:
+    where = "[escalation]"
+    check.keys(
+        table,
+        where,
+        {
+            "rungs",
+            "window_days",
+            "incident_categories",
+            "auto_hide",
+            "claim_timeout_minutes",
+            "floors",
+            "permissions",
+        },
+    )
+    rungs = tuple(
+        Step(_one_of(check, table, "rungs", where, _STEPS, v))
+        for v in _list(
+            check, table, "rungs", where, ["meeting", "written_warning", "legal", "police"]
+        )
+    )
+    if not rungs:
+        check.fail(where, "rungs", "expected at least one rung")
+    counted = _list(check, table, "incident_categories", where, sorted(DEFAULT_INCIDENT_CATEGORIES))
+    for value in counted:
+        _one_of(check, table, "incident_categories", where, CATEGORIES, value)
+    window_days = check.integer(table, "window_days", where, default=365, minimum=0)
+    floors_table = check.table(table, "floors")
+    check.keys(floors_table, "[escalation.floors]", set(CATEGORIES))
+    floors = dict(STEP)
+    for category in floors_table:
+        floors[category] = Step(check.choice(floors_table, category, "[escalation.floors]", _STEPS))
+    permissions_table = check.table(table, "permissions")
+    check.keys(permissions_table, "[escalation.permissions]", set(DEFAULT_PERMISSIONS))
+    permissions = dict(DEFAULT_PERMISSIONS)
+    for what in permissions_table:
+        roles = _list(check, permissions_table, what, "[escalation.permissions]", [])
+        permissions[what] = frozenset(
+            Role(_one_of(check, permissions_table, what, "[escalation.permissions]", _ROLES, r))
+            for r in roles
+        )
+    return EscalationConfig(
+        rule=LadderRule(
+            rungs=rungs,
+            window=dt.timedelta(days=window_days) if window_days else None,
+            incident_categories=frozenset(counted),
+        ),
+        floors=floors,
+        auto_hide=check.boolean(table, "auto_hide", where, default=True),
+        permissions=Permissions(permissions),
+        claim_timeout_minutes=check.integer(
+            table, "claim_timeout_minutes", where, default=30, minimum=1
+        ),
+    )
+
+
+def _list(
+    check: tomlcheck.Checker, table: dict[str, Any], key: str, where: str, default: list[str]
+) -> list[str]:
+    return check.strings(table, key, where) if key in table else default
+
+
+def _one_of(
+    check: tomlcheck.Checker,
+    table: dict[str, Any],
+    key: str,
+    where: str,
+    options: tuple[str, ...],
+    value: str,
+) -> str:
+    if value not in options:
+        check.fail(where, key, f"expected each of {', '.join(options)}; got {value!r}")
+    return value
+
+
+def _letters(check: tomlcheck.Checker, table: dict[str, Any], path: Path) -> LettersConfig:
+    where = "[letters]"
+    check.keys(
+        table, where, {"templates_dir", "policy_wording", "complaints_procedure", "signatory"}
+    )
+    folder = check.string(table, "templates_dir", where)
+    templates_dir = (path.parent / folder) if folder else None
+    if templates_dir is not None and not templates_dir.is_dir():
+        check.fail(where, "templates_dir", f"no such folder: {templates_dir}")
+    return LettersConfig(
+        templates_dir=templates_dir,
+        policy_wording=check.string(table, "policy_wording", where) or DEFAULT_POLICY_WORDING,
+        complaints_procedure=check.string(table, "complaints_procedure", where)
+        or DEFAULT_COMPLAINTS_PROCEDURE,
+        signatory=check.string(table, "signatory", where),
+    )

@@ -18,6 +18,7 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 from sqlalchemy.types import DateTime, TypeDecorator
 
 from workqueue.ladder import Step
+from workqueue.roles import Role
 from workqueue.states import FlagStatus
 
 
@@ -118,6 +119,9 @@ class Poster(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     display_name: Mapped[str] = mapped_column(String(200), comment="the name moderators see")
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    merged_into_id: Mapped[int | None] = mapped_column(
+        ForeignKey("poster.id"), comment="linked into another poster's case (kept for the record)"
+    )
     accounts: Mapped[list[AuthorAccount]] = relationship(back_populates="poster")
 
 
@@ -202,9 +206,67 @@ class Flag(Base):
     hidden: Mapped[bool] = mapped_column(default=False, comment="hidden on the platform now")
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[dt.datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+    step_reason: Mapped[str | None] = mapped_column(Text, comment="why this step, in words")
+    claimed_by: Mapped[str | None] = mapped_column(String(100), comment="reviewer (in_review)")
+    claimed_at: Mapped[dt.datetime | None] = mapped_column()
+    decided_by: Mapped[str | None] = mapped_column(String(100), comment="last decision's user")
+    decided_at: Mapped[dt.datetime | None] = mapped_column()
+    escalated_step: Mapped[Step | None] = mapped_column(
+        _enum(Step, "step"), comment="the highest rung a person decided to take"
+    )
+    proposed_step: Mapped[Step | None] = mapped_column(
+        _enum(Step, "step"), comment="a rung awaiting a second person (police)"
+    )
+    proposed_by: Mapped[str | None] = mapped_column(String(100))
+    proposed_at: Mapped[dt.datetime | None] = mapped_column()
     comment: Mapped[Comment] = relationship()
     classification: Mapped[Classification] = relationship()
     poster: Mapped[Poster | None] = relationship()
+    targets: Mapped[list[FlagTarget]] = relationship(order_by="FlagTarget.id")
+
+
+class FlagTarget(Base):
+    """A person an incident targets: named by the policy (the roster) or added by a moderator."""
+
+    __tablename__ = "flag_target"
+    __table_args__ = (UniqueConstraint("flag_id", "name"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    flag_id: Mapped[int] = mapped_column(ForeignKey("flag.id"), index=True)
+    name: Mapped[str] = mapped_column(String(200), comment="the roster name, or as given")
+    kind: Mapped[str] = mapped_column(String(10), comment="staff | pupil | other")
+    added_by: Mapped[str] = mapped_column(String(100), comment="'policy' or a username")
+    added_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+
+
+class Letter(Base):
+    """A letter generated for a case (meeting invitation, written warning, complaint reply).
+    Never changed after it is written; the text is hashed."""
+
+    __tablename__ = "letter"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    poster_id: Mapped[int | None] = mapped_column(ForeignKey("poster.id"), index=True)
+    flag_id: Mapped[int] = mapped_column(ForeignKey("flag.id"), comment="the decision's flag")
+    flag_ids: Mapped[list[Any]] = mapped_column(comment="the flags whose comments it quotes")
+    kind: Mapped[str] = mapped_column(String(30), comment="meeting | written_warning | ...")
+    template: Mapped[str] = mapped_column(String(200), comment="template file name")
+    template_sha256: Mapped[str] = mapped_column(String(64))
+    text: Mapped[str] = mapped_column(Text, comment="the letter as generated")
+    sha256: Mapped[str] = mapped_column(String(64), comment="SHA-256 of text (UTF-8)")
+    created_by: Mapped[str] = mapped_column(String(100))
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+
+
+class User(Base):
+    """A named person who uses the moderator (the queue, the web interface)."""
+
+    __tablename__ = "app_user"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    username: Mapped[str] = mapped_column(String(100), unique=True)
+    full_name: Mapped[str] = mapped_column(String(200))
+    role: Mapped[Role] = mapped_column(_enum(Role, "role"))
+    password_hash: Mapped[str] = mapped_column(Text, comment="scrypt$n$r$p$salt$hash")
+    active: Mapped[bool] = mapped_column(default=True, comment="false: cannot sign in or decide")
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
 
 
 class Action(Base):

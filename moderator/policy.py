@@ -30,6 +30,7 @@ from dataclasses import dataclass, field
 from classifiers.base import Scores
 from classifiers.normalise import Normalised, normalise
 from moderator import categories as cat
+from moderator.config import SchoolConfig
 from moderator.roster import Roster
 from moderator.rules import PERSON_REF, PUPIL_DETAILS, RULES
 from workqueue.ladder import Step, highest
@@ -99,9 +100,20 @@ class _Evidence:
 class Policy:
     """A school's policy: its roster and thresholds. Build once, call :meth:`decide` often."""
 
-    def __init__(self, roster: Roster, thresholds: Mapping[str, float] | None = None) -> None:
+    def __init__(
+        self,
+        roster: Roster,
+        thresholds: Mapping[str, float] | None = None,
+        floors: Mapping[str, Step] | None = None,
+    ) -> None:
         self.roster = roster
         self.thresholds = {**cat.DEFAULT_THRESHOLDS, **(thresholds or {})}
+        self.floors = {**cat.STEP, **(floors or {})}
+
+    @classmethod
+    def for_school(cls, config: SchoolConfig) -> Policy:
+        """The policy a school's config describes: roster, thresholds, severity floors."""
+        return cls(Roster(config.people), config.thresholds, config.escalation.floors)
 
     def decide(self, text: str, scores: Scores) -> Decision:
         evidence = _Evidence()
@@ -168,7 +180,7 @@ class Policy:
         kinds = evidence.kinds
         exploitation = bool(set(kinds.get("safeguarding", [])) & _EXPLOITATION)
         hide = bool(raised & cat.HIDING) or ("safeguarding" in raised and exploitation)
-        step = highest(cat.STEP[c] for c in raised)
+        step = highest(self.floors[c] for c in raised)
         if "safeguarding" in raised and exploitation:
             step = Step.POLICE
         ordered = tuple(c for c in cat.CATEGORIES if c in raised)

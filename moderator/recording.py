@@ -22,12 +22,14 @@ from moderator.models import (
     Comment,
     ConfigSnapshot,
     Flag,
+    FlagTarget,
     Post,
     Poster,
     Source,
     utcnow,
 )
 from moderator.policy import Decision
+from moderator.roster import Roster
 from workqueue.states import FlagStatus
 
 logger = logging.getLogger(__name__)
@@ -199,8 +201,14 @@ def classification_row(
 
 
 def flag_row(
-    session: Session, comment: Comment, classification: Classification, decision: Decision
+    session: Session,
+    comment: Comment,
+    classification: Classification,
+    decision: Decision,
+    roster: Roster,
 ) -> Flag:
+    """The flag for a raised comment, with the people it targets (its recommended step is set
+    by ``escalation`` once the batch is in)."""
     flag = Flag(
         comment_id=comment.id,
         classification=classification,
@@ -212,6 +220,16 @@ def flag_row(
     )
     session.add(flag)
     session.flush()
+    for name in decision.targets:
+        person = roster.find(name)
+        session.add(
+            FlagTarget(
+                flag_id=flag.id,
+                name=person.name if person else name,
+                kind=person.kind if person else "other",
+                added_by="policy",
+            )
+        )
     audit(session, "system", "flag_created", "flag", flag.id, categories=list(decision.categories))
     logger.info("comment flagged", extra={"flag_id": flag.id, "categories": decision.categories})
     return flag

@@ -29,6 +29,7 @@ class Roster:
     """Finds mentions of a school's people in comment text."""
 
     def __init__(self, people: tuple[Person, ...]) -> None:
+        self._by_name = {person.name.casefold(): person for person in people}
         self._patterns: list[tuple[Person, re.Pattern[str]]] = []
         for person in people:
             names = sorted(set(_variants(person)), key=len, reverse=True)
@@ -52,6 +53,16 @@ class Roster:
             if not kept or mention.start >= kept[-1].end:
                 kept.append(mention)
         return kept
+
+    def find(self, name: str) -> Person | None:
+        """The person whose name (or one of whose names) is exactly ``name``, any case."""
+        wanted = " ".join(name.split()).casefold()
+        if wanted in self._by_name:
+            return self._by_name[wanted]
+        for person, _ in self._patterns:
+            if any(" ".join(n.split()).casefold() == wanted for n in _variants(person)):
+                return person
+        return None
 
     def people(self, text: str) -> list[Person]:
         """The distinct people named, in order of first mention."""

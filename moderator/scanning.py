@@ -32,12 +32,11 @@ from sqlalchemy.orm import Session
 from classifiers.base import Classifier
 from connectors.base import CommentSource, FetchWindow, RawComment, Skipped
 from connectors.graph_errors import GraphError
-from moderator import db, evidence, outbox, recording, sources
-from moderator.config import SchoolConfig
+from moderator import db, escalation, evidence, outbox, recording, sources
+from moderator.config import EscalationConfig, SchoolConfig
 from moderator.exceptions import ModeratorError, SourceAuthError
 from moderator.models import Source, utcnow
 from moderator.policy import Policy
-from moderator.roster import Roster
 
 BATCH = 100
 #: an incremental poll re-reads this far behind the high-water mark: clocks differ, and the
@@ -79,7 +78,7 @@ def scan(
 ) -> ScanResult:
     """Scan every configured source (or only ``source_name``)."""
     result = ScanResult()
-    policy = Policy(Roster(config.people), config.thresholds)
+    policy = Policy.for_school(config)
     selected = [config.source(source_name)] if source_name else list(config.sources)
     with db.session_scope(engine) as session:
         recording.snapshot_config(session, config)
@@ -91,7 +90,14 @@ def scan(
             _mark_failed(engine, source_config.name, source_config.platform, exc)
             continue
         try:
-            run = SourceScan(engine, connector, classifier, policy, source_config.access_token_env)
+            run = SourceScan(
+                engine,
+                connector,
+                classifier,
+                policy,
+                source_config.access_token_env,
+                config.escalation,
+            )
             run.run(since, full, result, progress)
         finally:
             connector.close()
@@ -108,8 +114,10 @@ class SourceScan:
         classifier: Classifier,
         policy: Policy,
         token_env: str | None = None,
+        escalation: EscalationConfig | None = None,
     ) -> None:
         self.engine = engine
+        self.escalation = escalation or EscalationConfig()
         self.token_env = token_env
         self.connector = connector
         self.classifier = classifier
@@ -203,6 +211,7 @@ class SourceScan:
         rows = recording.comment_rows(session, source, fresh)
         session.flush()
         flagged = 0
+        posters: set[int] = set()
         judged = [(raw, row) for raw, row in zip(fresh, rows, strict=True) if not raw.by_owner]
         scores = self.classifier.score([raw.text for raw, _ in judged]) if judged else []
         for (raw, row), score in zip(judged, scores, strict=True):
@@ -213,11 +222,16 @@ class SourceScan:
             if not decision.categories:
                 continue
             evidence.capture(session, row, classification)
-            flag = recording.flag_row(session, row, classification, decision)
+            flag = recording.flag_row(session, row, classification, decision, self.policy.roster)
             flagged += 1
-            if decision.hide:
+            if flag.poster_id is None:
+                escalation.refresh_alone(session, flag, self.escalation.rule)
+            else:
+                posters.add(flag.poster_id)
+            if decision.hide and self.escalation.auto_hide:
                 recording.request_hide(session, row, flag, raw, self.connector.can_act)
         session.flush()
+        escalation.refresh(session, posters, self.escalation.rule)
         return len(rows), flagged
 
 

@@ -143,6 +143,12 @@ class Checker:
             self.fail(where, key, f"expected a number of at least {minimum:g}; got {_show(value)}")
         return float(value)
 
+    def boolean(self, table: dict[str, Any], key: str, where: str, *, default: bool) -> bool:
+        value = table.get(key, default)
+        if not isinstance(value, bool):
+            self.fail(where, key, f"expected true or false; got {_show(value)}")
+        return value
+
     def probability(self, table: dict[str, Any], key: str, where: str) -> float:
         value = table.get(key)
         if isinstance(value, bool) or not isinstance(value, int | float) or not 0 <= value <= 1:

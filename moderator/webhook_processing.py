@@ -30,11 +30,10 @@ from connectors.base import CommentSource
 from connectors.graph_errors import GraphError
 from connectors.webhooks import WebhookChange
 from moderator import db, recording, scanning, sources
-from moderator.config import SchoolConfig, SourceConfig
+from moderator.config import EscalationConfig, SchoolConfig, SourceConfig
 from moderator.exceptions import ModeratorError
 from moderator.models import Comment, WebhookEvent, utcnow
 from moderator.policy import Policy
-from moderator.roster import Roster
 
 logger = logging.getLogger(__name__)
 MAX_ATTEMPTS = 10
@@ -72,7 +71,7 @@ def process_pending(
 ) -> scanning.ScanResult:
     """One pass over the pending changes (each tried once); errors go in the result."""
     result = scanning.ScanResult()
-    policy = Policy(Roster(config.people), config.thresholds)
+    policy = Policy.for_school(config)
     by_account = {_account(s): s for s in config.sources if s.platform != "file"}
     after = 0  # keyset: each pending change is tried once per pass
     while events := _pending(engine, after):
@@ -85,7 +84,9 @@ def process_pending(
             if source_config is None:
                 _settle(engine, group, "ignored", f"no {key[0]} source is configured for {key[1]}")
                 continue
-            _process_group(engine, source_config, classifier, policy, group, result)
+            _process_group(
+                engine, source_config, classifier, policy, config.escalation, group, result
+            )
     return result
 
 
@@ -114,6 +115,7 @@ def _process_group(
     source_config: SourceConfig,
     classifier: Classifier,
     policy: Policy,
+    escalation: EscalationConfig,
     events: list[WebhookEvent],
     result: scanning.ScanResult,
 ) -> None:
@@ -125,7 +127,7 @@ def _process_group(
         return
     try:
         run = scanning.SourceScan(
-            engine, connector, classifier, policy, source_config.access_token_env
+            engine, connector, classifier, policy, source_config.access_token_env, escalation
         )
         for event in events:
             _process_one(engine, run, connector, event, result)

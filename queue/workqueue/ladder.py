@@ -1,8 +1,14 @@
-"""The school policy's escalation ladder: the graduated responses, lowest first."""
+"""The school policy's escalation ladder and the per-poster rule that climbs it.
+
+:func:`recommend` is the whole rule, pure and deterministic; ``moderator.escalation`` feeds it
+a poster's incidents from the database and stores what it says on each open flag.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import datetime as dt
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
 from enum import StrEnum
 
 
@@ -28,3 +34,116 @@ def rank(step: Step | None) -> int:
 def highest(steps: Iterable[Step | None]) -> Step | None:
     """The highest rung among ``steps``; ``None`` when there is none."""
     return max(steps, key=rank, default=None)
+
+
+#: Categories that make a flag an incident of the poster's: misconduct, not a complaint and
+#: not a worry about a child (safeguarding alone).
+DEFAULT_INCIDENT_CATEGORIES: frozenset[str] = frozenset(
+    {"abuse", "threat", "hate", "defamation", "obscene", "sexual", "privacy"}
+)
+
+
+@dataclass(frozen=True)
+class LadderRule:
+    """How a poster climbs: the ``n``th incident within ``window`` before it recommends
+    ``rungs[n - 1]`` (the last rung for every later one)."""
+
+    rungs: tuple[Step, ...] = (Step.MEETING, Step.WRITTEN_WARNING, Step.LEGAL, Step.POLICE)
+    window: dt.timedelta | None = dt.timedelta(days=365)
+    incident_categories: frozenset[str] = field(default=DEFAULT_INCIDENT_CATEGORIES)
+
+
+@dataclass(frozen=True)
+class Incident:
+    """One flag of a poster's, as the rule sees it."""
+
+    id: int
+    at: dt.datetime  #: when the comment was posted
+    categories: tuple[str, ...]
+    floor: Step | None  #: what the comment recommends on its own (severity)
+    dismissed: bool = False  #: a moderator judged it not a breach
+
+
+@dataclass(frozen=True)
+class Recommendation:
+    step: Step | None
+    reason: str
+    number: int = 0  #: the incident's number in the window (0: not an incident)
+
+
+def recommend(
+    incidents: Sequence[Incident], rule: LadderRule | None = None
+) -> dict[int, Recommendation]:
+    """The recommended rung for each of one poster's flags (pass a flag with no known poster
+    alone). Recommend when:
+
+    * the flag is dismissed: nothing (it is not counted either);
+    * it raises no incident category (a complaint, a safeguarding worry): its own step;
+    * otherwise the higher of its ``n``th rung, counting the poster's undismissed incidents
+      within the window before it, and its own step (the severity floor).
+    """
+    rule = rule or LadderRule()
+    ordered = sorted(incidents, key=lambda i: (i.at, i.id))
+    counted: list[Incident] = []
+    result: dict[int, Recommendation] = {}
+    for incident in ordered:
+        if incident.dismissed:
+            result[incident.id] = Recommendation(None, "dismissed by a moderator")
+            continue
+        if not set(incident.categories) & rule.incident_categories:
+            result[incident.id] = Recommendation(incident.floor, _not_counted(incident))
+            continue
+        prior = [i for i in counted if rule.window is None or i.at >= incident.at - rule.window]
+        counted.append(incident)
+        number = len(prior) + 1
+        climbed = rule.rungs[min(number, len(rule.rungs)) - 1] if rule.rungs else None
+        if rank(incident.floor) > rank(climbed):
+            step, reason = incident.floor, f"{_severity(incident)}: {_words(incident.floor)}"
+            if number > 1:
+                reason += f" ({_ordinal(number)} incident by this poster)"
+        else:
+            step, reason = climbed, _climb_reason(number, rule)
+        result[incident.id] = Recommendation(step, reason, number)
+    return result
+
+
+def _words(step: Step | None) -> str:
+    return (step or "nothing").replace("_", " ")
+
+
+def _not_counted(incident: Incident) -> str:
+    if "complaint" in incident.categories:
+        return "a complaint: answer it through the complaints procedure, do not hide it"
+    if "safeguarding" in incident.categories:
+        return "a safeguarding concern for the Designated Safeguarding Lead"
+    return "not counted as an incident"
+
+
+def _severity(incident: Incident) -> str:
+    for category, words in (
+        ("threat", "a threat of violence"),
+        ("hate", "hate against a protected group"),
+        ("safeguarding", "a risk to a child"),
+        ("defamation", "a possibly defamatory allegation"),
+    ):
+        if category in incident.categories:
+            return words
+    return "the seriousness of the comment"
+
+
+def _climb_reason(number: int, rule: LadderRule) -> str:
+    within = ""
+    if rule.window is not None:
+        days = rule.window.days
+        within = " in 12 months" if days == 365 else f" in {days} days"
+    if number == 1:
+        return "first incident by this poster"
+    text = f"{_ordinal(number)} incident by this poster{within}"
+    if rule.rungs and number >= len(rule.rungs):
+        text += ": a course of conduct"
+    return text
+
+
+def _ordinal(n: int) -> str:
+    suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
+    return f"{n}{suffix}"

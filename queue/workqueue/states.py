@@ -32,7 +32,13 @@ TRANSITIONS: dict[FlagStatus, frozenset[FlagStatus]] = {
         {FlagStatus.IN_REVIEW, FlagStatus.CONFIRMED, FlagStatus.DISMISSED, FlagStatus.ESCALATED}
     ),
     FlagStatus.IN_REVIEW: frozenset(
-        {FlagStatus.CONFIRMED, FlagStatus.DISMISSED, FlagStatus.ESCALATED, FlagStatus.NEW}
+        {
+            FlagStatus.CONFIRMED,
+            FlagStatus.DISMISSED,
+            FlagStatus.ESCALATED,
+            FlagStatus.NEW,
+            FlagStatus.HIDDEN,
+        }
     ),
     FlagStatus.CONFIRMED: frozenset({FlagStatus.ESCALATED, FlagStatus.CLOSED}),
     FlagStatus.DISMISSED: frozenset({FlagStatus.CLOSED, FlagStatus.IN_REVIEW}),
@@ -42,8 +48,15 @@ TRANSITIONS: dict[FlagStatus, frozenset[FlagStatus]] = {
 
 #: Statuses a moderator still has to act on.
 OPEN: frozenset[FlagStatus] = frozenset({FlagStatus.NEW, FlagStatus.HIDDEN, FlagStatus.IN_REVIEW})
+#: Statuses a moderator can claim (``in_review``).
+CLAIMABLE: frozenset[FlagStatus] = frozenset({FlagStatus.NEW, FlagStatus.HIDDEN})
 
 
 def can_move(current: FlagStatus, to: FlagStatus) -> bool:
     """True when ``current -> to`` is in :data:`TRANSITIONS`."""
     return to in TRANSITIONS[current]
+
+
+def sources_of(to: FlagStatus) -> frozenset[FlagStatus]:
+    """The statuses ``to`` can be reached from."""
+    return frozenset(s for s, targets in TRANSITIONS.items() if to in targets)

@@ -163,3 +163,62 @@ def test_webhooks_section(write_config, monkeypatch: pytest.MonkeyPatch) -> None
 def test_webhooks_mistakes(write_config, section: str, expected: str) -> None:  # type: ignore[no-untyped-def]
     with pytest.raises(ConfigError, match=expected):
         config_mod.load(write_config(MINIMAL_CONFIG + f"\n[webhooks]\n{section}\n"))
+
+
+def test_escalation_and_letters_sections(write_config, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    (tmp_path / "letters").mkdir()
+    config = config_mod.load(
+        write_config(
+            MINIMAL_CONFIG
+            + """
+[escalation]
+rungs = ["meeting", "police"]
+window_days = 0
+auto_hide = false
+[escalation.floors]
+obscene = "meeting"
+[escalation.permissions]
+legal = ["headteacher"]
+safeguarding = ["dsl", "headteacher"]
+
+[letters]
+templates_dir = "letters"
+signatory = "Mrs J Holloway, Headteacher"
+"""
+        )
+    )
+    escalation = config.escalation
+    assert [s.value for s in escalation.rule.rungs] == ["meeting", "police"]
+    assert escalation.rule.window is None and escalation.auto_hide is False
+    assert escalation.floors["obscene"].value == "meeting"
+    assert escalation.floors["threat"].value == "police"  # the rest keep their defaults
+    assert {r.value for r in escalation.permissions.table["safeguarding"]} == {"dsl", "headteacher"}
+    assert config.letters.templates_dir == tmp_path / "letters"
+    assert config.letters.signatory.startswith("Mrs J Holloway")
+    default = config_mod.load(write_config(MINIMAL_CONFIG)).escalation
+    assert default.auto_hide and default.rule.window is not None
+
+
+@pytest.mark.parametrize(
+    ("section", "expected"),
+    [
+        (
+            '[escalation]\nrungs = ["meeting", "prison"]',
+            r"\[escalation\] 'rungs': expected each of",
+        ),
+        ("[escalation]\nwindow_days = -1", r"'window_days': expected a whole number of at least 0"),
+        ('[escalation]\nauto_hide = "yes"', r"'auto_hide': expected true or false"),
+        (
+            '[escalation.floors]\nrudeness = "police"',
+            r"\[escalation.floors\] 'rudeness': unknown key",
+        ),
+        (
+            '[escalation.permissions]\npolice = ["governor"]',
+            r"'police': expected each of moderator",
+        ),
+        ('[letters]\ntemplates_dir = "nowhere"', r"\[letters\] 'templates_dir': no such folder"),
+    ],
+)
+def test_escalation_mistakes(write_config, section: str, expected: str) -> None:  # type: ignore[no-untyped-def]
+    with pytest.raises(ConfigError, match=expected):
+        config_mod.load(write_config(MINIMAL_CONFIG + f"\n{section}\n"))

@@ -1,0 +1,488 @@
+"""People's decisions on flags: confirm, dismiss, escalate up the ladder, close, reopen; and
+claiming flags for review.
+
+Each decision is one transaction: the permission checks, the conditional status move with its
+audit event (``workqueue.store``), any letter, any hide or unhide in the outbox, and the new
+recommendations for the poster's other open flags. Anything that fails rolls all of it back.
+The design and the permission table: docs/queue.md.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any, cast
+
+from sqlalchemy import Engine, Table, case, func, or_, select, update
+from sqlalchemy.orm import Session
+
+from moderator import db, escalation, letters, users
+from moderator.config import SchoolConfig
+from moderator.models import Action, AuditEvent, Flag, FlagTarget, User, utcnow
+from moderator.roster import Roster
+from workqueue.errors import IllegalTransition, NotAllowed
+from workqueue.ladder import Step, rank
+from workqueue.roles import Permissions
+from workqueue.states import OPEN, FlagStatus
+from workqueue.store import FlagStore, NotFound
+
+STORE = FlagStore(cast(Table, Flag.__table__), cast(Table, AuditEvent.__table__))
+VERBS = ("confirm", "dismiss", "escalate", "close", "reopen")
+#: Highest recommended rung first, then the oldest.
+PRIORITY = (
+    case({step: rank(step) for step in Step}, value=Flag.step, else_=0).desc(),
+    Flag.created_at,
+)
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What a decision did, for the person who took it."""
+
+    flag_id: int
+    status: FlagStatus
+    message: str
+    letter_id: int | None = None
+
+
+def decide(
+    engine: Engine,
+    config: SchoolConfig,
+    flag_id: int,
+    username: str,
+    verb: str | None,
+    *,
+    step: Step | None = None,
+    note: str | None = None,
+    targets: Sequence[str] = (),
+) -> Outcome:
+    """Take ``verb`` on flag ``flag_id`` as ``username`` (``step`` for ``escalate``), adding
+    ``targets``; ``verb`` may be ``None`` when only targets are added."""
+    with db.session_scope(engine) as session:
+        user = users.acting(session, username)
+        flag = session.get(Flag, flag_id)
+        if flag is None:
+            raise NotFound(f"there is no flag {flag_id}")
+        deciding = _Deciding(session, config, flag, user, note)
+        deciding.may_see()
+        for name in targets:
+            deciding.add_target(name)
+        if verb is None:
+            return Outcome(flag.id, flag.status, f"flag {flag.id}: targets recorded")
+        deciding.not_claimed_by_another()
+        if verb == "escalate":
+            if step is None:
+                raise IllegalTransition("--escalate needs a step")
+            return deciding.escalate(step)
+        if verb not in VERBS:
+            raise IllegalTransition(f"unknown decision {verb!r}; expected one of {VERBS}")
+        return getattr(deciding, verb)()
+
+
+def claim(engine: Engine, config: SchoolConfig, username: str, limit: int = 1) -> list[int]:
+    """Take up to ``limit`` flags for review, most severe first (expired claims go back to
+    the queue first). Flags for the DSL are only given to those who may see them."""
+    release_stale(engine, config)
+    with db.session_scope(engine) as session:
+        user = users.acting(session, username)
+        permissions = config.escalation.permissions
+        permissions.check(user.username, user.role, "review")
+        where = []
+        if not permissions.allows(user.role, "safeguarding"):
+            where.append(or_(Flag.route.is_(None), Flag.route != "dsl"))
+        return STORE.claim(session, user.username, limit=limit, where=where, order_by=PRIORITY)
+
+
+def release(engine: Engine, flag_id: int, username: str, note: str | None = None) -> FlagStatus:
+    with db.session_scope(engine) as session:
+        user = users.acting(session, username)
+        return STORE.release(session, flag_id, actor=user.username, why=note or "released")
+
+
+def release_stale(engine: Engine, config: SchoolConfig) -> list[int]:
+    before = utcnow() - dt.timedelta(minutes=config.escalation.claim_timeout_minutes)
+    with db.session_scope(engine) as session:
+        return STORE.release_stale(session, before)
+
+
+class _Deciding:
+    """One decision by one user on one flag, inside one transaction."""
+
+    def __init__(
+        self, session: Session, config: SchoolConfig, flag: Flag, user: User, note: str | None
+    ) -> None:
+        self.session = session
+        self.config = config
+        self.flag = flag
+        self.user = user
+        self.note = (note or "").strip() or None
+        self.permissions: Permissions = config.escalation.permissions
+
+    # -- checks ----------------------------------------------------------------------------
+
+    def may(self, what: str) -> None:
+        self.permissions.check(self.user.username, self.user.role, what)
+
+    def may_see(self) -> None:
+        if self.flag.route == "dsl" and not self.permissions.allows(self.user.role, "safeguarding"):
+            raise NotAllowed(
+                f"flag {self.flag.id} is a safeguarding concern for the Designated Safeguarding "
+                f"Lead; {self.user.username} ({self.user.role.value}) may not see or decide it"
+            )
+
+    def not_claimed_by_another(self) -> None:
+        flag = self.flag
+        if flag.status != FlagStatus.IN_REVIEW or flag.claimed_by in (None, self.user.username):
+            return
+        timeout = dt.timedelta(minutes=self.config.escalation.claim_timeout_minutes)
+        if flag.claimed_at and flag.claimed_at < utcnow() - timeout:
+            return
+        raise IllegalTransition(
+            f"flag {flag.id} is being reviewed by {flag.claimed_by}; ask them, or wait until "
+            f"the claim expires ({self.config.escalation.claim_timeout_minutes} minutes)"
+        )
+
+    @property
+    def complaint_only(self) -> bool:
+        return self.flag.route == "complaints"
+
+    # -- decisions -------------------------------------------------------------------------
+
+    def confirm(self) -> Outcome:
+        self.may("review")
+        self._move(FlagStatus.CONFIRMED, "confirm", self._why("agreed with the flag"))
+        letter = None
+        if self.complaint_only:
+            letter = letters.write(
+                self.session, "complaint_reply", self.config, self.flag, [self.flag], self._actor
+            )
+            return self._outcome(
+                "confirmed as a complaint",
+                f"; reply {letter.id} written (`moderator letters show {letter.id}`): answer it "
+                "through the complaints procedure, it is not hidden",
+                letter.id,
+            )
+        return self._outcome("confirmed", self._hide_if_recommended())
+
+    def dismiss(self) -> Outcome:
+        self.may("review")
+        self._move(
+            FlagStatus.DISMISSED,
+            "dismiss",
+            self._why("not a breach of the policy"),
+            step=None,
+            step_reason="dismissed by a moderator",
+            proposed_step=None,
+            proposed_by=None,
+            proposed_at=None,
+        )
+        undone = self._undo_hide()
+        changed = self._refresh_poster()
+        later = f"; {changed} other recommendation(s) for this poster lowered" if changed else ""
+        return self._outcome("dismissed", undone + later)
+
+    def close(self) -> Outcome:
+        self.may("review")
+        self._move(
+            FlagStatus.CLOSED,
+            "close",
+            self._why("matter finished"),
+            proposed_step=None,
+            proposed_by=None,
+            proposed_at=None,
+        )
+        return self._outcome("closed")
+
+    def reopen(self) -> Outcome:
+        self.may("review")
+        if self.flag.status != FlagStatus.DISMISSED:
+            raise IllegalTransition(
+                f"flag {self.flag.id} is {self.flag.status.value}: only a dismissed flag can be "
+                "reopened"
+            )
+        self._move(
+            FlagStatus.IN_REVIEW,
+            "reopen",
+            self._why("reopened for review"),
+            claimed_by=self.user.username,
+            claimed_at=utcnow(),
+        )
+        self._refresh_poster()
+        return self._outcome("reopened", "; it is in review, claimed by them")
+
+    def escalate(self, step: Step) -> Outcome:
+        if self.complaint_only:
+            raise NotAllowed(
+                f"flag {self.flag.id} is a complaint: it goes to the complaints procedure and is "
+                "never hidden or escalated (confirm it to write the reply, or dismiss it)"
+            )
+        if step is Step.REVIEW:
+            raise IllegalTransition("review is not a rung to escalate to; use --confirm")
+        if step is Step.HIDE:
+            return self._hide()
+        if step is Step.POLICE:
+            return self._police()
+        self.may(step.value)
+        self._climb(step, "escalate", self._why(f"escalated to {_words(step)}"))
+        letter_id = None
+        if step in (Step.MEETING, Step.WRITTEN_WARNING):
+            letter = letters.write(
+                self.session, step.value, self.config, self.flag, self._quoted(), self._actor
+            )
+            letter_id = letter.id
+        tail = ""
+        if letter_id:
+            tail = f"; letter {letter_id} written (`moderator letters show {letter_id}`)"
+        if step is Step.LEGAL:
+            tail = "; take legal advice, with the evidence kept for this case"
+        return self._outcome(f"escalated to {_words(step)}", tail, letter_id)
+
+    # -- the rungs -------------------------------------------------------------------------
+
+    def _hide(self) -> Outcome:
+        self.may("hide")
+        if self.flag.status in OPEN:
+            self._move(FlagStatus.CONFIRMED, "hide", self._why("hidden by a moderator"))
+        else:
+            self._record("hide", self._why("hidden by a moderator"))
+        return self._outcome("confirmed for hiding", self._request_hide())
+
+    def _police(self) -> Outcome:
+        flag = self.flag
+        if flag.escalated_step is Step.POLICE:
+            raise IllegalTransition(f"flag {flag.id} has already been referred to the police")
+        if flag.proposed_step is Step.POLICE and flag.proposed_by:
+            self.permissions.second_person(flag.proposed_by, self.user.username)
+            self.may("police")
+            proposer = flag.proposed_by
+            self._climb(
+                Step.POLICE,
+                "police_referral_confirmed",
+                self._why("police referral confirmed"),
+                proposed_by=proposer,
+                extra={"proposed_step": None, "proposed_by": None, "proposed_at": None},
+            )
+            return self._outcome(
+                f"police referral proposed by {proposer}, confirmed",
+                ". Report it to the police: 101, or 999 if anyone is in immediate danger",
+            )
+        self.may("propose_police")
+        proposal: dict[str, Any] = {
+            "proposed_step": Step.POLICE,
+            "proposed_by": self.user.username,
+            "proposed_at": utcnow(),
+        }
+        why = self._why("police referral proposed")
+        if flag.status in OPEN:
+            self._move(FlagStatus.CONFIRMED, "police_referral_proposed", why, **proposal)
+        else:
+            moved = self.session.execute(
+                update(Flag)
+                .where(Flag.id == flag.id, Flag.status == flag.status, Flag.proposed_step.is_(None))
+                .values(**proposal)
+            )
+            if db.rowcount(moved) != 1:
+                raise IllegalTransition(
+                    f"flag {flag.id} changed while this decision was being made; look again"
+                )
+            self._record("police_referral_proposed", why)
+        return self._outcome(
+            "police referral proposed",
+            f"; a second person ({self.permissions.who('police')}) must confirm it: "
+            f"`moderator queue decide {flag.id} --as OTHER --escalate police`",
+        )
+
+    def _climb(
+        self,
+        step: Step,
+        action: str,
+        why: str,
+        proposed_by: str | None = None,
+        extra: dict[str, object] | None = None,
+    ) -> None:
+        flag = self.flag
+        if rank(flag.escalated_step) >= rank(step):
+            raise IllegalTransition(
+                f"flag {flag.id} is already escalated to {_words(flag.escalated_step)}"
+            )
+        detail = {"step": step.value, **({"proposed_by": proposed_by} if proposed_by else {})}
+        self._move(
+            FlagStatus.ESCALATED, action, why, detail=detail, escalated_step=step, **(extra or {})
+        )
+
+    # -- helpers ---------------------------------------------------------------------------
+
+    @property
+    def _actor(self) -> str:
+        return self.user.username
+
+    def _why(self, default: str) -> str:
+        if self.note:
+            return self.note
+        reasons = "; ".join(self.flag.classification.reasons)
+        advice = (
+            f"{default} (recommended: {self.flag.step_reason})"
+            if self.flag.step_reason
+            else default
+        )
+        return f"{advice}; {reasons}" if reasons else advice
+
+    def _move(
+        self,
+        to: FlagStatus,
+        action: str,
+        why: str,
+        *,
+        detail: Mapping[str, object] | None = None,
+        **values: Any,
+    ) -> None:
+        now = utcnow()
+        STORE.move(
+            self.session,
+            self.flag.id,
+            to,
+            actor=self._actor,
+            action=action,
+            why=why,
+            expected=self.flag.status,
+            values={
+                "decided_by": self._actor,
+                "decided_at": now,
+                **({"claimed_by": None, "claimed_at": None} if to != FlagStatus.IN_REVIEW else {}),
+                **values,
+            },
+            detail={"role": self.user.role.value, **(detail or {})},
+        )
+        self.session.refresh(self.flag)
+
+    def _record(self, action: str, why: str) -> None:
+        STORE.record(
+            self.session,
+            self.flag.id,
+            actor=self._actor,
+            action=action,
+            why=why,
+            detail={"role": self.user.role.value, "status": self.flag.status.value},
+        )
+
+    def _outcome(self, what: str, tail: str = "", letter_id: int | None = None) -> Outcome:
+        return Outcome(
+            self.flag.id,
+            self.flag.status,
+            f"flag {self.flag.id}: {what} by {self._actor} ({self.user.role.value}){tail}.",
+            letter_id,
+        )
+
+    def _refresh_poster(self) -> int:
+        if self.flag.poster_id is None:
+            escalation.refresh_alone(self.session, self.flag, self.config.escalation.rule)
+            return 0
+        self.session.flush()
+        return escalation.refresh(self.session, [self.flag.poster_id], self.config.escalation.rule)
+
+    def _quoted(self) -> list[Flag]:
+        """The flags a letter quotes: the poster's undismissed incidents up to this one."""
+        flag = self.flag
+        if flag.poster_id is None:
+            return [flag]
+        counted = self.config.escalation.rule.incident_categories
+        others = self.session.scalars(
+            select(Flag).where(
+                Flag.poster_id == flag.poster_id,
+                Flag.status != FlagStatus.DISMISSED,
+                Flag.id != flag.id,
+            )
+        ).all()
+        mine = [f for f in others if set(f.categories) & counted and _at(f) <= _at(flag)]
+        return sorted([*mine, flag], key=lambda f: (_at(f), f.id))
+
+    def add_target(self, name: str) -> None:
+        self.may("review")
+        name = " ".join(name.split())
+        if not name:
+            raise IllegalTransition("--target must name a person")
+        person = Roster(self.config.people).find(name)
+        canonical = person.name if person else name
+        if any(t.name == canonical for t in self.flag.targets):
+            return
+        self.session.add(
+            FlagTarget(
+                flag_id=self.flag.id,
+                name=canonical,
+                kind=person.kind if person else "other",
+                added_by=self._actor,
+            )
+        )
+        self.session.flush()
+        self.session.refresh(self.flag)
+        self._record("target_added", self.note or f"targets {canonical}")
+
+    def _hide_if_recommended(self) -> str:
+        if self.flag.classification.hide and not self.config.escalation.auto_hide:
+            return self._request_hide()
+        return ""
+
+    def _request_hide(self) -> str:
+        if self.flag.hidden or self._live("hide"):
+            return ""
+        manual = self.flag.comment.source.platform == "file"
+        self._action("hide", "manual" if manual else "pending")
+        return (
+            "; hide it on the platform by hand (this source cannot act)"
+            if manual
+            else "; the hide is sent on the next scan"
+        )
+
+    def _undo_hide(self) -> str:
+        pending = self.session.execute(
+            update(Action)
+            .where(
+                Action.flag_id == self.flag.id,
+                Action.kind == "hide",
+                Action.status.in_(("pending", "manual", "failed")),
+            )
+            .values(status="cancelled", last_error="cancelled: the flag was dismissed")
+        )
+        if self.flag.hidden or self._live("hide", ("sending",)):
+            self._action("unhide", "pending")
+            return "; the comment is unhidden on the next scan"
+        return "; the pending hide was cancelled" if db.rowcount(pending) else ""
+
+    def _live(self, kind: str, statuses: tuple[str, ...] = ("pending", "sending")) -> bool:
+        return bool(
+            self.session.scalar(
+                select(func.count())
+                .select_from(Action)
+                .where(
+                    Action.flag_id == self.flag.id,
+                    Action.kind == kind,
+                    Action.status.in_(statuses),
+                )
+            )
+        )
+
+    def _action(self, kind: str, status: str) -> None:
+        generation = self.session.scalar(
+            select(func.coalesce(func.max(Action.generation), 0)).where(
+                Action.comment_id == self.flag.comment_id, Action.kind == kind
+            )
+        )
+        self.session.add(
+            Action(
+                comment_id=self.flag.comment_id,
+                flag_id=self.flag.id,
+                kind=kind,
+                generation=(generation or 0) + 1,
+                status=status,
+            )
+        )
+        self._record(f"{kind}_requested", f"{kind} requested by {self._actor}")
+
+
+def _at(flag: Flag) -> dt.datetime:
+    return flag.comment.created_time or flag.created_at
+
+
+def _words(step: Step | None) -> str:
+    return (step or "nothing").replace("_", " ")

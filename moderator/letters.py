@@ -1,0 +1,173 @@
+"""Letters for a case, from editable Jinja2 templates: the meeting invitation, the written
+warning, and the reply that points a complaint to the complaints procedure.
+
+Templates are rendered in Jinja2's sandbox with strict undefined names, so a school's own
+template (``[letters] templates_dir``) cannot reach into the program, and a misspelt name is an
+error naming the template and the line, not a silent blank. The stored letter keeps its text,
+the text's SHA-256 and the template's SHA-256, and is never changed.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+from jinja2 import StrictUndefined, TemplateError, TemplateSyntaxError
+from jinja2.sandbox import SandboxedEnvironment
+from sqlalchemy.orm import Session
+
+from moderator.config import SchoolConfig
+from moderator.exceptions import ModeratorError
+from moderator.models import Flag, Letter
+from moderator.recording import audit
+
+TEMPLATES = Path(__file__).parent / "templates" / "letters"
+KINDS = ("meeting", "written_warning", "complaint_reply")
+#: The names a template can use.
+NAMES = (
+    "school",
+    "headteacher",
+    "signatory",
+    "date",
+    "reference",
+    "poster",
+    "comments",  # each: text, posted, platform, source, permalink
+    "policy_wording",
+    "complaints_procedure",
+)
+
+
+class LetterError(ModeratorError):
+    """A letter template cannot be read or rendered."""
+
+
+@dataclass(frozen=True)
+class Rendered:
+    kind: str
+    text: str
+    template: str  #: where the template was read from
+    template_sha256: str
+
+
+def template_path(kind: str, config: SchoolConfig) -> Path:
+    """The school's own template for ``kind`` when it has one, else the bundled one."""
+    name = f"{kind}.txt.j2"
+    folder = config.letters.templates_dir
+    if folder is not None and (folder / name).is_file():
+        return folder / name
+    return TEMPLATES / name
+
+
+def render(kind: str, config: SchoolConfig, context: dict[str, Any]) -> Rendered:
+    path = template_path(kind, config)
+    try:
+        source = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise LetterError(f"{path}: cannot read letter template: {exc}") from exc
+    env = SandboxedEnvironment(
+        undefined=StrictUndefined,
+        autoescape=False,
+        keep_trailing_newline=True,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    try:
+        text = env.from_string(source).render(**context)
+    except TemplateSyntaxError as exc:
+        raise LetterError(f"{path}: line {exc.lineno}: {exc.message}") from exc
+    except TemplateError as exc:
+        raise LetterError(
+            f"{path}: {exc.message or exc.__class__.__name__}; a template can use "
+            f"{', '.join(NAMES)}"
+        ) from exc
+    return Rendered(kind, text, str(path), hashlib.sha256(source.encode("utf-8")).hexdigest())
+
+
+def context(
+    config: SchoolConfig, flags: Sequence[Flag], poster: str, reference: str
+) -> dict[str, Any]:
+    """What a letter about ``flags`` (oldest first) knows."""
+    headteacher = config.headteacher or next(
+        (p.name for p in config.staff if "head" in p.role.lower()), ""
+    )
+    return {
+        "school": config.name,
+        "headteacher": headteacher,
+        "signatory": config.letters.signatory or headteacher or f"The headteacher, {config.name}",
+        "date": _day(dt.datetime.now(dt.UTC)),
+        "reference": reference,
+        "poster": poster,
+        "comments": [_comment(flag) for flag in flags],
+        "policy_wording": config.letters.policy_wording,
+        "complaints_procedure": config.letters.complaints_procedure,
+    }
+
+
+def write(
+    session: Session,
+    kind: str,
+    config: SchoolConfig,
+    flag: Flag,
+    quoted: Sequence[Flag],
+    actor: str,
+) -> Letter:
+    """Render and store a ``kind`` letter for ``flag``'s case, quoting ``quoted``."""
+    poster = (
+        flag.poster.display_name if flag.poster else (flag.comment.author_name or "Sir or Madam")
+    )
+    reference = f"case {flag.poster_id}, flag {flag.id}" if flag.poster_id else f"flag {flag.id}"
+    rendered = render(kind, config, context(config, quoted, poster, reference))
+    letter = Letter(
+        poster_id=flag.poster_id,
+        flag_id=flag.id,
+        flag_ids=[f.id for f in quoted],
+        kind=kind,
+        template=Path(rendered.template).name
+        if rendered.template.startswith(str(TEMPLATES))
+        else rendered.template,
+        template_sha256=rendered.template_sha256,
+        text=rendered.text,
+        sha256=hashlib.sha256(rendered.text.encode("utf-8")).hexdigest(),
+        created_by=actor,
+    )
+    session.add(letter)
+    session.flush()
+    audit(session, actor, "letter_written", "letter", letter.id, kind=kind, flag_id=flag.id)
+    return letter
+
+
+def _comment(flag: Flag) -> dict[str, Any]:
+    comment = flag.comment
+    posted = comment.created_time or comment.first_seen_at
+    return {
+        "text": comment.text,
+        "posted": _moment(posted),
+        "platform": _platform(comment.source.platform, comment.permalink or ""),
+        "source": comment.source.name,
+        "permalink": comment.permalink or "",
+    }
+
+
+def _platform(platform: str, permalink: str) -> str:
+    """The platform in words; a reported comment's from its address."""
+    names = {"facebook": "Facebook", "instagram": "Instagram"}
+    if platform in names:
+        return names[platform]
+    host = urlsplit(permalink).hostname or ""
+    for name, words in names.items():
+        if host == f"{name}.com" or host.endswith(f".{name}.com"):
+            return words
+    return "social media"
+
+
+def _day(moment: dt.datetime) -> str:
+    return f"{moment.day} {moment:%B %Y}"
+
+
+def _moment(moment: dt.datetime) -> str:
+    return f"{_day(moment)} at {moment:%H:%M} UTC"

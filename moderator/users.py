@@ -1,0 +1,146 @@
+"""Named user accounts: who decides, with which role. Passwords are stored as scrypt hashes.
+
+The hash format is ``scrypt$n$r$p$salt$hash`` (salt and hash in hex), so the cost can be raised
+later without breaking stored accounts.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import hmac
+import re
+import secrets
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from moderator.exceptions import ModeratorError
+from moderator.models import User
+from moderator.recording import audit
+from workqueue.roles import Role
+
+SCRYPT_N, SCRYPT_R, SCRYPT_P = 2**14, 8, 1
+MIN_PASSWORD = 8
+_USERNAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._@-]{0,99}$")
+
+
+class UserError(ModeratorError):
+    """A user account cannot be created, found or used."""
+
+
+def hash_password(password: str) -> str:
+    salt = secrets.token_bytes(16)
+    digest = hashlib.scrypt(
+        password.encode("utf-8"), salt=salt, n=SCRYPT_N, r=SCRYPT_R, p=SCRYPT_P, dklen=32
+    )
+    return f"scrypt${SCRYPT_N}${SCRYPT_R}${SCRYPT_P}${salt.hex()}${digest.hex()}"
+
+
+def verify_password(password: str, stored: str) -> bool:
+    """True when ``password`` matches ``stored``; constant time in the comparison."""
+    try:
+        scheme, n, r, p, salt, digest = stored.split("$")
+        if scheme != "scrypt":
+            return False
+        computed = hashlib.scrypt(
+            password.encode("utf-8"),
+            salt=bytes.fromhex(salt),
+            n=int(n),
+            r=int(r),
+            p=int(p),
+            dklen=len(digest) // 2,
+        )
+    except (ValueError, TypeError):
+        return False
+    return hmac.compare_digest(computed.hex(), digest)
+
+
+def check_password(password: str) -> str:
+    """``password`` if it is acceptable; a clear error (never echoing it) if not."""
+    if len(password) < MIN_PASSWORD:
+        raise UserError(f"the password must be at least {MIN_PASSWORD} characters long")
+    if password != password.strip():
+        raise UserError("the password must not start or end with spaces")
+    return password
+
+
+def add(session: Session, username: str, full_name: str, role: str, password: str) -> User:
+    """A new active account; errors name what is wrong."""
+    if not _USERNAME.match(username):
+        raise UserError(
+            f"invalid username {username!r}: use letters, digits and . _ @ - (at most 100)"
+        )
+    if not full_name.strip():
+        raise UserError("--name must not be empty")
+    try:
+        parsed = Role(role)
+    except ValueError:
+        raise UserError(
+            f"unknown role {role!r}; expected one of {', '.join(r.value for r in Role)}"
+        ) from None
+    if session.scalars(select(User).where(User.username == username)).first():
+        raise UserError(f"user {username!r} already exists")
+    user = User(
+        username=username,
+        full_name=full_name.strip(),
+        role=parsed,
+        password_hash=hash_password(check_password(password)),
+    )
+    session.add(user)
+    session.flush()
+    audit(session, "system", "user_added", "user", user.id, username=username, role=parsed.value)
+    return user
+
+
+def get(session: Session, username: str) -> User:
+    """The account named ``username``; an error naming it when there is none."""
+    user = session.scalars(select(User).where(User.username == username)).first()
+    if user is None:
+        raise UserError(
+            f"no user {username!r}; add one with `moderator users add {username} --name ... "
+            "--role ... --password-stdin`"
+        )
+    return user
+
+
+def acting(session: Session, username: str) -> User:
+    """The active account taking a decision."""
+    user = get(session, username)
+    if not user.active:
+        raise UserError(f"user {username!r} is disabled")
+    return user
+
+
+def authenticate(session: Session, username: str, password: str) -> User | None:
+    """The active account whose password this is, else ``None`` (no hint which part failed)."""
+    user = session.scalars(select(User).where(User.username == username)).first()
+    if user is None:
+        verify_password(password, _dummy_hash())  # same work whether or not the user exists
+        return None
+    if not verify_password(password, user.password_hash) or not user.active:
+        return None
+    return user
+
+
+def set_active(session: Session, username: str, active: bool, actor: str = "system") -> User:
+    user = get(session, username)
+    user.active = active
+    audit(session, actor, "user_enabled" if active else "user_disabled", "user", user.id)
+    return user
+
+
+def set_password(session: Session, username: str, password: str, actor: str = "system") -> User:
+    user = get(session, username)
+    user.password_hash = hash_password(check_password(password))
+    audit(session, actor, "password_changed", "user", user.id)
+    return user
+
+
+def all_users(session: Session) -> list[User]:
+    return list(session.scalars(select(User).order_by(User.username)))
+
+
+@functools.cache
+def _dummy_hash() -> str:
+    return hash_password(secrets.token_hex(16))

@@ -1,0 +1,210 @@
+"""Moves and claims on the flag table: the SQL that matters when several people and workers
+act at once.
+
+* :meth:`FlagStore.move` is a conditional ``UPDATE … WHERE id = :id AND status = :expected``;
+  when no row matches, the state was stale and :class:`IllegalTransition` is raised. The
+  audit event is written in the same transaction, so a move is never without its record.
+* :meth:`FlagStore.claim` takes the next flags for one person or worker: ``SELECT … FOR UPDATE
+  SKIP LOCKED`` then ``UPDATE`` on PostgreSQL, one conditional ``UPDATE … WHERE id IN (SELECT
+  … LIMIT n) AND status IN (new, hidden) RETURNING id`` on SQLite (whose writers take turns).
+  Two workers never take the same flag.
+
+The store works on the tables it is given, so ``workqueue`` needs SQLAlchemy but never the
+application. ``items`` needs the columns ``id``, ``status``, ``hidden``, ``claimed_by``,
+``claimed_at``, ``updated_at``; ``audit`` needs ``at``, ``actor``, ``action``,
+``subject_type``, ``subject_id``, ``detail``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from sqlalchemy import ColumnElement, Table, insert, select, update
+from sqlalchemy.orm import Session
+
+from workqueue.errors import IllegalTransition, QueueError
+from workqueue.states import CLAIMABLE, TRANSITIONS, FlagStatus, can_move
+
+
+def _now() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
+
+
+class NotFound(QueueError):
+    """There is no such flag."""
+
+
+class FlagStore:
+    """Status moves, claims and their audit events on ``items`` (the flag table)."""
+
+    def __init__(self, items: Table, audit: Table, subject: str = "flag") -> None:
+        self.items = items
+        self.audit = audit
+        self.subject = subject
+
+    def status(self, session: Session, item_id: int) -> FlagStatus:
+        value = session.execute(
+            select(self.items.c.status).where(self.items.c.id == item_id)
+        ).scalar_one_or_none()
+        if value is None:
+            raise NotFound(f"there is no {self.subject} {item_id}")
+        return FlagStatus(value)
+
+    def move(
+        self,
+        session: Session,
+        item_id: int,
+        to: FlagStatus,
+        *,
+        actor: str,
+        action: str,
+        why: str,
+        expected: FlagStatus | None = None,
+        values: Mapping[str, Any] | None = None,
+        detail: Mapping[str, Any] | None = None,
+    ) -> FlagStatus:
+        """Move ``item_id`` from ``expected`` (default: its status now) to ``to``, setting
+        ``values`` too, and record who did it and why. Returns the status it left."""
+        current = expected if expected is not None else self.status(session, item_id)
+        if not can_move(current, to):
+            raise IllegalTransition(self._illegal(item_id, current, to))
+        moved = session.execute(
+            update(self.items)
+            .where(self.items.c.id == item_id, self.items.c.status == current.value)
+            .values(status=to.value, updated_at=_now(), **dict(values or {}))
+        )
+        if getattr(moved, "rowcount", 0) != 1:
+            now = self.status(session, item_id)
+            raise IllegalTransition(
+                f"{self.subject} {item_id} changed while this decision was being made: it was "
+                f"{current.value} and is now {now.value}; nothing was changed, look again"
+            )
+        self.record(
+            session,
+            item_id,
+            actor=actor,
+            action=action,
+            why=why,
+            detail={"from": current.value, "to": to.value, **dict(detail or {})},
+        )
+        return current
+
+    def record(
+        self,
+        session: Session,
+        item_id: int,
+        *,
+        actor: str,
+        action: str,
+        why: str,
+        detail: Mapping[str, Any] | None = None,
+    ) -> None:
+        """An audit event about ``item_id`` that moves nothing (a proposal, a target)."""
+        session.execute(
+            insert(self.audit).values(
+                at=_now(),
+                actor=actor,
+                action=action,
+                subject_type=self.subject,
+                subject_id=item_id,
+                detail={"why": why, **dict(detail or {})},
+            )
+        )
+
+    def claim(
+        self,
+        session: Session,
+        actor: str,
+        *,
+        limit: int = 1,
+        where: Sequence[ColumnElement[bool]] = (),
+        order_by: Sequence[Any] = (),
+    ) -> list[int]:
+        """Claim up to ``limit`` new or hidden flags (matching ``where``, in ``order_by``
+        order) for ``actor``: they move to ``in_review``. Returns their ids."""
+        items = self.items
+        claimable = [s.value for s in CLAIMABLE]
+        pick = (
+            select(items.c.id)
+            .where(items.c.status.in_(claimable), *where)
+            .order_by(*order_by, items.c.id)
+            .limit(limit)
+        )
+        now = _now()
+        claim = update(items).values(
+            status=FlagStatus.IN_REVIEW.value, claimed_by=actor, claimed_at=now, updated_at=now
+        )
+        if session.get_bind().dialect.name == "postgresql":
+            ids = list(session.scalars(pick.with_for_update(skip_locked=True)))
+            if not ids:
+                return []
+            statement = claim.where(items.c.id.in_(ids))
+        else:
+            statement = claim.where(items.c.id.in_(pick.scalar_subquery()))
+        rows = session.execute(
+            statement.where(items.c.status.in_(claimable)).returning(items.c.id, items.c.hidden)
+        ).all()
+        if rows:
+            session.execute(
+                insert(self.audit),
+                [
+                    {
+                        "at": now,
+                        "actor": actor,
+                        "action": "claim",
+                        "subject_type": self.subject,
+                        "subject_id": item_id,
+                        "detail": {
+                            "why": "taken for review",
+                            "from": (FlagStatus.HIDDEN if hidden else FlagStatus.NEW).value,
+                            "to": FlagStatus.IN_REVIEW.value,
+                        },
+                    }
+                    for item_id, hidden in rows
+                ],
+            )
+        return sorted(item_id for item_id, _ in rows)
+
+    def release(self, session: Session, item_id: int, *, actor: str, why: str) -> FlagStatus:
+        """Put a claimed flag back (``hidden`` if it is hidden on the platform, else ``new``)."""
+        hidden = session.execute(
+            select(self.items.c.hidden).where(self.items.c.id == item_id)
+        ).scalar_one_or_none()
+        to = FlagStatus.HIDDEN if hidden else FlagStatus.NEW
+        self.move(
+            session,
+            item_id,
+            to,
+            actor=actor,
+            action="release",
+            why=why,
+            expected=FlagStatus.IN_REVIEW,
+            values={"claimed_by": None, "claimed_at": None},
+        )
+        return to
+
+    def release_stale(self, session: Session, claimed_before: dt.datetime) -> list[int]:
+        """Release every claim taken before ``claimed_before`` (a reviewer who went away)."""
+        stale = session.scalars(
+            select(self.items.c.id).where(
+                self.items.c.status == FlagStatus.IN_REVIEW.value,
+                self.items.c.claimed_at < claimed_before,
+            )
+        ).all()
+        released = []
+        for item_id in stale:
+            try:
+                self.release(session, item_id, actor="system", why="claim expired")
+            except IllegalTransition:
+                continue  # decided meanwhile
+            released.append(item_id)
+        return released
+
+    def _illegal(self, item_id: int, current: FlagStatus, to: FlagStatus) -> str:
+        allowed = ", ".join(sorted(s.value for s in TRANSITIONS[current])) or "nothing (final)"
+        return (
+            f"{self.subject} {item_id} is {current.value} and cannot become {to.value}; "
+            f"from {current.value} it can become: {allowed}"
+        )
