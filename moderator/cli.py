@@ -316,8 +316,9 @@ def queue_release(obj: Context, flag_id: int, username: str, note: str | None) -
     """Put a claimed flag back in the queue, undecided."""
     from moderator import decisions
 
+    config = obj.config()
     engine = db.connect(obj.database_url)
-    status = decisions.release(engine, flag_id, username, note)
+    status = decisions.release(engine, config, flag_id, username, note)
     click.echo(f"flag {flag_id}: back in the queue ({status.value}).")
 
 
@@ -467,12 +468,7 @@ def users_list(obj: Context, as_json: bool) -> None:
 @friendly_errors
 def users_disable(obj: Context, username: str) -> None:
     """Stop an account signing in or deciding (its decisions stay on record)."""
-    from moderator import users
-
-    engine = db.connect(obj.database_url)
-    with db.session_scope(engine) as session:
-        users.set_active(session, username, False)
-    click.echo(f"{username} is disabled.")
+    _set_active(obj, username, False)
 
 
 @users_group.command(name="enable")
@@ -481,12 +477,16 @@ def users_disable(obj: Context, username: str) -> None:
 @friendly_errors
 def users_enable(obj: Context, username: str) -> None:
     """Let a disabled account sign in and decide again."""
+    _set_active(obj, username, True)
+
+
+def _set_active(obj: Context, username: str, active: bool) -> None:
     from moderator import users
 
     engine = db.connect(obj.database_url)
     with db.session_scope(engine) as session:
-        users.set_active(session, username, True)
-    click.echo(f"{username} is enabled.")
+        users.set_active(session, username, active)
+    click.echo(f"{username} is {'enabled' if active else 'disabled'}.")
 
 
 @users_group.command(name="password")

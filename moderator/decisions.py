@@ -94,9 +94,16 @@ def claim(engine: Engine, config: SchoolConfig, username: str, limit: int = 1) -
         return STORE.claim(session, user.username, limit=limit, where=where, order_by=PRIORITY)
 
 
-def release(engine: Engine, flag_id: int, username: str, note: str | None = None) -> FlagStatus:
+def release(
+    engine: Engine, config: SchoolConfig, flag_id: int, username: str, note: str | None = None
+) -> FlagStatus:
+    """Put a flag ``username`` claimed back in the queue (anyone may, once the claim expired)."""
     with db.session_scope(engine) as session:
         user = users.acting(session, username)
+        flag = session.get(Flag, flag_id)
+        if flag is None:
+            raise NotFound(f"there is no flag {flag_id}")
+        _Deciding(session, config, flag, user, note).not_claimed_by_another()
         return STORE.release(session, flag_id, actor=user.username, why=note or "released")
 
 
