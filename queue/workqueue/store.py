@@ -21,7 +21,7 @@ import datetime as dt
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from sqlalchemy import ColumnElement, Table, insert, select, update
+from sqlalchemy import ColumnElement, Table, case, insert, select, true, update
 from sqlalchemy.orm import Session
 
 from workqueue.errors import IllegalTransition, QueueError
@@ -167,26 +167,56 @@ class FlagStore:
             )
         return sorted(item_id for item_id, _ in rows)
 
-    def release(self, session: Session, item_id: int, *, actor: str, why: str) -> FlagStatus:
-        """Put a claimed flag back (``hidden`` if it is hidden on the platform, else ``new``)."""
-        hidden = session.execute(
-            select(self.items.c.hidden).where(self.items.c.id == item_id)
-        ).scalar_one_or_none()
-        to = FlagStatus.HIDDEN if hidden else FlagStatus.NEW
-        self.move(
+    def release(
+        self,
+        session: Session,
+        item_id: int,
+        *,
+        actor: str,
+        why: str,
+        where: Sequence[ColumnElement[bool]] = (),
+    ) -> FlagStatus:
+        """Put a claimed flag back: ``hidden`` if it is hidden on the platform, else ``new``,
+        decided inside the UPDATE so a hide confirmed meanwhile is not lost. ``where`` narrows
+        which claim may be released (``release_stale``: only the one found stale)."""
+        items = self.items
+        now = _now()
+        row = session.execute(
+            update(items)
+            .where(items.c.id == item_id, items.c.status == FlagStatus.IN_REVIEW.value, *where)
+            .values(
+                status=case(
+                    (items.c.hidden == true(), FlagStatus.HIDDEN.value),
+                    else_=FlagStatus.NEW.value,
+                ),
+                claimed_by=None,
+                claimed_at=None,
+                updated_at=now,
+            )
+            .returning(items.c.status)
+        ).first()
+        if row is None:
+            current = self.status(session, item_id)
+            raise IllegalTransition(
+                f"{self.subject} {item_id} is {current.value}: only a claimed flag (in_review) "
+                "can be released"
+                if current != FlagStatus.IN_REVIEW
+                else f"{self.subject} {item_id} was claimed again meanwhile; nothing was changed"
+            )
+        to = FlagStatus(row[0])
+        self.record(
             session,
             item_id,
-            to,
             actor=actor,
             action="release",
             why=why,
-            expected=FlagStatus.IN_REVIEW,
-            values={"claimed_by": None, "claimed_at": None},
+            detail={"from": FlagStatus.IN_REVIEW.value, "to": to.value},
         )
         return to
 
     def release_stale(self, session: Session, claimed_before: dt.datetime) -> list[int]:
-        """Release every claim taken before ``claimed_before`` (a reviewer who went away)."""
+        """Release every claim taken before ``claimed_before`` (a reviewer who went away); a
+        claim taken afresh meanwhile is left alone."""
         stale = session.scalars(
             select(self.items.c.id).where(
                 self.items.c.status == FlagStatus.IN_REVIEW.value,
@@ -196,9 +226,15 @@ class FlagStore:
         released = []
         for item_id in stale:
             try:
-                self.release(session, item_id, actor="system", why="claim expired")
+                self.release(
+                    session,
+                    item_id,
+                    actor="system",
+                    why="claim expired",
+                    where=(self.items.c.claimed_at < claimed_before,),
+                )
             except IllegalTransition:
-                continue  # decided meanwhile
+                continue  # decided, or claimed afresh, meanwhile
             released.append(item_id)
         return released
 
