@@ -140,9 +140,7 @@ def view(session: Session, config: SchoolConfig, poster: Poster) -> dict[str, An
         "case": poster.id,
         "name": poster.display_name,
         "accounts": _accounts(poster),
-        "linked_cases": [
-            p.id for p in session.scalars(select(Poster).where(Poster.merged_into_id == poster.id))
-        ],
+        "linked_cases": _linked(session, poster),
         "incidents": len(counted),
         "highest_step_taken": taken.value if taken else None,
         "next_incident_would_recommend": nxt.step.value if nxt.step else None,
@@ -178,10 +176,23 @@ def view(session: Session, config: SchoolConfig, poster: Poster) -> dict[str, An
                 "sha256": letter.sha256,
             }
             for letter in session.scalars(
-                select(Letter).where(Letter.poster_id == poster.id).order_by(Letter.id)
+                select(Letter)
+                .where(Letter.poster_id.in_([poster.id, *_linked(session, poster)]))
+                .order_by(Letter.id)
             )
         ],
     }
+
+
+def _linked(session: Session, poster: Poster) -> list[int]:
+    """The cases linked into this one, directly or through another."""
+    found: list[int] = []
+    frontier = [poster.id]
+    while frontier:
+        children = session.scalars(select(Poster.id).where(Poster.merged_into_id.in_(frontier)))
+        frontier = [child for child in children if child not in found]
+        found += frontier
+    return found
 
 
 def _accounts(poster: Poster) -> list[dict[str, Any]]:

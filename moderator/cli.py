@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any, TextIO, TypeVar
 
 import click
+from sqlalchemy.exc import IntegrityError
 
 from moderator import classify as classify_mod
 from moderator import config as config_mod
@@ -49,6 +50,13 @@ def friendly_errors(command: F) -> F:
             return command(*args, **kwargs)
         except (ModeratorError, QueueError) as exc:
             click.echo(f"error: {exc}", err=True)
+            sys.exit(1)
+        except IntegrityError:  # a race with someone else's identical change; no SQL echoed
+            click.echo(
+                "error: the database refused the change because someone else made the same "
+                "change at the same moment; look again and retry",
+                err=True,
+            )
             sys.exit(1)
 
     return wrapper  # type: ignore[return-value]
@@ -386,7 +394,8 @@ def cases_link(obj: Context, poster: str, other: str, username: str, note: str) 
     engine = db.connect(obj.database_url)
     with db.session_scope(engine) as session:
         kept = cases.link(session, config, poster, other, username, note)
-        click.echo(f"case {kept.id}: now {len(kept.accounts)} account(s); recommendations updated.")
+        message = f"case {kept.id}: now {len(kept.accounts)} account(s); recommendations updated."
+    click.echo(message)
 
 
 @main.group(name="letters")
@@ -432,7 +441,7 @@ def users_add(obj: Context, username: str, full_name: str, role: str, password_s
     engine = db.connect(obj.database_url)
     with db.session_scope(engine) as session:
         user = users.add(session, username, full_name, role, password)
-        click.echo(f"Added {user.username} ({user.full_name}, {user.role.value}).")
+    click.echo(f"Added {user.username} ({user.full_name}, {user.role.value}).")
 
 
 @users_group.command(name="list")

@@ -14,7 +14,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, cast
 
-from sqlalchemy import Engine, Table, case, func, or_, select, update
+from sqlalchemy import ColumnElement, Engine, Table, case, func, or_, select, update
 from sqlalchemy.orm import Session
 
 from moderator import db, escalation, letters, users
@@ -23,12 +23,14 @@ from moderator.models import Action, AuditEvent, Flag, FlagTarget, User, utcnow
 from moderator.roster import Roster
 from workqueue.errors import IllegalTransition, NotAllowed
 from workqueue.ladder import Step, rank
-from workqueue.roles import Permissions
+from workqueue.roles import Permissions, Role
 from workqueue.states import OPEN, FlagStatus
 from workqueue.store import FlagStore, NotFound
 
 STORE = FlagStore(cast(Table, Flag.__table__), cast(Table, AuditEvent.__table__))
 VERBS = ("confirm", "dismiss", "escalate", "close", "reopen")
+#: Statuses a flag can be escalated from.
+LIVE = OPEN | {FlagStatus.CONFIRMED, FlagStatus.ESCALATED}
 #: Highest recommended rung first, then the oldest.
 PRIORITY = (
     case({step: rank(step) for step in Step}, value=Flag.step, else_=0).desc(),
@@ -158,7 +160,7 @@ class _Deciding:
 
     def confirm(self) -> Outcome:
         self.may("review")
-        self._move(FlagStatus.CONFIRMED, "confirm", self._why("agreed with the flag"))
+        self._move(FlagStatus.CONFIRMED, "confirm", self._why("agreed with the flag"), breach=True)
         letter = None
         if self.complaint_only:
             letter = letters.write(
@@ -178,6 +180,7 @@ class _Deciding:
             FlagStatus.DISMISSED,
             "dismiss",
             self._why("not a breach of the policy"),
+            breach=False,
             step=None,
             step_reason="dismissed by a moderator",
             proposed_step=None,
@@ -212,6 +215,7 @@ class _Deciding:
             FlagStatus.IN_REVIEW,
             "reopen",
             self._why("reopened for review"),
+            breach=None,
             claimed_by=self.user.username,
             claimed_at=utcnow(),
         )
@@ -226,23 +230,33 @@ class _Deciding:
             )
         if step is Step.REVIEW:
             raise IllegalTransition("review is not a rung to escalate to; use --confirm")
+        if self.flag.status not in LIVE:
+            raise IllegalTransition(
+                f"flag {self.flag.id} is {self.flag.status.value} and cannot be escalated; "
+                + (
+                    "reopen it first"
+                    if self.flag.status == FlagStatus.DISMISSED
+                    else "it is finished"
+                )
+            )
         if step is Step.HIDE:
             return self._hide()
         if step is Step.POLICE:
             return self._police()
         self.may(step.value)
         self._climb(step, "escalate", self._why(f"escalated to {_words(step)}"))
+        queued = self._hide_if_recommended()
         letter_id = None
         if step in (Step.MEETING, Step.WRITTEN_WARNING):
             letter = letters.write(
                 self.session, step.value, self.config, self.flag, self._quoted(), self._actor
             )
             letter_id = letter.id
-        tail = ""
+        tail = queued
         if letter_id:
-            tail = f"; letter {letter_id} written (`moderator letters show {letter_id}`)"
+            tail += f"; letter {letter_id} written (`moderator letters show {letter_id}`)"
         if step is Step.LEGAL:
-            tail = "; take legal advice, with the evidence kept for this case"
+            tail += "; take legal advice, with the evidence kept for this case"
         return self._outcome(f"escalated to {_words(step)}", tail, letter_id)
 
     # -- the rungs -------------------------------------------------------------------------
@@ -250,7 +264,9 @@ class _Deciding:
     def _hide(self) -> Outcome:
         self.may("hide")
         if self.flag.status in OPEN:
-            self._move(FlagStatus.CONFIRMED, "hide", self._why("hidden by a moderator"))
+            self._move(
+                FlagStatus.CONFIRMED, "hide", self._why("hidden by a moderator"), breach=True
+            )
         else:
             self._record("hide", self._why("hidden by a moderator"))
         return self._outcome("confirmed for hiding", self._request_hide())
@@ -296,7 +312,7 @@ class _Deciding:
             self._record("police_referral_proposed", why)
         return self._outcome(
             "police referral proposed",
-            f"; a second person ({self.permissions.who('police')}) must confirm it: "
+            f"; a second person ({self._second_roles()}) must confirm it: "
             f"`moderator queue decide {flag.id} --as OTHER --escalate police`",
         )
 
@@ -315,7 +331,13 @@ class _Deciding:
             )
         detail = {"step": step.value, **({"proposed_by": proposed_by} if proposed_by else {})}
         self._move(
-            FlagStatus.ESCALATED, action, why, detail=detail, escalated_step=step, **(extra or {})
+            FlagStatus.ESCALATED,
+            action,
+            why,
+            detail=detail,
+            escalated_step=step,
+            breach=True,
+            **(extra or {}),
         )
 
     # -- helpers ---------------------------------------------------------------------------
@@ -360,8 +382,30 @@ class _Deciding:
                 **values,
             },
             detail={"role": self.user.role.value, **(detail or {})},
+            where=self._as_read(),
         )
         self.session.refresh(self.flag)
+
+    def _as_read(self) -> list[ColumnElement[bool]]:
+        """What must still be as this decision read it: the rung taken, a pending proposal,
+        the claim. Someone else's decision meanwhile makes the UPDATE match nothing."""
+        flag = self.flag
+        return [
+            Flag.escalated_step.is_not_distinct_from(flag.escalated_step),
+            Flag.proposed_by.is_not_distinct_from(flag.proposed_by),
+            Flag.claimed_by.is_not_distinct_from(flag.claimed_by),
+            Flag.claimed_at.is_not_distinct_from(flag.claimed_at),
+        ]
+
+    def _second_roles(self) -> str:
+        """Who may confirm a police referral on this flag (for the DSL's flags, only those
+        who may also see them)."""
+        roles = set(self.permissions.table["police"])
+        if self.flag.route == "dsl":
+            roles &= set(self.permissions.table["safeguarding"])
+        return (
+            ", ".join(r.value for r in Role if r in roles) or "nobody: see [escalation.permissions]"
+        )
 
     def _record(self, action: str, why: str) -> None:
         STORE.record(
@@ -398,6 +442,8 @@ class _Deciding:
             select(Flag).where(
                 Flag.poster_id == flag.poster_id,
                 Flag.status != FlagStatus.DISMISSED,
+                or_(Flag.breach.is_(None), Flag.breach.is_(True)),
+                or_(Flag.route.is_(None), Flag.route != "dsl"),  # never quoted to the poster
                 Flag.id != flag.id,
             )
         ).all()
@@ -431,7 +477,7 @@ class _Deciding:
         return ""
 
     def _request_hide(self) -> str:
-        if self.flag.hidden or self._live("hide"):
+        if self.flag.hidden or self._live("hide", ("pending", "sending", "manual")):
             return ""
         manual = self.flag.comment.source.platform == "file"
         self._action("hide", "manual" if manual else "pending")

@@ -59,7 +59,11 @@ def conduct(
     rows = session.execute(
         select(Flag.poster_id, Flag.id, Flag.categories, FlagTarget.name)
         .join(FlagTarget, FlagTarget.flag_id == Flag.id)
-        .where(Flag.poster_id.in_(ids), Flag.status != FlagStatus.DISMISSED)
+        .where(
+            Flag.poster_id.in_(ids),
+            Flag.status != FlagStatus.DISMISSED,
+            or_(Flag.breach.is_(None), Flag.breach.is_(True)),
+        )
     ).all()
     pairs: dict[int, list[tuple[int, str]]] = {}
     for poster_id, flag_id, categories, name in rows:

@@ -3,7 +3,7 @@ warning, and the reply that points a complaint to the complaints procedure.
 
 Templates are rendered in Jinja2's sandbox with strict undefined names, so a school's own
 template (``[letters] templates_dir``) cannot reach into the program, and a misspelt name is an
-error naming the template and the line, not a silent blank. The stored letter keeps its text,
+error naming the template (and the line, for a syntax error), not a silent blank. The stored letter keeps its text,
 the text's SHA-256 and the template's SHA-256, and is never changed.
 """
 
@@ -11,13 +11,15 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from jinja2 import StrictUndefined, TemplateError, TemplateSyntaxError
+from jinja2 import StrictUndefined, TemplateSyntaxError, UndefinedError
 from jinja2.sandbox import SandboxedEnvironment
 from sqlalchemy.orm import Session
 
@@ -27,6 +29,8 @@ from moderator.models import Flag, Letter
 from moderator.recording import audit
 
 TEMPLATES = Path(__file__).parent / "templates" / "letters"
+#: A name a letter can open with ("Dear Dave Parent"); a platform handle ("kayden.x") is not.
+_PERSONAL_NAME = re.compile(r"^[^\W\d_]+(?:[ '\-][^\W\d_]+)+$")
 KINDS = ("meeting", "written_warning", "complaint_reply")
 #: The names a template can use.
 NAMES = (
@@ -36,6 +40,7 @@ NAMES = (
     "date",
     "reference",
     "poster",
+    "meet_with",
     "comments",  # each: text, posted, platform, source, permalink
     "policy_wording",
     "complaints_procedure",
@@ -77,13 +82,16 @@ def render(kind: str, config: SchoolConfig, context: dict[str, Any]) -> Rendered
         lstrip_blocks=True,
     )
     try:
-        text = env.from_string(source).render(**context)
+        template = env.from_string(source)
     except TemplateSyntaxError as exc:
         raise LetterError(f"{path}: line {exc.lineno}: {exc.message}") from exc
-    except TemplateError as exc:
+    try:
+        text = template.render(**context)
+    except UndefinedError as exc:  # names the missing variable, never a comment's text
+        raise LetterError(f"{path}: {exc.message}; a template can use {', '.join(NAMES)}") from exc
+    except Exception as exc:
         raise LetterError(
-            f"{path}: {exc.message or exc.__class__.__name__}; a template can use "
-            f"{', '.join(NAMES)}"
+            f"{path}: the template failed while rendering ({exc.__class__.__name__})"
         ) from exc
     return Rendered(kind, text, str(path), hashlib.sha256(source.encode("utf-8")).hexdigest())
 
@@ -93,13 +101,16 @@ def context(
 ) -> dict[str, Any]:
     """What a letter about ``flags`` (oldest first) knows."""
     headteacher = config.headteacher or next(
-        (p.name for p in config.staff if "head" in p.role.lower()), ""
+        (p.name for p in config.staff if p.role.casefold().replace(" ", "") == "headteacher"), ""
     )
+    signatory = config.letters.signatory or headteacher or f"The headteacher, {config.name}"
     return {
         "school": config.name,
         "headteacher": headteacher,
-        "signatory": config.letters.signatory or headteacher or f"The headteacher, {config.name}",
-        "date": _day(dt.datetime.now(dt.UTC)),
+        "signatory": signatory,
+        #: who the meeting is with, as the signatory would put it
+        "meet_with": "me" if signatory == headteacher else (headteacher or "the headteacher"),
+        "date": _day(_local(dt.datetime.now(dt.UTC))),
         "reference": reference,
         "poster": poster,
         "comments": [_comment(flag) for flag in flags],
@@ -170,4 +181,13 @@ def _day(moment: dt.datetime) -> str:
 
 
 def _moment(moment: dt.datetime) -> str:
-    return f"{_day(moment)} at {moment:%H:%M} UTC"
+    local = _local(moment)
+    return f"{_day(local)} at {local:%H:%M} {local.tzname() or 'UTC'}"
+
+
+def _local(moment: dt.datetime) -> dt.datetime:
+    """UK time (GMT or BST), as the school and the poster read it."""
+    try:
+        return moment.astimezone(ZoneInfo("Europe/London"))
+    except ZoneInfoNotFoundError:  # no time zone database: say UTC plainly
+        return moment.astimezone(dt.UTC)

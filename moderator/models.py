@@ -207,6 +207,9 @@ class Flag(Base):
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[dt.datetime] = mapped_column(default=utcnow, onupdate=utcnow)
     step_reason: Mapped[str | None] = mapped_column(Text, comment="why this step, in words")
+    breach: Mapped[bool | None] = mapped_column(
+        comment="a person's judgement: true a breach, false not a breach (kept when closed)"
+    )
     claimed_by: Mapped[str | None] = mapped_column(String(100), comment="reviewer (in_review)")
     claimed_at: Mapped[dt.datetime | None] = mapped_column()
     decided_by: Mapped[str | None] = mapped_column(String(100), comment="last decision's user")

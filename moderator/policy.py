@@ -13,7 +13,7 @@
 * a pupil from the roster named together with personal details (health, special needs, care
   or family circumstances, where they live) is a privacy breach;
 * obscene language aimed at a person or the school is also abuse;
-* a sexual remark or grooming that involves children is also safeguarding;
+* a sexual remark or grooming that involves children (or names a pupil) is also safeguarding;
 * complaint stands only when nothing harmful was raised: criticism is never hidden; when a
   comment reads as a complaint, a harmful category raised by a model alone (no rule match,
   no lexicon span) needs :data:`COMPLAINT_OVERRIDE` to count;
@@ -126,6 +126,9 @@ class Policy:
             for match in PUPIL_DETAILS.finditer(text):
                 evidence.add("privacy", 0.9, "a pupil's personal details", match.span())
         raised = self._raise(evidence, targeted=bool(people) or identifiable)
+        if "sexual" in raised and any(person.kind == "pupil" for person in people):
+            raised.add("safeguarding")  # sexual content about a named pupil: the DSL at once
+            evidence.kinds.setdefault("safeguarding", []).append("a sexual remark about a pupil")
         _give_every_category_a_span(raised, evidence, len(text))
         return self._decision(raised, evidence, [p.name for p in people])
 

@@ -91,7 +91,10 @@ def recommend(
             result[incident.id] = Recommendation(None, "dismissed by a moderator")
             continue
         if not set(incident.categories) & rule.incident_categories:
-            result[incident.id] = Recommendation(incident.floor, _not_counted(incident))
+            reason = _not_counted(incident)
+            if rank(incident.floor) > rank(Step.REVIEW):
+                reason = f"{_severity(incident)}: {_words(incident.floor)}"
+            result[incident.id] = Recommendation(incident.floor, reason)
             continue
         prior = [i for i in counted if rule.window is None or i.at >= incident.at - rule.window]
         counted.append(incident)

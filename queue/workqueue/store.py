@@ -64,22 +64,29 @@ class FlagStore:
         expected: FlagStatus | None = None,
         values: Mapping[str, Any] | None = None,
         detail: Mapping[str, Any] | None = None,
+        where: Sequence[ColumnElement[bool]] = (),
     ) -> FlagStatus:
         """Move ``item_id`` from ``expected`` (default: its status now) to ``to``, setting
-        ``values`` too, and record who did it and why. Returns the status it left."""
+        ``values`` too, and record who did it and why. ``where`` adds what else must still be
+        as it was read (a rung, a claim). Returns the status it left."""
         current = expected if expected is not None else self.status(session, item_id)
         if not can_move(current, to):
             raise IllegalTransition(self._illegal(item_id, current, to))
         moved = session.execute(
             update(self.items)
-            .where(self.items.c.id == item_id, self.items.c.status == current.value)
+            .where(self.items.c.id == item_id, self.items.c.status == current.value, *where)
             .values(status=to.value, updated_at=_now(), **dict(values or {}))
         )
         if getattr(moved, "rowcount", 0) != 1:
             now = self.status(session, item_id)
+            change = (
+                f"it was {current.value} and is now {now.value}"
+                if now != current
+                else "someone else decided it meanwhile"
+            )
             raise IllegalTransition(
-                f"{self.subject} {item_id} changed while this decision was being made: it was "
-                f"{current.value} and is now {now.value}; nothing was changed, look again"
+                f"{self.subject} {item_id} changed while this decision was being made ({change}); "
+                "nothing was changed, look again"
             )
         self.record(
             session,

@@ -161,10 +161,53 @@ def test_illegal_transition_changes_nothing(four: tuple[Engine, Any]) -> None:
     decisions.decide(engine, config, flag_id, "mod", "dismiss", note="fine")
     decisions.decide(engine, config, flag_id, "mod", "close")
     before, audits = queue(engine)["c1"], audit_count(engine)
-    for verb, step in [("escalate", Step.MEETING), ("dismiss", None), ("confirm", None)]:
+    for verb, step in [
+        ("escalate", Step.MEETING),
+        ("escalate", Step.HIDE),
+        ("escalate", Step.POLICE),
+        ("dismiss", None),
+        ("confirm", None),
+    ]:
         with pytest.raises(IllegalTransition, match=f"flag {flag_id} is closed"):
             decisions.decide(engine, config, flag_id, "head", verb, step=step)
     assert queue(engine)["c1"] == before and audit_count(engine) == audits
+
+
+def test_a_dismissed_incident_stays_uncounted_once_closed(four: tuple[Engine, Any]) -> None:
+    engine, config = four
+    items = scan(engine, config)
+    first, second = items["c1"]["id"], items["c2"]["id"]
+    decisions.decide(engine, config, first, "mod", "dismiss", note="not abuse")
+    with pytest.raises(IllegalTransition, match="reopen it first"):
+        decisions.decide(engine, config, first, "mod", "escalate", step=Step.HIDE)
+    decisions.decide(engine, config, first, "mod", "close", note="done")
+    decisions.decide(engine, config, second, "mod", "dismiss", note="not abuse either")
+    after = queue(engine)
+    assert [after[c]["step"] for c in ("c3", "c4")] == ["meeting", "written_warning"]
+    with db.session_scope(engine) as session:
+        view = cases.view(session, config, cases.resolve(session, "Dave Parent"))
+    assert view["incidents"] == 2
+
+
+def test_a_decision_on_a_stale_reading_is_refused(four: tuple[Engine, Any]) -> None:
+    """The head reads a flag at meeting; the admin takes it to legal; the head's written
+    warning, decided on what they read, must not go through (nor its letter)."""
+    engine, config = four
+    flag_id = scan(engine, config)["c3"]["id"]
+    decisions.decide(engine, config, flag_id, "mod", "escalate", step=Step.MEETING)
+    with db.session_scope(engine) as session:
+        flag = session.get_one(Flag, flag_id)
+        head = users.acting(session, "head")
+        reading = decisions._Deciding(session, config, flag, head, "second incident")
+        decisions.decide(engine, config, flag_id, "admin", "escalate", step=Step.LEGAL)
+        with pytest.raises(IllegalTransition, match="someone else decided it meanwhile"):
+            reading.escalate(Step.WRITTEN_WARNING)
+        session.rollback()
+    after = queue(engine)["c3"]
+    assert after["escalated_step"] == "legal"
+    with db.session_scope(engine) as session:
+        kinds = session.scalars(select(Letter.kind).where(Letter.flag_id == flag_id)).all()
+    assert kinds == ["meeting"]
 
 
 def test_every_decision_is_audited_with_who_when_what_why(four: tuple[Engine, Any]) -> None:
@@ -239,7 +282,8 @@ def test_safeguarding_is_for_the_dsl_only(engine: Engine, tmp_path: Path) -> Non
             decisions.decide(engine, config, item["id"], who, "confirm")
     assert decisions.claim(engine, config, "mod", limit=10) == []
     assert decisions.claim(engine, config, "dsl", limit=10) == [item["id"]]
-    decisions.decide(engine, config, item["id"], "dsl", "confirm", note="spoken to the family")
+    proposed = decisions.decide(engine, config, item["id"], "dsl", "escalate", step=Step.POLICE)
+    assert "a second person (dsl) must confirm it" in proposed.message
     with db.session_scope(engine) as session:
         assert [i["id"] for i in flags.queue(session, hide_dsl=True)] == []
 

@@ -94,6 +94,14 @@ def test_safeguarding_plea_goes_to_the_dsl_unhidden(policy: Policy) -> None:
     assert decision.route == "dsl" and decision.step is Step.REVIEW
 
 
+def test_sexual_remarks_about_a_named_pupil_go_to_the_dsl(policy: Policy) -> None:
+    about_pupil = decide(policy, "Tyler Whitfield is sexy", sexual_explicit=0.9)
+    assert set(about_pupil.categories) == {"sexual", "safeguarding"}
+    assert about_pupil.route == "dsl" and about_pupil.hide
+    about_adult = decide(policy, "Miss Gallagher is sexy", sexual_explicit=0.9)
+    assert about_adult.categories == ("sexual",) and about_adult.route == "moderators"
+
+
 def test_grooming_is_hidden_and_escalated(policy: Policy) -> None:
     decision = decide(policy, "any year 8 girls want to earn some cash? dm me")
     assert {"sexual", "safeguarding"} <= set(decision.categories)

@@ -7,6 +7,9 @@ Create Date: 2026-11-21
 
 from __future__ import annotations
 
+import datetime
+import json
+
 import sqlalchemy as sa
 from alembic import op
 from sqlalchemy.dialects import postgresql
@@ -66,6 +69,7 @@ def upgrade() -> None:
 
     with op.batch_alter_table('flag', schema=None) as batch_op:
         batch_op.add_column(sa.Column('step_reason', sa.Text(), nullable=True, comment='why this step, in words'))
+        batch_op.add_column(sa.Column('breach', sa.Boolean(), nullable=True, comment="a person's judgement: true a breach, false not a breach (kept when closed)"))
         batch_op.add_column(sa.Column('claimed_by', sa.String(length=100), nullable=True, comment='reviewer (in_review)'))
         batch_op.add_column(sa.Column('claimed_at', sa.DateTime(timezone=True), nullable=True))
         batch_op.add_column(sa.Column('decided_by', sa.String(length=100), nullable=True, comment="last decision's user"))
@@ -78,6 +82,30 @@ def upgrade() -> None:
     with op.batch_alter_table('poster', schema=None) as batch_op:
         batch_op.add_column(sa.Column('merged_into_id', sa.Integer(), nullable=True, comment="linked into another poster's case (kept for the record)"))
         batch_op.create_foreign_key('fk_poster_merged_into', 'poster', ['merged_into_id'], ['id'])
+
+    _targets_from_verdicts()
+
+
+def _targets_from_verdicts() -> None:
+    """Flags recorded before this revision: their targets are the people the verdict named.
+    (The roster is not known here, so their kind is 'other'.)"""
+    bind = op.get_bind()
+    rows = bind.execute(sa.text(
+        'SELECT flag.id, classification.targets FROM flag '
+        'JOIN classification ON classification.id = flag.classification_id'
+    )).all()
+    target = sa.table('flag_target', sa.column('flag_id'), sa.column('name'), sa.column('kind'),
+                      sa.column('added_by'), sa.column('added_at', sa.DateTime(timezone=True)))
+    now = datetime.datetime.now(datetime.UTC)
+    values = []
+    for flag_id, names in rows:
+        if isinstance(names, str):  # SQLite hands JSON back as text
+            names = json.loads(names)
+        for name in dict.fromkeys(names or []):
+            values.append({'flag_id': flag_id, 'name': name, 'kind': 'other', 'added_by': 'policy',
+                           'added_at': now if bind.dialect.name != 'sqlite' else now.replace(tzinfo=None)})
+    if values:
+        op.bulk_insert(target, values)
 
 
 
@@ -95,6 +123,7 @@ def downgrade() -> None:
         batch_op.drop_column('decided_by')
         batch_op.drop_column('claimed_at')
         batch_op.drop_column('claimed_by')
+        batch_op.drop_column('breach')
         batch_op.drop_column('step_reason')
 
     with op.batch_alter_table('letter', schema=None) as batch_op:
