@@ -159,7 +159,7 @@ def view(session: Session, config: SchoolConfig, poster: Poster) -> dict[str, An
                 "escalated_step": f.escalated_step.value if f.escalated_step else None,
                 "platform": f.comment.source.platform,
                 "author": f.comment.author_name,
-                "posted": (f.comment.created_time or f.created_at).isoformat(),
+                "posted": f.posted_at.isoformat(),
                 "text": f.comment.text,
                 "targets": [t.name for t in f.targets],
                 "hidden": f.hidden,

@@ -9,13 +9,16 @@ from __future__ import annotations
 import json
 import logging
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from functools import wraps
 from pathlib import Path
 from typing import Any, TextIO, TypeVar
 
 import click
+from sqlalchemy import Engine
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
 
 from moderator import classify as classify_mod
 from moderator import config as config_mod
@@ -35,9 +38,22 @@ class Context:
     def __init__(self, config_path: Path | None, database_url: str) -> None:
         self.config_path = config_path
         self.database_url = database_url
+        self._engine: Engine | None = None
 
     def config(self) -> config_mod.SchoolConfig:
         return config_mod.load(self.config_path)
+
+    def engine(self) -> Engine:
+        """An engine on the migrated database (connected and migrated once per command)."""
+        if self._engine is None:
+            self._engine = db.connect(self.database_url)
+        return self._engine
+
+    @contextmanager
+    def session(self) -> Iterator[Session]:
+        """A session that commits on success (``db.session_scope``) on :meth:`engine`."""
+        with db.session_scope(self.engine()) as session:
+            yield session
 
 
 def friendly_errors(command: F) -> F:
@@ -98,7 +114,7 @@ def main(ctx: click.Context, config_path: Path | None, database_url: str, verbos
 def demo(obj: Context) -> None:
     """Scan the bundled sample school and print its flag queue."""
     config = config_mod.load(config_mod.SAMPLE_CONFIG)
-    engine = db.connect(obj.database_url)
+    engine = obj.engine()
     click.echo(
         f"Demo: {config.name} (a fictional school), database {db.safe_url(obj.database_url)}"
     )
@@ -106,7 +122,7 @@ def demo(obj: Context) -> None:
         engine, config, classify_mod.classifier_for(config), full=True, progress=_progress()
     )
     _print_summary(result)
-    with db.session_scope(engine) as session:
+    with obj.session() as session:
         _print_queue(flags.queue(session))
     click.echo("\nNext: `moderator queue list --json` for the same queue as JSON.")
 
@@ -126,7 +142,7 @@ def scan(
         raise click.UsageError("--since and --full cannot be used together")
     window = timewindow.since(since) if since else None
     config = obj.config()
-    engine = db.connect(obj.database_url)
+    engine = obj.engine()
     result = scanning.scan(
         engine,
         config,
@@ -200,9 +216,8 @@ def queue_list(
     from workqueue.states import OPEN
 
     config = obj.config()
-    engine = db.connect(obj.database_url)
     wanted = {FlagStatus(s) for s in statuses} | (set(OPEN) if open_only else set())
-    with db.session_scope(engine) as session:
+    with obj.session() as session:
         hide_dsl = False
         if username:
             user = users.acting(session, username)
@@ -228,8 +243,7 @@ def queue_list(
 def queue_show(obj: Context, flag_id: int, as_json: bool) -> None:
     """One flag in full: the comment, why it was flagged, the recommendation, its history."""
     config = obj.config()
-    engine = db.connect(obj.database_url)
-    with db.session_scope(engine) as session:
+    with obj.session() as session:
         item = flags.show(session, flag_id, config.escalation.rule.incident_categories)
     if item is None:
         raise ModeratorError(f"there is no flag {flag_id}")
@@ -279,7 +293,7 @@ def queue_decide(
             "say what to decide: --confirm, --dismiss, --escalate STEP, --close or --reopen"
         )
     config = obj.config()
-    engine = db.connect(obj.database_url)
+    engine = obj.engine()
     outcome = decisions.decide(
         engine,
         config,
@@ -304,7 +318,7 @@ def queue_claim(obj: Context, username: str, limit: int, as_json: bool) -> None:
     from moderator import decisions
 
     config = obj.config()
-    engine = db.connect(obj.database_url)
+    engine = obj.engine()
     ids = decisions.claim(engine, config, username, limit)
     if as_json:
         click.echo(json.dumps(ids))
@@ -325,7 +339,7 @@ def queue_release(obj: Context, flag_id: int, username: str, note: str | None) -
     from moderator import decisions
 
     config = obj.config()
-    engine = db.connect(obj.database_url)
+    engine = obj.engine()
     status = decisions.release(engine, config, flag_id, username, note)
     click.echo(f"flag {flag_id}: back in the queue ({status.value}).")
 
@@ -343,8 +357,7 @@ def cases_list(obj: Context, as_json: bool) -> None:
     """Every poster with flags, most recently flagged first."""
     from moderator import cases
 
-    engine = db.connect(obj.database_url)
-    with db.session_scope(engine) as session:
+    with obj.session() as session:
         items = cases.summaries(session)
     if as_json:
         click.echo(json.dumps(items, ensure_ascii=False, indent=2))
@@ -370,8 +383,7 @@ def cases_show(obj: Context, poster: str, as_json: bool) -> None:
     from moderator import cases
 
     config = obj.config()
-    engine = db.connect(obj.database_url)
-    with db.session_scope(engine) as session:
+    with obj.session() as session:
         item = cases.view(session, config, cases.resolve(session, poster))
     if as_json:
         click.echo(json.dumps(item, ensure_ascii=False, indent=2))
@@ -391,8 +403,7 @@ def cases_link(obj: Context, poster: str, other: str, username: str, note: str) 
     from moderator import cases
 
     config = obj.config()
-    engine = db.connect(obj.database_url)
-    with db.session_scope(engine) as session:
+    with obj.session() as session:
         kept = cases.link(session, config, poster, other, username, note)
         message = f"case {kept.id}: now {len(kept.accounts)} account(s); recommendations updated."
     click.echo(message)
@@ -411,8 +422,7 @@ def letters_show(obj: Context, letter_id: int) -> None:
     """Print a letter as generated."""
     from moderator.models import Letter
 
-    engine = db.connect(obj.database_url)
-    with db.session_scope(engine) as session:
+    with obj.session() as session:
         letter = session.get(Letter, letter_id)
         if letter is None:
             raise ModeratorError(f"there is no letter {letter_id}")
@@ -438,8 +448,7 @@ def users_add(obj: Context, username: str, full_name: str, role: str, password_s
     from moderator import users
 
     password = _password(password_stdin)
-    engine = db.connect(obj.database_url)
-    with db.session_scope(engine) as session:
+    with obj.session() as session:
         user = users.add(session, username, full_name, role, password)
     click.echo(f"Added {user.username} ({user.full_name}, {user.role.value}).")
 
@@ -452,8 +461,7 @@ def users_list(obj: Context, as_json: bool) -> None:
     """Every account, with its role."""
     from moderator import users
 
-    engine = db.connect(obj.database_url)
-    with db.session_scope(engine) as session:
+    with obj.session() as session:
         items = [
             {
                 "username": u.username,
@@ -492,8 +500,7 @@ def users_enable(obj: Context, username: str) -> None:
 def _set_active(obj: Context, username: str, active: bool) -> None:
     from moderator import users
 
-    engine = db.connect(obj.database_url)
-    with db.session_scope(engine) as session:
+    with obj.session() as session:
         users.set_active(session, username, active)
     click.echo(f"{username} is {'enabled' if active else 'disabled'}.")
 
@@ -508,8 +515,7 @@ def users_password(obj: Context, username: str, password_stdin: bool) -> None:
     from moderator import users
 
     password = _password(password_stdin)
-    engine = db.connect(obj.database_url)
-    with db.session_scope(engine) as session:
+    with obj.session() as session:
         users.set_password(session, username, password)
     click.echo(f"Password changed for {username}.")
 
@@ -551,7 +557,7 @@ def webhooks_serve(obj: Context, host: str, port: int) -> None:
             f"{config.path}: no [webhooks] section; add app_secret_env (and verify_token_env "
             "for the subscription handshake)"
         )
-    engine = db.connect(obj.database_url)
+    engine = obj.engine()
     classifier = _Lazy(lambda: classify_mod.classifier_for(config))
     processor = webhook_app.Processor(
         lambda: webhook_processing.process_pending(engine, config, classifier())
@@ -574,7 +580,7 @@ def webhooks_process(obj: Context, as_json: bool) -> None:
     from moderator import webhook_processing
 
     config = obj.config()
-    engine = db.connect(obj.database_url)
+    engine = obj.engine()
     result = webhook_processing.process_pending(engine, config, classify_mod.classifier_for(config))
     _report(result, as_json)
 
@@ -602,7 +608,7 @@ def db_group() -> None:
 @friendly_errors
 def upgrade(obj: Context) -> None:
     """Migrate the database to the newest schema (other commands do this themselves)."""
-    engine = db.connect(obj.database_url)
+    engine = obj.engine()
     click.echo(f"{db.safe_url(obj.database_url)} is at revision {db.current_revision(engine)}")
 
 

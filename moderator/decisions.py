@@ -31,6 +31,8 @@ STORE = FlagStore(cast(Table, Flag.__table__), cast(Table, AuditEvent.__table__)
 VERBS = ("confirm", "dismiss", "escalate", "close", "reopen")
 #: Statuses a flag can be escalated from.
 LIVE = OPEN | {FlagStatus.CONFIRMED, FlagStatus.ESCALATED}
+#: Clears a pending police proposal.
+NO_PROPOSAL: dict[str, Any] = {"proposed_step": None, "proposed_by": None, "proposed_at": None}
 #: Highest recommended rung first, then the oldest.
 PRIORITY = (
     case({step: rank(step) for step in Step}, value=Flag.step, else_=0).desc(),
@@ -183,9 +185,7 @@ class _Deciding:
             breach=False,
             step=None,
             step_reason="dismissed by a moderator",
-            proposed_step=None,
-            proposed_by=None,
-            proposed_at=None,
+            **NO_PROPOSAL,
         )
         undone = self._undo_hide()
         changed = self._refresh_poster()
@@ -198,9 +198,7 @@ class _Deciding:
             FlagStatus.CLOSED,
             "close",
             self._why("matter finished"),
-            proposed_step=None,
-            proposed_by=None,
-            proposed_at=None,
+            **NO_PROPOSAL,
         )
         return self._outcome("closed")
 
@@ -284,7 +282,7 @@ class _Deciding:
                 "police_referral_confirmed",
                 self._why("police referral confirmed"),
                 proposed_by=proposer,
-                extra={"proposed_step": None, "proposed_by": None, "proposed_at": None},
+                extra=NO_PROPOSAL,
             )
             return self._outcome(
                 f"police referral proposed by {proposer}, confirmed",
@@ -441,14 +439,13 @@ class _Deciding:
         others = self.session.scalars(
             select(Flag).where(
                 Flag.poster_id == flag.poster_id,
-                Flag.status != FlagStatus.DISMISSED,
-                or_(Flag.breach.is_(None), Flag.breach.is_(True)),
+                Flag.breach.is_not(False),  # not dismissed
                 or_(Flag.route.is_(None), Flag.route != "dsl"),  # never quoted to the poster
                 Flag.id != flag.id,
             )
         ).all()
-        mine = [f for f in others if set(f.categories) & counted and _at(f) <= _at(flag)]
-        return sorted([*mine, flag], key=lambda f: (_at(f), f.id))
+        mine = [f for f in others if set(f.categories) & counted and f.posted_at <= flag.posted_at]
+        return sorted([*mine, flag], key=lambda f: (f.posted_at, f.id))
 
     def add_target(self, name: str) -> None:
         self.may("review")
@@ -531,10 +528,6 @@ class _Deciding:
             )
         )
         self._record(f"{kind}_requested", f"{kind} requested by {self._actor}")
-
-
-def _at(flag: Flag) -> dt.datetime:
-    return flag.comment.created_time or flag.created_at
 
 
 def _words(step: Step | None) -> str:

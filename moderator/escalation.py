@@ -8,14 +8,15 @@ whenever a poster's history changes: a new flag, a dismissal, a reopening, linke
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import datetime as dt
+from collections.abc import Iterable, Sequence
 
 from sqlalchemy import and_, or_, select, update
 from sqlalchemy.orm import Session
 
 from moderator.models import Classification, Comment, Flag
 from workqueue import ladder
-from workqueue.ladder import Incident, LadderRule
+from workqueue.ladder import Incident, LadderRule, Step
 from workqueue.states import OPEN, FlagStatus
 
 #: Flags whose recommendation still follows the poster's history: open ones, and confirmed
@@ -28,6 +29,40 @@ UNDECIDED = or_(
 
 def incidents(session: Session, poster_ids: Iterable[int]) -> dict[int, list[Incident]]:
     """``{poster id: [Incident]}`` for every flag of each poster."""
+    return {
+        poster: [i for i, _ in flags] for poster, flags in _histories(session, poster_ids).items()
+    }
+
+
+def refresh(session: Session, poster_ids: Iterable[int], rule: LadderRule) -> int:
+    """Store the recommendation on each undecided flag of these posters; the number changed."""
+    changed = 0
+    for history in _histories(session, poster_ids).values():
+        advice = ladder.recommend([incident for incident, _ in history], rule)
+        for incident, current in history:
+            new = advice[incident.id]
+            if current is not None and current != (new.step, new.reason):
+                changed += _store(session, incident.id, new)
+    return changed
+
+
+def refresh_alone(session: Session, flag: Flag, rule: LadderRule) -> None:
+    """A flag with no known poster is judged on its own, as a first incident."""
+    incident = _incident(
+        flag.id, flag.posted_at, flag.categories, flag.classification.step, flag.breach
+    )
+    advice = ladder.recommend([incident], rule)[flag.id]
+    flag.step, flag.step_reason = advice.step, advice.reason
+
+
+Current = tuple[Step | None, str | None]
+
+
+def _histories(
+    session: Session, poster_ids: Iterable[int]
+) -> dict[int, list[tuple[Incident, Current | None]]]:
+    """Each poster's flags as incidents, with the (step, reason) stored on the undecided ones
+    (``None`` for the decided): one query for all the posters."""
     ids = set(poster_ids)
     if not ids:
         return {}
@@ -35,60 +70,43 @@ def incidents(session: Session, poster_ids: Iterable[int]) -> dict[int, list[Inc
         select(
             Flag.id,
             Flag.poster_id,
-            Flag.status,
             Flag.categories,
             Flag.breach,
             Flag.created_at,
             Comment.created_time,
-            Classification.step,
+            Classification.step.label("floor"),
+            Flag.step.label("stored_step"),
+            Flag.step_reason,
+            UNDECIDED.label("undecided"),
         )
         .join(Comment, Comment.id == Flag.comment_id)
         .join(Classification, Classification.id == Flag.classification_id)
         .where(Flag.poster_id.in_(ids))
     ).all()
-    found: dict[int, list[Incident]] = {poster: [] for poster in ids}
-    for flag_id, poster_id, status, categories, breach, created_at, posted_at, own_step in rows:
-        found[poster_id].append(
-            Incident(
-                id=flag_id,
-                at=posted_at or created_at,
-                categories=tuple(categories),
-                floor=own_step,
-                dismissed=status == FlagStatus.DISMISSED or breach is False,
-            )
+    found: dict[int, list[tuple[Incident, Current | None]]] = {poster: [] for poster in ids}
+    for row in rows:
+        incident = _incident(
+            row.id, row.created_time or row.created_at, row.categories, row.floor, row.breach
         )
+        current = (row.stored_step, row.step_reason) if row.undecided else None
+        found[row.poster_id].append((incident, current))
     return found
 
 
-def refresh(session: Session, poster_ids: Iterable[int], rule: LadderRule) -> int:
-    """Store the recommendation on each undecided flag of these posters; the number changed."""
-    changed = 0
-    for history in incidents(session, poster_ids).values():
-        current = {
-            flag_id: (step, reason)
-            for flag_id, step, reason in session.execute(
-                select(Flag.id, Flag.step, Flag.step_reason).where(
-                    Flag.id.in_([i.id for i in history]), UNDECIDED
-                )
-            )
-        }
-        for flag_id, advice in ladder.recommend(history, rule).items():
-            if flag_id in current and current[flag_id] != (advice.step, advice.reason):
-                changed += _store(session, flag_id, advice)
-    return changed
-
-
-def refresh_alone(session: Session, flag: Flag, rule: LadderRule) -> None:
-    """A flag with no known poster is judged on its own, as a first incident."""
-    incident = Incident(
-        id=flag.id,
-        at=flag.comment.created_time or flag.created_at,
-        categories=tuple(flag.categories),
-        floor=flag.classification.step,
-        dismissed=flag.status == FlagStatus.DISMISSED,
+def _incident(
+    flag_id: int,
+    at: dt.datetime,
+    categories: Sequence[str],
+    floor: Step | None,
+    breach: bool | None,
+) -> Incident:
+    return Incident(
+        id=flag_id,
+        at=at,
+        categories=tuple(categories),
+        floor=floor,
+        dismissed=breach is False,
     )
-    advice = ladder.recommend([incident], rule)[flag.id]
-    flag.step, flag.step_reason = advice.step, advice.reason
 
 
 def _store(session: Session, flag_id: int, advice: ladder.Recommendation) -> int:

@@ -35,18 +35,21 @@ def queue(
     if hide_dsl:
         query = query.where(or_(Flag.route.is_(None), Flag.route != "dsl"))
     flags = session.scalars(query).unique().all()
-    manual = set(
-        session.scalars(
-            select(Action.flag_id).where(
-                Action.kind == "hide", Action.status.in_(("manual", "failed"))
-            )
-        )
-    )
+    manual = hidden_by_hand(session)
     courses = conduct(session, {f.poster_id for f in flags if f.poster_id}, counted)
-    flags = sorted(
-        flags, key=lambda f: (-rank(f.step), f.comment.created_time or f.created_at, f.id)
-    )
+    flags = sorted(flags, key=lambda f: (-rank(f.step), f.posted_at, f.id))
     return [_item(flag, flag.id in manual, courses.get(flag.poster_id or 0, {})) for flag in flags]
+
+
+def hidden_by_hand(session: Session, flag_id: int | None = None) -> set[int]:
+    """Flags the policy would hide that staff must hide by hand: a source that cannot act, or
+    a platform that refused (all flags, or just ``flag_id``)."""
+    query = select(Action.flag_id).where(
+        Action.kind == "hide", Action.status.in_(("manual", "failed"))
+    )
+    if flag_id is not None:
+        query = query.where(Action.flag_id == flag_id)
+    return {found for found in session.scalars(query) if found is not None}
 
 
 def conduct(
@@ -61,8 +64,7 @@ def conduct(
         .join(FlagTarget, FlagTarget.flag_id == Flag.id)
         .where(
             Flag.poster_id.in_(ids),
-            Flag.status != FlagStatus.DISMISSED,
-            or_(Flag.breach.is_(None), Flag.breach.is_(True)),
+            Flag.breach.is_not(False),  # not dismissed
         )
     ).all()
     pairs: dict[int, list[tuple[int, str]]] = {}
@@ -115,15 +117,7 @@ def show(
     flag = session.get(Flag, flag_id)
     if flag is None:
         return None
-    hide_by_hand = bool(
-        session.scalar(
-            select(Action.id).where(
-                Action.flag_id == flag.id,
-                Action.kind == "hide",
-                Action.status.in_(("manual", "failed")),
-            )
-        )
-    )
+    hide_by_hand = flag.id in hidden_by_hand(session, flag.id)
     courses = conduct(session, [flag.poster_id] if flag.poster_id else [], counted)
     item = _item(flag, hide_by_hand, courses.get(flag.poster_id or 0, {}))
     classification = flag.classification

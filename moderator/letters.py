@@ -55,7 +55,7 @@ class LetterError(ModeratorError):
 class Rendered:
     kind: str
     text: str
-    template: str  #: where the template was read from
+    template: str  #: the bundled template's name, or the path of the school's own
     template_sha256: str
 
 
@@ -93,7 +93,8 @@ def render(kind: str, config: SchoolConfig, context: dict[str, Any]) -> Rendered
         raise LetterError(
             f"{path}: the template failed while rendering ({exc.__class__.__name__})"
         ) from exc
-    return Rendered(kind, text, str(path), hashlib.sha256(source.encode("utf-8")).hexdigest())
+    shown = path.name if path.parent == TEMPLATES else str(path)  # ours by name, a school's by path
+    return Rendered(kind, text, shown, hashlib.sha256(source.encode("utf-8")).hexdigest())
 
 
 def context(
@@ -138,9 +139,7 @@ def write(
         flag_id=flag.id,
         flag_ids=[f.id for f in quoted],
         kind=kind,
-        template=Path(rendered.template).name
-        if rendered.template.startswith(str(TEMPLATES))
-        else rendered.template,
+        template=rendered.template,
         template_sha256=rendered.template_sha256,
         text=rendered.text,
         sha256=hashlib.sha256(rendered.text.encode("utf-8")).hexdigest(),

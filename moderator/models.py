@@ -209,7 +209,7 @@ class Flag(Base):
     step_reason: Mapped[str | None] = mapped_column(Text, comment="why this step, in words")
     breach: Mapped[bool | None] = mapped_column(
         comment="a person's judgement: true a breach, false not a breach (kept when closed)"
-    )
+    )  # every dismissal sets it false, so "not dismissed" is breach IS NOT false
     claimed_by: Mapped[str | None] = mapped_column(String(100), comment="reviewer (in_review)")
     claimed_at: Mapped[dt.datetime | None] = mapped_column()
     decided_by: Mapped[str | None] = mapped_column(String(100), comment="last decision's user")
@@ -226,6 +226,11 @@ class Flag(Base):
     classification: Mapped[Classification] = relationship()
     poster: Mapped[Poster | None] = relationship()
     targets: Mapped[list[FlagTarget]] = relationship(order_by="FlagTarget.id")
+
+    @property
+    def posted_at(self) -> dt.datetime:
+        """When the comment was posted (when it was flagged, if the platform did not say)."""
+        return self.comment.created_time or self.created_at
 
 
 class FlagTarget(Base):
