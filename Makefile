@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: demo test lint postgres bench evaluate train clean
+.PHONY: demo test lint postgres system-packages bench evaluate train clean
 
 # The shared public datasets (read in place, never copied into the project).
 DATASETS ?= ../shared/datasets
@@ -23,7 +23,10 @@ demo: $(STAMP)
 postgres:
 	scripts/ensure-postgres
 
-test: $(STAMP) postgres
+system-packages:
+	scripts/ensure-system-packages
+
+test: $(STAMP) postgres system-packages
 	$(BIN)/python -m pytest
 
 lint: $(STAMP)
