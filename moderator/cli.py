@@ -9,73 +9,20 @@ from __future__ import annotations
 import json
 import logging
 import sys
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
-from functools import wraps
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any, TextIO, TypeVar
+from typing import Any, TextIO
 
 import click
-from sqlalchemy import Engine
-from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session
 
 from moderator import classify as classify_mod
+from moderator import cli_evidence, db, flags, scanning, timewindow
 from moderator import config as config_mod
-from moderator import db, flags, scanning, timewindow
+from moderator.cli_context import Context, friendly_errors
 from moderator.exceptions import ModeratorError
-from workqueue.errors import QueueError
 from workqueue.ladder import Step
 from workqueue.roles import Role
 from workqueue.states import FlagStatus
-
-F = TypeVar("F", bound=Callable[..., Any])
-
-
-class Context:
-    """What every command shares: where the config and the database are."""
-
-    def __init__(self, config_path: Path | None, database_url: str) -> None:
-        self.config_path = config_path
-        self.database_url = database_url
-        self._engine: Engine | None = None
-
-    def config(self) -> config_mod.SchoolConfig:
-        return config_mod.load(self.config_path)
-
-    def engine(self) -> Engine:
-        """An engine on the migrated database (connected and migrated once per command)."""
-        if self._engine is None:
-            self._engine = db.connect(self.database_url)
-        return self._engine
-
-    @contextmanager
-    def session(self) -> Iterator[Session]:
-        """A session that commits on success (``db.session_scope``) on :meth:`engine`."""
-        with db.session_scope(self.engine()) as session:
-            yield session
-
-
-def friendly_errors(command: F) -> F:
-    """Turn :class:`ModeratorError` and the queue's refusals into one ``error:`` line and exit
-    status 1."""
-
-    @wraps(command)
-    def wrapper(*args: Any, **kwargs: Any) -> Any:
-        try:
-            return command(*args, **kwargs)
-        except (ModeratorError, QueueError) as exc:
-            click.echo(f"error: {exc}", err=True)
-            sys.exit(1)
-        except IntegrityError:  # a race with someone else's identical change; no SQL echoed
-            click.echo(
-                "error: the database refused the change because someone else made the same "
-                "change at the same moment; look again and retry",
-                err=True,
-            )
-            sys.exit(1)
-
-    return wrapper  # type: ignore[return-value]
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"], "show_default": True})
@@ -722,3 +669,6 @@ def _print_case(item: dict[str, Any]) -> None:
         click.echo(
             f"  letter {letter['id']}: {letter['kind']}, {letter['created_at'][:10]}, by {letter['created_by']}"
         )
+
+
+main.add_command(cli_evidence.evidence_group)

@@ -18,6 +18,7 @@ import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 from moderator import tomlcheck
 from moderator.categories import CATEGORIES, STEP
@@ -149,6 +150,14 @@ class LettersConfig:
 
 
 @dataclass(frozen=True)
+class EvidenceConfig:
+    """Evidence bundles: an optional RFC 3161 time-stamping authority for the manifest."""
+
+    tsa_url: str | None = None  #: e.g. https://freetsa.org/tsr; every export is then time-stamped
+    tsa_timeout: float = 15.0
+
+
+@dataclass(frozen=True)
 class SchoolConfig:
     """A validated school configuration."""
 
@@ -162,6 +171,7 @@ class SchoolConfig:
     webhooks: WebhookConfig = field(default_factory=WebhookConfig)
     escalation: EscalationConfig = field(default_factory=EscalationConfig)
     letters: LettersConfig = field(default_factory=LettersConfig)
+    evidence: EvidenceConfig = field(default_factory=EvidenceConfig)
     path: Path | None = None
     text: str = ""  #: the file as read, kept for the config snapshot
 
@@ -216,6 +226,7 @@ def parse(text: str, path: Path) -> SchoolConfig:
             "webhooks",
             "escalation",
             "letters",
+            "evidence",
         },
     )
     school = check.table(data, "school", required=True)
@@ -235,6 +246,7 @@ def parse(text: str, path: Path) -> SchoolConfig:
         webhooks=_webhooks(check, check.table(data, "webhooks")),
         escalation=_escalation(check, check.table(data, "escalation")),
         letters=_letters(check, check.table(data, "letters"), path),
+        evidence=_evidence(check, check.table(data, "evidence")),
         path=path,
         text=text,
     )
@@ -472,3 +484,13 @@ def _letters(check: tomlcheck.Checker, table: dict[str, Any], path: Path) -> Let
         or DEFAULT_COMPLAINTS_PROCEDURE,
         signatory=check.string(table, "signatory", where),
     )
+
+
+def _evidence(check: tomlcheck.Checker, table: dict[str, Any]) -> EvidenceConfig:
+    where = "[evidence]"
+    check.keys(table, where, {"tsa_url", "tsa_timeout"})
+    url = check.string(table, "tsa_url", where) or None
+    if url is not None and urlsplit(url).scheme not in {"http", "https"}:
+        check.fail(where, "tsa_url", f"expected an http or https address; got {url!r}")
+    timeout = check.number(table, "tsa_timeout", where, default=15.0, minimum=1.0)
+    return EvidenceConfig(tsa_url=url, tsa_timeout=timeout)

@@ -11,7 +11,7 @@ import datetime as dt
 import enum
 from typing import Any, ClassVar
 
-from sqlalchemy import JSON, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import JSON, ForeignKey, Index, LargeBinary, String, Text, UniqueConstraint
 from sqlalchemy import Enum as SAEnum
 from sqlalchemy.dialects import postgresql
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
@@ -302,7 +302,8 @@ class Action(Base):
 
 
 class EvidenceSnapshot(Base):
-    """What was captured at detection time, before any hide. Never updated; hashed."""
+    """What was captured at detection time, before any hide. Never updated or deleted (database
+    triggers refuse it); a correction is a new snapshot that names the one it corrects."""
 
     __tablename__ = "evidence_snapshot"
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -310,6 +311,64 @@ class EvidenceSnapshot(Base):
     captured_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
     content: Mapped[str] = mapped_column(Text, comment="canonical JSON of the capture")
     sha256: Mapped[str] = mapped_column(String(64), comment="SHA-256 of content (UTF-8)")
+    captured_by: Mapped[str] = mapped_column(
+        String(100), default="system", comment="'system' (a scan) or a username"
+    )
+    corrects_id: Mapped[int | None] = mapped_column(
+        ForeignKey("evidence_snapshot.id"), comment="the snapshot this one corrects"
+    )
+    artefacts: Mapped[list[EvidenceArtefact]] = relationship(order_by="EvidenceArtefact.id")
+
+
+class EvidenceArtefact(Base):
+    """A file belonging to a snapshot: the capture image, a downloaded attachment. Never changed."""
+
+    __tablename__ = "evidence_artefact"
+    __table_args__ = (UniqueConstraint("snapshot_id", "name"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    snapshot_id: Mapped[int] = mapped_column(ForeignKey("evidence_snapshot.id"), index=True)
+    name: Mapped[str] = mapped_column(String(100), comment="file name, e.g. capture.png")
+    media_type: Mapped[str] = mapped_column(String(100))
+    size: Mapped[int] = mapped_column()
+    sha256: Mapped[str] = mapped_column(String(64))
+    data: Mapped[bytes] = mapped_column(LargeBinary)
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+
+
+class CustodyEvent(Base):
+    """One link of a snapshot's hash-chained custody log: captured, viewed, exported...
+
+    ``hash`` is SHA-256 of the canonical JSON of the other fields; ``prev`` is the previous
+    entry's hash, or the snapshot's own hash for the first. Never changed."""
+
+    __tablename__ = "custody_event"
+    __table_args__ = (UniqueConstraint("snapshot_id", "seq"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    snapshot_id: Mapped[int] = mapped_column(ForeignKey("evidence_snapshot.id"), index=True)
+    seq: Mapped[int] = mapped_column(comment="1, 2, 3... within the snapshot")
+    at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    actor: Mapped[str] = mapped_column(String(200), comment="a username, or 'system'")
+    action: Mapped[str] = mapped_column(String(30), comment="captured | viewed | exported | ...")
+    detail: Mapped[dict[str, Any]] = mapped_column(default=dict, comment="no comment text")
+    prev: Mapped[str] = mapped_column(String(64))
+    hash: Mapped[str] = mapped_column(String(64))
+
+
+class EvidenceExport(Base):
+    """An evidence bundle made: who, when, of what, and its manifest hash (its fingerprint)."""
+
+    __tablename__ = "evidence_export"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    bundle_id: Mapped[str] = mapped_column(String(36), unique=True)
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    created_by: Mapped[str] = mapped_column(String(200))
+    subject: Mapped[str] = mapped_column(String(100), comment="'flag 12' or 'case 3'")
+    flag_ids: Mapped[list[Any]] = mapped_column()
+    manifest_sha256: Mapped[str] = mapped_column(String(64))
+    file_name: Mapped[str] = mapped_column(Text, comment="where it was written")
+    timestamp_token: Mapped[bytes | None] = mapped_column(
+        LargeBinary, comment="the RFC 3161 reply, when a TSA is configured"
+    )
 
 
 class AuditEvent(Base):

@@ -107,13 +107,16 @@ class Policy:
         floors: Mapping[str, Step] | None = None,
     ) -> None:
         self.roster = roster
+        self.school = ""  #: the school's name, printed on evidence
         self.thresholds = {**cat.DEFAULT_THRESHOLDS, **(thresholds or {})}
         self.floors = {**cat.STEP, **(floors or {})}
 
     @classmethod
     def for_school(cls, config: SchoolConfig) -> Policy:
         """The policy a school's config describes: roster, thresholds, severity floors."""
-        return cls(Roster(config.people), config.thresholds, config.escalation.floors)
+        policy = cls(Roster(config.people), config.thresholds, config.escalation.floors)
+        policy.school = config.name
+        return policy
 
     def decide(self, text: str, scores: Scores) -> Decision:
         evidence = _Evidence()

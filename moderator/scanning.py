@@ -32,8 +32,9 @@ from sqlalchemy.orm import Session
 from classifiers.base import Classifier
 from connectors.base import CommentSource, FetchWindow, RawComment, Skipped
 from connectors.graph_errors import GraphError
-from moderator import db, escalation, evidence, outbox, recording, sources
+from moderator import db, escalation, outbox, recording, sources
 from moderator.config import EscalationConfig, SchoolConfig
+from moderator.evidence import media, snapshot
 from moderator.exceptions import ModeratorError, SourceAuthError
 from moderator.models import Source, utcnow
 from moderator.policy import Policy
@@ -216,12 +217,20 @@ class SourceScan:
         scores = self.classifier.score([raw.text for raw, _ in judged]) if judged else []
         for (raw, row), score in zip(judged, scores, strict=True):
             decision = self.policy.decide(raw.text, score)
+            risk = media.indecent_image_risk(decision, raw.raw, raw.text, self.policy.roster)
+            if risk:
+                decision = media.guarded(decision)
             classification = recording.classification_row(
                 session, row, self.classifier, score, decision
             )
             if not decision.categories:
                 continue
-            evidence.capture(session, row, classification)
+            snapshot.capture(
+                session,
+                row,
+                classification,
+                snapshot.Capture(school=self.policy.school, indecent_image_risk=risk),
+            )
             flag = recording.flag_row(session, row, classification, decision, self.policy.roster)
             flagged += 1
             if flag.poster_id is None:

@@ -58,7 +58,11 @@ class Face:
 def face() -> Face:
     """DejaVu Sans when the system has it (``MODERATOR_EVIDENCE_FONT_DIR`` can point elsewhere),
     else reportlab's Vera."""
-    dirs = [os.environ["MODERATOR_EVIDENCE_FONT_DIR"]] if "MODERATOR_EVIDENCE_FONT_DIR" in os.environ else []
+    dirs = (
+        [os.environ["MODERATOR_EVIDENCE_FONT_DIR"]]
+        if "MODERATOR_EVIDENCE_FONT_DIR" in os.environ
+        else []
+    )
     for directory in (*dirs, *_DEJAVU_DIRS):
         regular = Path(directory) / "DejaVuSans.ttf"
         bold = Path(directory) / "DejaVuSans-Bold.ttf"

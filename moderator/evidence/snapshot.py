@@ -1,61 +1,42 @@
 """Evidence snapshots: what a flagged comment looked like when it was detected.
 
-A snapshot is canonical JSON (sorted keys, UTF-8) of the comment as recorded, its raw
-platform JSON, where it was and the classification that flagged it, hashed with SHA-256.
-It is taken before any hide and never updated: a correction is a new snapshot.
+A snapshot is canonical JSON (sorted keys, UTF-8) of the comment as recorded, its raw platform
+JSON, its post and the thread around it as recorded at that moment, where it was, and the
+classification that flagged it, hashed with SHA-256. Its artefacts (the capture image, any
+downloaded attachment) are stored beside it and named with their hashes in the first custody
+entry. It is taken during the scan, before any hide is requested, and never updated: a
+correction is a new snapshot.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+import logging
+from dataclasses import dataclass
 from typing import Any
 
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from moderator.models import Classification, Comment, EvidenceSnapshot, utcnow
+from moderator.evidence import capture_png, custody, media
+from moderator.models import (
+    Classification,
+    Comment,
+    EvidenceArtefact,
+    EvidenceSnapshot,
+    utcnow,
+)
+
+logger = logging.getLogger(__name__)
+FORMAT = "school-moderator/evidence-snapshot/2"
+#: Comments either side of the flagged one kept as its thread.
+THREAD = 5
 
 
 def canonical(data: dict[str, Any]) -> str:
     """One exact text for ``data``, so the same capture always hashes the same."""
     return json.dumps(data, sort_keys=True, ensure_ascii=False, separators=(",", ":"), default=str)
-
-
-def capture(session: Session, comment: Comment, classification: Classification) -> EvidenceSnapshot:
-    captured_at = utcnow()
-    content = canonical(
-        {
-            "captured_at": captured_at.isoformat(),
-            "source": {"name": comment.source.name, "platform": comment.source.platform},
-            "post": {"id": comment.post.platform_post_id if comment.post else None},
-            "comment": {
-                "id": comment.platform_comment_id,
-                "parent_id": comment.parent_platform_id,
-                "text": comment.text,
-                "author": {"id": comment.author_platform_id, "name": comment.author_name},
-                "created_time": comment.created_time.isoformat() if comment.created_time else None,
-                "permalink": comment.permalink,
-                "first_seen_at": comment.first_seen_at.isoformat()
-                if comment.first_seen_at
-                else None,
-            },
-            "raw": comment.raw,
-            "classification": {
-                "model": classification.model_name,
-                "version": classification.model_version,
-                "scores": classification.scores,
-                "categories": classification.categories,
-                "reasons": classification.reasons,
-                "spans": classification.spans,
-                "step": classification.step.value if classification.step else None,
-            },
-        }
-    )
-    snapshot = EvidenceSnapshot(
-        comment_id=comment.id, captured_at=captured_at, content=content, sha256=digest(content)
-    )
-    session.add(snapshot)
-    return snapshot
 
 
 def digest(content: str) -> str:
@@ -65,3 +46,213 @@ def digest(content: str) -> str:
 def intact(snapshot: EvidenceSnapshot) -> bool:
     """True when the stored content still matches the hash taken at capture."""
     return digest(snapshot.content) == snapshot.sha256
+
+
+@dataclass(frozen=True)
+class Capture:
+    """What :func:`capture` needs besides the comment and its classification."""
+
+    school: str
+    indecent_image_risk: bool = False
+    download: bool = True  #: fetch attachments (never for a sexual comment)
+    actor: str = "system"
+    via: str = "scan"
+
+
+def capture(
+    session: Session, comment: Comment, classification: Classification, how: Capture
+) -> EvidenceSnapshot:
+    """Snapshot ``comment`` with its artefacts and the first custody entry."""
+    captured_at = utcnow()
+    files: list[tuple[str, str, bytes]] = []
+    entries = _media(comment, classification, how, files)
+    content = canonical(_content(session, comment, classification, how, captured_at, entries))
+    snapshot = EvidenceSnapshot(
+        comment_id=comment.id,
+        captured_at=captured_at,
+        content=content,
+        sha256=digest(content),
+        captured_by=how.actor,
+    )
+    session.add(snapshot)
+    session.flush()
+    image = draw(snapshot)
+    if image is not None:
+        files.insert(0, ("capture.png", "image/png", image))
+    artefacts = {
+        name: add_artefact(session, snapshot, name, kind, data) for name, kind, data in files
+    }
+    detail: dict[str, Any] = {"artefacts": artefacts, "via": how.via}
+    if image is None:
+        detail["note"] = "the capture image could not be drawn; it is drawn at the first export"
+    custody.append(session, snapshot, how.actor, "captured", detail, at=captured_at)
+    return snapshot
+
+
+def draw(snapshot: EvidenceSnapshot) -> bytes | None:
+    """The capture image, or None when it cannot be drawn (logged without comment text)."""
+    try:
+        return capture_png.render(json.loads(snapshot.content), snapshot.sha256)
+    except Exception:  # an image must never cost the snapshot itself
+        logger.warning("capture image not drawn", exc_info=True, extra={"snapshot": snapshot.id})
+        return None
+
+
+def add_artefact(
+    session: Session, snapshot: EvidenceSnapshot, name: str, media_type: str, data: bytes
+) -> str:
+    sha = media.digest(data)
+    session.add(
+        EvidenceArtefact(
+            snapshot_id=snapshot.id,
+            name=name,
+            media_type=media_type,
+            size=len(data),
+            sha256=sha,
+            data=data,
+        )
+    )
+    return sha
+
+
+def _media(
+    comment: Comment,
+    classification: Classification,
+    how: Capture,
+    files: list[tuple[str, str, bytes]],
+) -> list[dict[str, Any]]:
+    """One entry per attachment; downloads land in ``files``, never for a sexual comment."""
+    withheld = media.withhold(classification.categories)
+    entries = []
+    for item in media.attachments(comment.raw):
+        entry: dict[str, Any] = {
+            "index": item.index,
+            "type": item.type,
+            "id": item.id,
+            "url": item.url,
+            "status": "stored",
+            "file": None,
+            "sha256": None,
+            "reason": None,
+        }
+        if withheld:
+            entry.update(status="withheld", url=None, reason=media.WITHHELD)
+        elif item.image is None or not how.download:
+            entry.update(status="not_downloaded", reason="no image file to download")
+        else:
+            _fetch(item, entry, files)
+        entries.append(entry)
+    return entries
+
+
+def _fetch(
+    item: media.Attachment, entry: dict[str, Any], files: list[tuple[str, str, bytes]]
+) -> None:
+    try:
+        found = media.download(item.image or "")
+    except media.DownloadFailed as exc:
+        entry.update(status="failed", reason=str(exc))
+        return
+    name = f"media-{item.index}{found.extension}"
+    entry.update(file=name, sha256=media.digest(found.data), media_type=found.media_type)
+    files.append((name, found.media_type, found.data))
+
+
+def _content(
+    session: Session,
+    comment: Comment,
+    classification: Classification,
+    how: Capture,
+    captured_at: Any,
+    media_entries: list[dict[str, Any]],
+) -> dict[str, Any]:
+    post = comment.post
+    return {
+        "format": FORMAT,
+        "captured_at": captured_at.isoformat(),
+        "school": how.school,
+        "source": {"name": comment.source.name, "platform": comment.source.platform},
+        "address": comment.permalink or (post.permalink if post else None),
+        "post": {
+            "id": post.platform_post_id,
+            "message": post.message,
+            "permalink": post.permalink,
+            "created_time": _iso(post.created_time),
+            "raw": post.raw,
+        }
+        if post
+        else None,
+        "thread": _thread(session, comment),
+        "comment": {
+            "id": comment.platform_comment_id,
+            "parent_id": comment.parent_platform_id,
+            "text": comment.text,
+            "author": {"id": comment.author_platform_id, "name": comment.author_name},
+            "created_time": _iso(comment.created_time),
+            "permalink": comment.permalink,
+            "first_seen_at": _iso(comment.first_seen_at),
+        },
+        "raw": comment.raw,
+        "classification": {
+            "model": classification.model_name,
+            "version": classification.model_version,
+            "scores": classification.scores,
+            "categories": classification.categories,
+            "reasons": classification.reasons,
+            "spans": classification.spans,
+            "targets": classification.targets,
+            "step": classification.step.value if classification.step else None,
+            "route": classification.route,
+        },
+        "media": media_entries,
+        "indecent_image_risk": how.indecent_image_risk,
+        "corrects": None,
+    }
+
+
+def _iso(moment: Any) -> str | None:
+    return moment.isoformat() if moment else None
+
+
+def _thread(session: Session, comment: Comment) -> dict[str, Any]:
+    """The parent comment and up to :data:`THREAD` comments either side, as recorded now."""
+    if comment.post_id is None:
+        return {"parent": None, "before": [], "after": []}
+    when = func.coalesce(Comment.created_time, Comment.first_seen_at)
+    mine = comment.created_time or comment.first_seen_at or utcnow()
+    same_post = select(Comment).where(
+        Comment.post_id == comment.post_id,
+        Comment.id != comment.id,
+        Comment.platform_comment_id != (comment.parent_platform_id or ""),
+    )
+    before = session.scalars(
+        same_post.where(when <= mine).order_by(when.desc(), Comment.id.desc()).limit(THREAD)
+    ).all()
+    after = session.scalars(
+        same_post.where(when > mine).order_by(when, Comment.id).limit(THREAD)
+    ).all()
+    parent = (
+        session.scalars(
+            select(Comment).where(
+                Comment.source_id == comment.source_id,
+                Comment.platform_comment_id == comment.parent_platform_id,
+            )
+        ).first()
+        if comment.parent_platform_id
+        else None
+    )
+    return {
+        "parent": _entry(parent) if parent else None,
+        "before": [_entry(c) for c in reversed(before)],
+        "after": [_entry(c) for c in after],
+    }
+
+
+def _entry(comment: Comment) -> dict[str, Any]:
+    return {
+        "id": comment.platform_comment_id,
+        "author": comment.author_name,
+        "created_time": _iso(comment.created_time),
+        "text": comment.text,
+        "by_owner": comment.by_owner,
+    }

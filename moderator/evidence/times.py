@@ -17,7 +17,7 @@ def parse(value: str | None) -> dt.datetime | None:
 
 
 def words(moment: dt.datetime | str | None) -> str:
-    """"Wed 12 Mar 2025 16:40:01 GMT (2025-03-12 16:40:01 UTC)"; "unknown" when none."""
+    """ "Wed 12 Mar 2025 16:40:01 GMT (2025-03-12 16:40:01 UTC)"; "unknown" when none."""
     if isinstance(moment, str) or moment is None:
         moment = parse(moment)
     if moment is None:
@@ -28,5 +28,5 @@ def words(moment: dt.datetime | str | None) -> str:
 
 
 def utc(moment: dt.datetime) -> str:
-    """"2025-03-12 16:40:01 UTC"."""
+    """ "2025-03-12 16:40:01 UTC"."""
     return f"{moment.astimezone(dt.UTC):%Y-%m-%d %H:%M:%S} UTC"

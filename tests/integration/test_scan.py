@@ -11,7 +11,8 @@ import pytest
 from sqlalchemy import Engine, func, select
 
 from moderator import config as config_mod
-from moderator import db, evidence, flags, scanning
+from moderator import db, flags, scanning
+from moderator.evidence import snapshot
 from moderator.classify import classifier_for
 from moderator.exceptions import DatabaseError
 from moderator.models import (
@@ -47,7 +48,7 @@ def test_sample_school_scan(engine: Engine, sample_config: config_mod.SchoolConf
         manual = session.scalars(select(Action).where(Action.status == "manual")).all()
         audit = session.scalars(select(AuditEvent).where(AuditEvent.action == "flag_created")).all()
     assert len(items) == result.flagged and all(QUEUE_ITEM_KEYS <= set(i) for i in items)
-    assert len(snapshots) == result.flagged and all(evidence.intact(s) for s in snapshots)
+    assert len(snapshots) == result.flagged and all(snapshot.intact(s) for s in snapshots)
     assert len(audit) == result.flagged
     assert {a.flag_id for a in manual} == {i["id"] for i in items if i["hide_recommended"]}
     steps = [i["step"] for i in items]

@@ -1,0 +1,414 @@
+"""``moderator evidence export``: the zip a police officer or solicitor receives.
+
+The layout and the checks are in docs/evidence.md. Everything is built in memory, the custody
+entries ("exported") and the export record are committed in one transaction, and only then is
+the zip moved into place; a failure leaves neither a half-written file nor a record of an export
+that did not happen.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import importlib.metadata
+import json
+import os
+import tempfile
+import uuid
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Engine
+from sqlalchemy.orm import Session
+
+from moderator import users
+from moderator.config import SchoolConfig
+from moderator.evidence import custody, dossier, report_pdf, snapshot, timestamp, verify
+from moderator.evidence.dossier import EvidenceError
+from moderator.evidence.report import Member
+from moderator.models import CustodyEvent, EvidenceExport, utcnow
+
+VERIFIER = Path(verify.__file__)
+
+
+@dataclass(frozen=True)
+class Exported:
+    path: Path
+    bundle_id: str
+    subject: str
+    manifest_sha256: str
+    members: int
+    exhibits: int
+    timestamped: bool
+    left_out: tuple[str, ...]
+
+
+@dataclass
+class _Files:
+    """The members so far, in order, with a description of each for the manifest."""
+
+    data: dict[str, bytes]
+    described: dict[str, tuple[str, str]]
+
+    def add(self, path: str, data: bytes, media_type: str, description: str) -> None:
+        self.data[path] = data
+        self.described[path] = (media_type, description)
+
+    def members(self) -> list[Member]:
+        return [Member(p, verify.sha256(d), len(d)) for p, d in self.data.items()]
+
+
+def export(
+    engine: Engine,
+    config: SchoolConfig,
+    ref: str,
+    out: Path,
+    *,
+    actor: str,
+    username: str | None = None,
+    case: bool = False,
+    use_tsa: bool = True,
+) -> Exported:
+    """Write the bundle for flag ``ref`` (or case ``ref``) to ``out``."""
+    if out.suffix.lower() != ".zip":
+        raise EvidenceError(f"{out}: the bundle is a zip file; give a name ending .zip")
+    if not out.parent.is_dir():
+        raise EvidenceError(f"{out.parent}: no such folder for the bundle")
+    tsa = config.evidence.tsa_url if use_tsa else None
+    written: list[Path] = []
+
+    def work(session: Session) -> Exported:
+        result, archive = _build(
+            session, config, ref, out, actor=actor, username=username, case=case, tsa=tsa
+        )
+        written.append(_write_beside(out, archive))  # on disk before the record commits
+        return result
+
+    try:
+        result = custody.retrying(engine, work)
+        os.replace(written[-1], out)
+    finally:
+        for path in written:
+            path.unlink(missing_ok=True)
+    return result
+
+
+def _build(
+    session: Session,
+    config: SchoolConfig,
+    ref: str,
+    out: Path,
+    *,
+    actor: str,
+    username: str | None,
+    case: bool,
+    tsa: str | None,
+) -> tuple[Exported, bytes]:
+    viewer = users.acting(session, username) if username else None
+    who = f"{viewer.username} ({viewer.full_name}, {viewer.role.value})" if viewer else actor
+    found = dossier.gather(
+        session, ref, case=case, viewer=viewer, permissions=config.escalation.permissions
+    )
+    bundle_id, at = str(uuid.uuid4()), utcnow()
+    chains: dict[int, list[CustodyEvent]] = {}
+    for item in found.items:
+        _complete(session, item, who)
+        custody.append(
+            session,
+            item.snapshot,
+            who,
+            "exported",
+            {"bundle": bundle_id, "subject": found.subject, "exhibit": item.ref},
+            at=at,
+        )
+        chains[item.snapshot.id] = custody.chain(session, item.snapshot)
+    files = _Files({}, {})
+    _exhibits(files, found, chains)
+    _records(files, found)
+    files.add(
+        "verify_bundle.py",
+        VERIFIER.read_bytes(),
+        "text/x-python",
+        "the checker (Python 3.11+, standard library only)",
+    )
+    files.add(
+        "README.txt",
+        _readme(config, found, bundle_id, who, at).encode(),
+        "text/plain",
+        "for the recipient: what this is and how to check it",
+    )
+    content = dossier.report(
+        session,
+        config,
+        found,
+        chains,
+        bundle_id=bundle_id,
+        actor=who,
+        at=at,
+        members=files.members(),
+        counted=config.escalation.rule.incident_categories,
+    )
+    files.add(
+        "report.pdf",
+        report_pdf.render(content),
+        "application/pdf",
+        "the report: chronology, exhibits, matters to consider, custody",
+    )
+    files.add(
+        verify.SUMS,
+        _sums(files),
+        "text/plain",
+        "sha256sum -c format, for every member but the manifest",
+    )
+    manifest = _manifest(files, config, found, bundle_id, who, at)
+    digest = verify.sha256(manifest)
+    token = (
+        timestamp.request(tsa, bytes.fromhex(digest), timeout=config.evidence.tsa_timeout)
+        if tsa
+        else None
+    )
+    session.add(
+        EvidenceExport(
+            bundle_id=bundle_id,
+            created_at=at,
+            created_by=who,
+            subject=found.subject,
+            flag_ids=found.flag_ids,
+            manifest_sha256=digest,
+            file_name=str(out.resolve()),
+            timestamp_token=token,
+        )
+    )
+    archive = _zip(files.data, manifest, token, at)
+    result = Exported(
+        path=out,
+        bundle_id=bundle_id,
+        subject=found.subject,
+        manifest_sha256=digest,
+        members=len(files.data) + 1 + (1 if token else 0),
+        exhibits=len(found.items),
+        timestamped=token is not None,
+        left_out=tuple(found.left_out),
+    )
+    return result, archive
+
+
+def _complete(session: Session, item: dossier.Item, actor: str) -> None:
+    """Draw the capture image for a snapshot taken before images were drawn (a new artefact with
+    its own custody entry; the snapshot itself is untouched)."""
+    if any(a.name == "capture.png" for a in item.snapshot.artefacts):
+        return
+    image = snapshot.draw(item.snapshot)
+    if image is None:
+        raise EvidenceError(f"the capture image for snapshot {item.snapshot.id} cannot be drawn")
+    sha = snapshot.add_artefact(session, item.snapshot, "capture.png", "image/png", image)
+    custody.append(
+        session, item.snapshot, actor, "artefact_added", {"artefacts": {"capture.png": sha}}
+    )
+    session.flush()
+    session.refresh(item.snapshot, ["artefacts"])
+
+
+def _exhibits(files: _Files, found: dossier.Dossier, chains: dict[int, list[CustodyEvent]]) -> None:
+    for item in found.items:
+        folder, shot = item.folder, item.snapshot
+        files.add(
+            f"{folder}/snapshot.json",
+            shot.content.encode(),
+            "application/json",
+            f"{item.ref}: the snapshot as captured (its SHA-256 anchors the custody log)",
+        )
+        raw = json.dumps(item.content.get("raw"), ensure_ascii=False, indent=2, sort_keys=True)
+        files.add(
+            f"{folder}/raw.json",
+            raw.encode(),
+            "application/json",
+            f"{item.ref}: the platform's JSON for the comment, as received",
+        )
+        for artefact in shot.artefacts:
+            files.add(
+                f"{folder}/{artefact.name}",
+                artefact.data,
+                artefact.media_type,
+                f"{item.ref}: {_artefact_words(artefact.name)}",
+            )
+        lines = [verify.canonical(custody.entry(e, shot.sha256)).decode() for e in chains[shot.id]]
+        files.add(
+            f"{folder}/custody.jsonl",
+            ("\n".join(lines) + "\n").encode(),
+            "application/jsonl",
+            f"{item.ref}: the custody log, hash-chained",
+        )
+
+
+def _artefact_words(name: str) -> str:
+    if name == "capture.png":
+        return "capture image drawn from the recorded data"
+    return "attachment as downloaded at capture"
+
+
+def _records(files: _Files, found: dossier.Dossier) -> None:
+    for letter in found.letters:
+        files.add(
+            f"letters/letter-{letter.id}-{letter.kind}.txt",
+            letter.text.encode(),
+            "text/plain",
+            f"letter {letter.id} as generated (SHA-256 of its text {letter.sha256})",
+        )
+    lines = [
+        verify.canonical(
+            {
+                "at": custody.stamp(e.at),
+                "actor": e.actor,
+                "action": e.action,
+                "flag": e.subject_id,
+                "detail": e.detail,
+            }
+        ).decode()
+        for e in found.audit
+    ]
+    files.add(
+        "audit.jsonl",
+        ("\n".join(lines) + "\n" if lines else "").encode(),
+        "application/jsonl",
+        "the queue's decisions on these flags: who, when, what, why",
+    )
+
+
+def _sums(files: _Files) -> bytes:
+    return "".join(f"{verify.sha256(d)}  {p}\n" for p, d in files.data.items()).encode()
+
+
+def _manifest(
+    files: _Files,
+    config: SchoolConfig,
+    found: dossier.Dossier,
+    bundle_id: str,
+    who: str,
+    at: dt.datetime,
+) -> bytes:
+    manifest: dict[str, Any] = {
+        "format": verify.FORMAT,
+        "bundle_id": bundle_id,
+        "created_at": custody.stamp(at),
+        "created_by": who,
+        "school": config.name,
+        "subject": found.subject,
+        "tool": f"school-moderator {_version()}",
+        "exhibits": [
+            {
+                "ref": item.ref,
+                "folder": item.folder,
+                "flag_id": item.flag.id,
+                "comment_id": item.content.get("comment", {}).get("id"),
+                "snapshot_sha256": item.snapshot.sha256,
+                "captured_at": custody.stamp(item.snapshot.captured_at),
+                "corrects_snapshot": item.snapshot.corrects_id,
+            }
+            for item in found.items
+        ],
+        "members": [
+            {
+                "path": p,
+                "sha256": verify.sha256(d),
+                "size": len(d),
+                "media_type": files.described[p][0],
+                "description": files.described[p][1],
+            }
+            for p, d in files.data.items()
+        ],
+    }
+    manifest["seal"] = verify.seal(manifest)
+    return verify.canonical(manifest)
+
+
+def _version() -> str:
+    try:
+        return importlib.metadata.version("school-moderator")
+    except importlib.metadata.PackageNotFoundError:
+        return "unknown"
+
+
+def _readme(
+    config: SchoolConfig, found: dossier.Dossier, bundle_id: str, who: str, at: dt.datetime
+) -> str:
+    return README.format(
+        school=config.name,
+        subject=found.subject,
+        bundle_id=bundle_id,
+        who=who,
+        at=f"{at.astimezone(dt.UTC):%Y-%m-%d %H:%M:%S} UTC",
+        exhibits=len(found.items),
+    )
+
+
+README = """\
+EVIDENCE BUNDLE - {school}
+Bundle {bundle_id}: {subject}, {exhibits} exhibit(s)
+Made by {who} at {at}
+
+This zip holds comments captured from the school's social media by its moderation system,
+each captured when it was first detected and before anything was hidden. It contains personal
+data: keep it secure and share it only as the law allows.
+
+WHAT IS HERE
+  report.pdf                   start here: chronology, each exhibit, matters to consider
+  exhibits/EX-NNN/snapshot.json  the capture as recorded (authoritative), canonical JSON
+  exhibits/EX-NNN/raw.json       the platform's own JSON for the comment
+  exhibits/EX-NNN/capture.png    an image drawn from the recorded data (not a screenshot)
+  exhibits/EX-NNN/media-N.*      attachments downloaded at capture (never for sexual content)
+  exhibits/EX-NNN/custody.jsonl  who captured, viewed and exported the exhibit, hash-chained
+  letters/, audit.jsonl          letters the school sent and its moderators' decisions
+  manifest.json                every member with its SHA-256 and size, sealed
+  SHA256SUMS                   the same hashes for `sha256sum -c`
+  verify_bundle.py             a checker needing only Python 3.11 or later
+  timestamp.tsr                (when present) an RFC 3161 time-stamp of manifest.json
+
+HOW TO CHECK IT
+  1. python3 verify_bundle.py THIS-FILE.zip
+     It recomputes every hash, the manifest's seal and each custody chain, and prints
+     "intact" with the manifest's SHA-256, or names the first member that fails.
+  2. Confirm that SHA-256 of manifest.json with the school: it is the bundle's fingerprint,
+     recorded by the school when the bundle was made.
+  3. Without Python: unzip, then `sha256sum -c SHA256SUMS` checks every member except
+     manifest.json and SHA256SUMS itself (both are covered by steps 1 and 2).
+  4. When timestamp.tsr is present, a time-stamping authority signed the manifest's hash:
+     openssl ts -verify -data manifest.json -in timestamp.tsr -CAfile TSA-CA.pem
+     (TSA-CA.pem is the authority's certificate, from the authority).
+
+Each custody log entry's hash is the SHA-256 of its JSON (sorted keys, no spaces, UTF-8)
+without the "hash" key; the first entry's "prev" is the SHA-256 of snapshot.json, and each
+later entry's "prev" is the hash of the entry before it.
+"""
+
+
+def _zip(data: dict[str, bytes], manifest: bytes, token: bytes | None, at: dt.datetime) -> bytes:
+    moment = at.astimezone(dt.UTC).timetuple()[:6]
+    members = {**data, verify.MANIFEST: manifest, **({verify.TOKEN: token} if token else {})}
+    with tempfile.SpooledTemporaryFile(max_size=64 * 1024 * 1024) as buffer:
+        with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+            for path, body in members.items():
+                info = zipfile.ZipInfo(path, date_time=moment)
+                info.compress_type = zipfile.ZIP_DEFLATED
+                info.external_attr = 0o644 << 16
+                archive.writestr(info, body)
+        buffer.seek(0)
+        return buffer.read()
+
+
+def _write_beside(out: Path, archive: bytes) -> Path:
+    """``archive`` in a temporary file beside ``out`` (renamed over it once recorded)."""
+    try:
+        handle, temporary = tempfile.mkstemp(prefix=".bundle-", suffix=".zip", dir=out.parent)
+    except OSError as exc:
+        raise EvidenceError(f"{out}: cannot write the bundle there ({exc.strerror})") from exc
+    try:
+        with os.fdopen(handle, "wb") as file:
+            file.write(archive)
+            file.flush()
+            os.fsync(file.fileno())
+    except OSError as exc:
+        Path(temporary).unlink(missing_ok=True)
+        raise EvidenceError(f"{out}: cannot write the bundle ({exc.strerror})") from exc
+    return Path(temporary)

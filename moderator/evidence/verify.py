@@ -1,0 +1,227 @@
+"""Check an evidence bundle: every member's SHA-256 and each exhibit's custody chain.
+
+This file uses the Python standard library only, and a copy of it travels inside every bundle as
+``verify_bundle.py``, so a recipient with nothing but the zip and Python 3.11+ can run::
+
+    python3 verify_bundle.py bundle.zip
+
+It prints "intact" and exits 0, or names the first member that fails and exits 1. It also
+defines the formats it checks (``canonical``, ``entry_hash``), which the exporter imports.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+import sys
+import zipfile
+import zlib
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+MANIFEST = "manifest.json"
+SUMS = "SHA256SUMS"
+TOKEN = "timestamp.tsr"
+FORMAT = "school-moderator/evidence-bundle/1"
+
+
+def canonical(data: Any) -> bytes:
+    """The one byte string for ``data``: sorted keys, no spaces, UTF-8."""
+    return json.dumps(data, sort_keys=True, ensure_ascii=False, separators=(",", ":")).encode()
+
+
+def sha256(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def entry_hash(entry: dict[str, Any]) -> str:
+    """A custody entry's hash: SHA-256 of its canonical JSON without the ``hash`` key."""
+    return sha256(canonical({k: v for k, v in entry.items() if k != "hash"}))
+
+
+def seal(manifest: dict[str, Any]) -> str:
+    """The manifest's seal: SHA-256 of its canonical JSON without the ``seal`` key. With the
+    manifest stored in canonical form, any changed byte breaks the seal, so a damaged manifest is
+    told apart from a damaged member."""
+    return sha256(canonical({k: v for k, v in manifest.items() if k != "seal"}))
+
+
+class Broken(Exception):
+    """A member of the bundle fails a check; ``member`` names it."""
+
+    def __init__(self, member: str, problem: str) -> None:
+        super().__init__(f"{member}: {problem}")
+        self.member = member
+
+
+@dataclass
+class Result:
+    """What a check found: the manifest hash (the bundle's fingerprint) and what passed."""
+
+    manifest_sha256: str = ""
+    checked: list[str] = field(default_factory=list)
+    timestamp: str | None = None
+
+
+def verify(path: str) -> Result:
+    """Check the bundle at ``path``; raise :class:`Broken` naming the first failure."""
+    try:
+        archive = zipfile.ZipFile(path)
+    except (OSError, zipfile.BadZipFile) as exc:
+        raise Broken(str(path), f"not a readable zip file ({exc})") from exc
+    with archive:
+        files = _read_all(archive)
+    result = Result()
+    manifest = _check_manifest(files, result)
+    _check_members(files, manifest, result)
+    for exhibit in manifest.get("exhibits", []):
+        _check_exhibit(files, exhibit, result)
+    _check_token(files, result)
+    return result
+
+
+def _read_all(archive: zipfile.ZipFile) -> dict[str, bytes]:
+    files: dict[str, bytes] = {}
+    for info in archive.infolist():
+        if info.is_dir():
+            continue
+        if info.filename in files:
+            raise Broken(info.filename, "appears twice in the zip")
+        try:
+            files[info.filename] = archive.read(info)
+        except (zipfile.BadZipFile, zlib.error, OSError) as exc:
+            problem = f"cannot be read: the zip says it is damaged ({exc})"
+            raise Broken(info.filename, problem) from exc
+    return files
+
+
+def _check_manifest(files: dict[str, bytes], result: Result) -> dict[str, Any]:
+    if MANIFEST not in files:
+        raise Broken(MANIFEST, "missing from the bundle")
+    data = files[MANIFEST]
+    try:
+        manifest = json.loads(data)
+    except (UnicodeDecodeError, ValueError) as exc:
+        raise Broken(MANIFEST, f"is not valid JSON ({exc})") from exc
+    if not isinstance(manifest, dict) or manifest.get("format") != FORMAT:
+        raise Broken(MANIFEST, f"is not a {FORMAT} manifest")
+    if canonical(manifest) != data or seal(manifest) != manifest.get("seal"):
+        raise Broken(MANIFEST, "has been altered (its seal does not recompute)")
+    result.manifest_sha256 = sha256(data)
+    result.checked.append(f"{MANIFEST}: sealed; SHA-256 {result.manifest_sha256}")
+    return manifest
+
+
+def _check_members(files: dict[str, bytes], manifest: dict[str, Any], result: Result) -> None:
+    listed = {m["path"]: m for m in manifest.get("members", [])}
+    for path, member in listed.items():
+        if path not in files:
+            raise Broken(path, "is listed in the manifest but missing from the bundle")
+        data = files[path]
+        actual = sha256(data)
+        if actual != member.get("sha256") or len(data) != member.get("size"):
+            raise Broken(path, f"SHA-256 is {actual}; the manifest says {member.get('sha256')}")
+    for path in sorted(files):
+        if path not in listed and path not in (MANIFEST, TOKEN):
+            raise Broken(path, "is in the bundle but not in the manifest")
+    sums = _parse_sums(files.get(SUMS, b""))
+    if sums != {path: m["sha256"] for path, m in listed.items() if path != SUMS}:
+        raise Broken(SUMS, "does not list exactly the manifest's members and hashes")
+    result.checked.append(f"{len(listed)} members: SHA-256 and size as the manifest says")
+
+
+def _parse_sums(data: bytes) -> dict[str, str]:
+    sums: dict[str, str] = {}
+    for number, line in enumerate(data.decode("utf-8", "replace").splitlines(), start=1):
+        match = re.fullmatch(r"([0-9a-f]{64}) [ *](.+)", line)
+        if not match:
+            raise Broken(SUMS, f"line {number} is not '<sha256>  <name>'")
+        sums[match.group(2)] = match.group(1)
+    return sums
+
+
+def _check_exhibit(files: dict[str, bytes], exhibit: dict[str, Any], result: Result) -> None:
+    folder = exhibit["folder"]
+    snapshot_path, custody_path = f"{folder}/snapshot.json", f"{folder}/custody.jsonl"
+    for path in (snapshot_path, custody_path):
+        if path not in files:
+            raise Broken(path, "missing from the bundle")
+    anchor = sha256(files[snapshot_path])
+    entries = list(_custody_entries(custody_path, files[custody_path]))
+    _check_chain(custody_path, entries, anchor)
+    for name, digest in entries[0].get("detail", {}).get("artefacts", {}).items():
+        path = f"{folder}/{name}"
+        if path not in files:
+            raise Broken(path, "was recorded at capture but is missing from the bundle")
+        if sha256(files[path]) != digest:
+            raise Broken(path, "differs from what was recorded at capture")
+    result.checked.append(f"{folder}: snapshot anchors a custody chain of {len(entries)} entries")
+
+
+def _custody_entries(path: str, data: bytes) -> Iterator[dict[str, Any]]:
+    for number, line in enumerate(data.decode("utf-8", "replace").splitlines(), start=1):
+        try:
+            entry = json.loads(line)
+        except ValueError as exc:
+            raise Broken(path, f"entry {number} is not valid JSON") from exc
+        if not isinstance(entry, dict):
+            raise Broken(path, f"entry {number} is not a JSON object")
+        yield entry
+
+
+def _check_chain(path: str, entries: list[dict[str, Any]], anchor: str) -> None:
+    if not entries or entries[0].get("action") != "captured":
+        raise Broken(path, "does not begin with the capture")
+    prev = anchor
+    for number, entry in enumerate(entries, start=1):
+        if entry.get("seq") != number or entry.get("snapshot") != anchor:
+            raise Broken(path, f"entry {number} is out of sequence or names another snapshot")
+        if entry.get("prev") != prev:
+            raise Broken(path, f"entry {number} does not follow the entry before it")
+        if entry_hash(entry) != entry.get("hash"):
+            raise Broken(path, f"entry {number} has been altered (its hash does not recompute)")
+        prev = entry["hash"]
+
+
+def _check_token(files: dict[str, bytes], result: Result) -> None:
+    if TOKEN not in files:
+        return
+    try:
+        from moderator.evidence import timestamp
+    except ImportError:
+        result.timestamp = "present; check it with openssl ts -verify (README.txt says how)"
+        return
+    digest = bytes.fromhex(result.manifest_sha256)
+    try:
+        info = timestamp.check(files[TOKEN], digest)
+    except Exception as exc:  # any parsing failure is a broken token
+        raise Broken(TOKEN, f"is not a usable time-stamp token ({exc})") from exc
+    if not info.imprint_ok:
+        raise Broken(TOKEN, "does not time-stamp this manifest (its imprint differs)")
+    result.timestamp = (
+        f"manifest time-stamped at {info.gen_time.isoformat()} by {info.tsa or 'the TSA'}"
+    )
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = sys.argv[1:] if argv is None else argv
+    if len(args) != 1:
+        print("usage: python3 verify_bundle.py BUNDLE.zip", file=sys.stderr)
+        return 2
+    try:
+        result = verify(args[0])
+    except Broken as exc:
+        print(f"BROKEN: {exc}")
+        return 1
+    for line in result.checked:
+        print(f"ok  {line}")
+    if result.timestamp:
+        print(f"ok  {TOKEN}: {result.timestamp}")
+    print(f"intact: manifest SHA-256 {result.manifest_sha256}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
