@@ -47,7 +47,7 @@ NAVY = "#1f3a5f"
 BUBBLE = "#f0f2f5"
 RED = "#b3261e"
 PINK = "#fdeeee"
-YELLOW = "#fde2e2"
+YELLOW = "#fff2b0"
 MEDIA_BOX = "#e2e5e9"
 RULE = "#c9ced6"
 _BACKGROUNDS = ("#ffffff", BAND, BUBBLE, PINK, YELLOW, MEDIA_BOX)
@@ -55,6 +55,7 @@ _INKS = (INK, GREY, NAVY, RED)
 
 _WORD = re.compile(r"\S+|\n")
 _LONGEST = 300  #: characters looked at when breaking a word: more than a line ever holds
+_OWNERS = {"facebook": "(the Page itself)", "instagram": "(the account itself)"}
 _PLATFORMS = {"facebook": "Facebook", "instagram": "Instagram", "file": "File import"}
 
 
@@ -331,9 +332,16 @@ def _line(
     canvas.y += style.line
 
 
-def _note(canvas: _Canvas, text: str, x: int = MARGIN, style: _Style = META) -> None:
+def _note(
+    canvas: _Canvas,
+    text: str,
+    x: int = MARGIN,
+    style: _Style = META,
+    spans: Sequence[tuple[int, int]] = (),
+) -> None:
     """Our own words (not platform text), wrapped, uncapped."""
-    _paragraph(canvas, text, x, WIDTH - MARGIN - x, style, (len(text), len(text) + 1))
+    limits = (len(text), len(text) + 1)
+    _paragraph(canvas, text, x, WIDTH - MARGIN - 16 - x, style, limits, spans)
 
 
 def _more(canvas: _Canvas, left_out: int, x: int, what: str) -> None:
@@ -342,6 +350,7 @@ def _more(canvas: _Canvas, left_out: int, x: int, what: str) -> None:
             canvas,
             f"… {what} continues ({left_out:,} more characters): the full text is in snapshot.json",
             x,
+            _Style(SMALL),
         )
 
 
@@ -429,8 +438,9 @@ def _post(canvas: _Canvas, post: dict[str, Any]) -> None:
     message = _str(post.get("message"))
     if not message:
         _note(canvas, "(no text recorded for the post)")
-    left_out = _paragraph(
-        canvas, message, MARGIN, WIDTH - 2 * MARGIN, PLAIN, (POST_CHARS, POST_LINES)
+    limits = (POST_CHARS, POST_LINES)
+    left_out = (
+        _paragraph(canvas, message, MARGIN, WIDTH - 2 * MARGIN, PLAIN, limits) if message else 0
     )
     if left_out:
         _note(canvas, f"… post shortened here ({left_out:,} more characters in snapshot.json)")
@@ -443,17 +453,18 @@ def _thread(canvas: _Canvas, content: dict[str, Any]) -> None:
     entries = [e for e in _list(thread.get("before")) if isinstance(e, dict)]
     later = [e for e in _list(thread.get("after")) if isinstance(e, dict)]
     parent = _dict(thread.get("parent"))
+    owner = _OWNERS.get(_str(_dict(content.get("source")).get("platform")), _OWNERS["facebook"])
     _heading(canvas, "THE COMMENTS, AS RECORDED AT CAPTURE")
     if parent:
         _note(canvas, "The comment the flagged comment replies to:")
-        _entry(canvas, parent, 0)
+        _entry(canvas, parent, 0, owner)
     if len(entries) > AROUND:
         _note(canvas, f"{len(entries) - AROUND} earlier comments are in snapshot.json, not drawn")
     for entry in entries[-AROUND:]:
-        _entry(canvas, entry, _indent(entry))
+        _entry(canvas, entry, _indent(entry), owner)
     _flagged(canvas, content, REPLY_INDENT if comment.get("parent_id") else 0)
     for entry in later[:AROUND]:
-        _entry(canvas, entry, _indent(entry))
+        _entry(canvas, entry, _indent(entry), owner)
     if len(later) > AROUND:
         _note(canvas, f"{len(later) - AROUND} later comments are in snapshot.json, not drawn")
     canvas.y += 6
@@ -464,9 +475,10 @@ def _indent(entry: dict[str, Any]) -> int:
     return REPLY_INDENT if entry.get("parent_id") else 0
 
 
-def _author(name: Any, by_owner: bool) -> str:
-    shown = _safe(name)[:120] or "unknown author"
-    return f"{shown} (the Page itself)" if by_owner else shown
+def _author(name: Any, owner: str | None = None) -> str:
+    """The name as recorded, and whether it was the Page or account itself (``owner``)."""
+    shown = _safe(name) or "unknown author"
+    return f"{shown} {owner}" if owner else shown
 
 
 def _bubble(
@@ -484,17 +496,19 @@ def _bubble(
     inner, width = left + 16, right - left - 32
     canvas.y += 10
     _paragraph(canvas, author, inner, width, _Style(bold=True), (200, 2))
-    if not text:
+    left_out = 0
+    if text:
+        left_out = _paragraph(canvas, text, inner, width, PLAIN, limits, spans)
+    else:
         _note(canvas, "(no text recorded)", inner)
-    left_out = _paragraph(canvas, text, inner, width, PLAIN, limits, spans)
     canvas.y += 10
     canvas.behind(at, _Rect((left, top, right, canvas.y), BUBBLE, radius=14))
     return left_out
 
 
-def _entry(canvas: _Canvas, entry: dict[str, Any], indent: int) -> None:
+def _entry(canvas: _Canvas, entry: dict[str, Any], indent: int, owner: str) -> None:
     x = MARGIN + indent
-    author = _author(entry.get("author"), bool(entry.get("by_owner")))
+    author = _author(entry.get("author"), owner if entry.get("by_owner") else None)
     text = _str(entry.get("text"))
     left_out = _bubble(canvas, author, text, (x, WIDTH - MARGIN), (ENTRY_CHARS, ENTRY_LINES))
     canvas.y += 4
@@ -512,7 +526,7 @@ def _flagged(canvas: _Canvas, content: dict[str, Any], indent: int) -> None:
     canvas.y += 12
     _note(canvas, "FLAGGED COMMENT", x, _Style(BODY, bold=True, fill=RED))
     canvas.y += 4
-    author = _author(_dict(comment.get("author")).get("name"), False)
+    author = _author(_dict(comment.get("author")).get("name"))
     text = _str(comment.get("text"))
     box = (x, WIDTH - MARGIN - 14)
     left_out = _bubble(canvas, author, text, box, (COMMENT_CHARS, COMMENT_LINES), spans)
@@ -545,10 +559,9 @@ def _legend(canvas: _Canvas, classification: dict[str, Any], x: int, highlighted
     for span in _list(classification.get("spans")):
         if isinstance(span, list | tuple) and len(span) >= 3 and _safe(span[2]) not in labels:
             labels.append(_safe(span[2]))
-    canvas.y += 4
-    canvas.ops.append(_Rect((x, canvas.y + 5, x + 26, canvas.y + 21), YELLOW, INK))
     what = f" ({', '.join(labels)})" if labels else ""
-    _note(canvas, f"Highlighted: the text the classifier flagged{what}", x + 36)
+    key = "Highlighted like this"
+    _note(canvas, f"{key}: the text the classifier flagged{what}", x, spans=[(0, len(key))])
 
 
 def _media(canvas: _Canvas, media: list[Any], x: int) -> None:
