@@ -18,7 +18,8 @@ import click
 from moderator import classify as classify_mod
 from moderator import cli_evidence, db, flags, scanning, timewindow
 from moderator import config as config_mod
-from moderator.cli_context import Context, friendly_errors
+from moderator.cli_context import Context, friendly_errors, operator
+from moderator.evidence import custody
 from moderator.exceptions import ModeratorError
 from workqueue.ladder import Step
 from workqueue.roles import Role
@@ -194,6 +195,8 @@ def queue_show(obj: Context, flag_id: int, as_json: bool) -> None:
         item = flags.show(session, flag_id, config.escalation.rule.incident_categories)
     if item is None:
         raise ModeratorError(f"there is no flag {flag_id}")
+    shots = [snapshot["id"] for snapshot in item["evidence"]]
+    custody.viewed(obj.engine(), shots, operator(), "queue show")
     if as_json:
         click.echo(json.dumps(item, ensure_ascii=False, indent=2))
     else:

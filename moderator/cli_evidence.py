@@ -5,25 +5,14 @@
 
 from __future__ import annotations
 
-import getpass
 import json
-import socket
 import sys
 from pathlib import Path
 
 import click
 
-from moderator.cli_context import Context, friendly_errors
+from moderator.cli_context import Context, friendly_errors, operator
 from moderator.evidence import bundle, custody, verify, viewing
-
-
-def operator() -> str:
-    """Who is at the command line when no ``--as`` is given, for the custody log."""
-    try:
-        name = getpass.getuser()
-    except (KeyError, OSError):
-        name = "unknown"
-    return f"{name}@{socket.gethostname()} (command line)"
 
 
 @click.group(name="evidence")

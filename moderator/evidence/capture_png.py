@@ -406,18 +406,20 @@ def _field(canvas: _Canvas, label: str, value: str, x: int = MARGIN) -> None:
 
 
 def _warning(canvas: _Canvas) -> None:
-    top = canvas.y
-    at = len(canvas.ops)
+    """The indecent-image instruction, in red, before anything else is read."""
+    top, at = canvas.y, len(canvas.ops)
     canvas.y += 12
+    style = _Style(BODY, bold=True, fill=RED)
     _note(
         canvas,
-        "Possible indecent image of a child: do not view, copy or share. "
-        "Refer to the DSL and the police.",
-        MARGIN + 16,
-        _Style(BODY, bold=True, fill=RED),
+        "Possible indecent image of a child: do not view, copy or share.",
+        MARGIN + 22,
+        style,
     )
+    _note(canvas, "Refer to the DSL and the police.", MARGIN + 22, style)
     canvas.y += 12
-    canvas.behind(at, _Rect((MARGIN, top, WIDTH - MARGIN, canvas.y), PINK, RED, 3, 4))
+    canvas.behind(at, _Rect((MARGIN, top, MARGIN + 7, canvas.y), RED))
+    canvas.behind(at, _Rect((MARGIN, top, WIDTH - MARGIN, canvas.y), PINK))
     canvas.y += 18
 
 

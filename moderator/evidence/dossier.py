@@ -187,11 +187,15 @@ def _summary(dossier: Dossier) -> tuple[str, ...]:
     first = min(item.flag.posted_at for item in items)
     last = max(item.flag.posted_at for item in items)
     dismissed = sum(1 for item in items if item.flag.breach is False)
+    when = (
+        f"a comment posted {times.words(first)}"
+        if len(items) == 1
+        else f"comments posted between {times.words(first)} and {times.words(last)}"
+    )
     lines = [
         (
-            f"This bundle holds {len(items)} exhibit(s) for {dossier.subject}: comments posted between "
-            f"{times.words(first)} and {times.words(last)}, each captured by the school's moderation "
-            "system when it was first detected, before anything was hidden."
+            f"This bundle holds {len(items)} exhibit(s) for {dossier.subject}: {when}, each captured "
+            "by the school's moderation system when it was first detected, before anything was hidden."
         )
     ]
     if dismissed:

@@ -251,6 +251,7 @@ def _thread(session: Session, comment: Comment) -> dict[str, Any]:
 def _entry(comment: Comment) -> dict[str, Any]:
     return {
         "id": comment.platform_comment_id,
+        "parent_id": comment.parent_platform_id,
         "author": comment.author_name,
         "created_time": _iso(comment.created_time),
         "text": comment.text,

@@ -12,8 +12,8 @@ from sqlalchemy import Engine, func, select
 
 from moderator import config as config_mod
 from moderator import db, flags, scanning
-from moderator.evidence import snapshot
 from moderator.classify import classifier_for
+from moderator.evidence import snapshot
 from moderator.exceptions import DatabaseError
 from moderator.models import (
     Action,
