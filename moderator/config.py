@@ -149,12 +149,17 @@ class LettersConfig:
     signatory: str = ""  #: who signs; default the headteacher
 
 
+DEFAULT_MEDIA_HOSTS = ("fbcdn.net", "cdninstagram.com", "facebook.com", "instagram.com")
+
+
 @dataclass(frozen=True)
 class EvidenceConfig:
     """Evidence bundles: an optional RFC 3161 time-stamping authority for the manifest."""
 
     tsa_url: str | None = None  #: e.g. https://freetsa.org/tsr; every export is then time-stamped
     tsa_timeout: float = 15.0
+    #: hosts attachments may be downloaded from (a host or any subdomain of it)
+    media_hosts: tuple[str, ...] = DEFAULT_MEDIA_HOSTS
 
 
 @dataclass(frozen=True)
@@ -488,9 +493,10 @@ def _letters(check: tomlcheck.Checker, table: dict[str, Any], path: Path) -> Let
 
 def _evidence(check: tomlcheck.Checker, table: dict[str, Any]) -> EvidenceConfig:
     where = "[evidence]"
-    check.keys(table, where, {"tsa_url", "tsa_timeout"})
+    check.keys(table, where, {"tsa_url", "tsa_timeout", "media_hosts"})
     url = check.string(table, "tsa_url", where) or None
     if url is not None and urlsplit(url).scheme not in {"http", "https"}:
         check.fail(where, "tsa_url", f"expected an http or https address; got {url!r}")
     timeout = check.number(table, "tsa_timeout", where, default=15.0, minimum=1.0)
-    return EvidenceConfig(tsa_url=url, tsa_timeout=timeout)
+    hosts = tuple(_list(check, table, "media_hosts", where, list(DEFAULT_MEDIA_HOSTS)))
+    return EvidenceConfig(tsa_url=url, tsa_timeout=timeout, media_hosts=hosts)

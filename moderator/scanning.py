@@ -25,7 +25,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from itertools import islice
 
-from sqlalchemy import Engine
+from sqlalchemy import Engine, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -33,10 +33,10 @@ from classifiers.base import Classifier
 from connectors.base import CommentSource, FetchWindow, RawComment, Skipped
 from connectors.graph_errors import GraphError
 from moderator import db, escalation, outbox, recording, sources
-from moderator.config import EscalationConfig, SchoolConfig
+from moderator.config import EscalationConfig, EvidenceConfig, SchoolConfig
 from moderator.evidence import media, snapshot
 from moderator.exceptions import ModeratorError, SourceAuthError
-from moderator.models import Source, utcnow
+from moderator.models import Comment, Source, utcnow
 from moderator.policy import Policy
 
 BATCH = 100
@@ -98,6 +98,7 @@ def scan(
                 policy,
                 source_config.access_token_env,
                 config.escalation,
+                config.evidence,
             )
             run.run(since, full, result, progress)
         finally:
@@ -116,9 +117,11 @@ class SourceScan:
         policy: Policy,
         token_env: str | None = None,
         escalation: EscalationConfig | None = None,
+        evidence: EvidenceConfig | None = None,
     ) -> None:
         self.engine = engine
         self.escalation = escalation or EscalationConfig()
+        self.evidence = evidence or EvidenceConfig()
         self.token_env = token_env
         self.connector = connector
         self.classifier = classifier
@@ -186,6 +189,25 @@ class SourceScan:
         result.hidden += sent.confirmed
         result.errors += sent.errors
 
+    def record_edit(self, comment: RawComment) -> bool:
+        """A flagged comment read again after an edit: a correction snapshot when its text
+        changed (the comment's own record keeps what was first said). True when one was taken."""
+        with db.session_scope(self.engine) as session:
+            row = session.scalars(
+                select(Comment).where(
+                    Comment.source_id == self.source_id,
+                    Comment.platform_comment_id == comment.platform_comment_id,
+                )
+            ).first()
+            if row is None:
+                return False
+            how = snapshot.Capture(
+                school=self.policy.school, media_hosts=self.evidence.media_hosts, via="webhook"
+            )
+            reason = "edited on the platform after capture"
+            made = snapshot.correct(session, row, comment.text, comment.raw, how, reason)
+            return made is not None
+
     def record(self, comments: list[RawComment]) -> tuple[int, int]:
         """Record a batch in one transaction; return (new, flagged) once it has committed.
 
@@ -229,7 +251,11 @@ class SourceScan:
                 session,
                 row,
                 classification,
-                snapshot.Capture(school=self.policy.school, indecent_image_risk=risk),
+                snapshot.Capture(
+                    school=self.policy.school,
+                    indecent_image_risk=risk,
+                    media_hosts=self.evidence.media_hosts,
+                ),
             )
             flag = recording.flag_row(session, row, classification, decision, self.policy.roster)
             flagged += 1

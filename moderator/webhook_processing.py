@@ -8,8 +8,9 @@ the receiver answers 200. :func:`process_pending` then works through the stored 
   snapshotted and acted on exactly as a poll would; a comment a poll already recorded is
   skipped there, so webhook and poll never record it twice;
 * ``remove``: the comment's ``removed_at`` is set; the record and its evidence are kept;
-* ``edited``, ``hide``, ``unhide``: noted (an edited comment is re-read by a full scan; the
-  record of what was first said is never rewritten);
+* ``edited``: the comment is read again; a flagged one whose text changed gets a correction
+  snapshot (the record of what was first said is never rewritten);
+* ``hide``, ``unhide``: noted;
 * changes for a Page or account no source is configured for, and the Page's own comments,
   are ignored and say so.
 
@@ -30,7 +31,7 @@ from connectors.base import CommentSource
 from connectors.graph_errors import GraphError
 from connectors.webhooks import WebhookChange
 from moderator import db, recording, scanning, sources
-from moderator.config import EscalationConfig, SchoolConfig, SourceConfig
+from moderator.config import SchoolConfig, SourceConfig
 from moderator.exceptions import ModeratorError
 from moderator.models import Comment, WebhookEvent, utcnow
 from moderator.policy import Policy
@@ -84,9 +85,7 @@ def process_pending(
             if source_config is None:
                 _settle(engine, group, "ignored", f"no {key[0]} source is configured for {key[1]}")
                 continue
-            _process_group(
-                engine, source_config, classifier, policy, config.escalation, group, result
-            )
+            _process_group(engine, source_config, classifier, policy, config, group, result)
     return result
 
 
@@ -115,7 +114,7 @@ def _process_group(
     source_config: SourceConfig,
     classifier: Classifier,
     policy: Policy,
-    escalation: EscalationConfig,
+    config: SchoolConfig,
     events: list[WebhookEvent],
     result: scanning.ScanResult,
 ) -> None:
@@ -127,7 +126,13 @@ def _process_group(
         return
     try:
         run = scanning.SourceScan(
-            engine, connector, classifier, policy, source_config.access_token_env, escalation
+            engine,
+            connector,
+            classifier,
+            policy,
+            source_config.access_token_env,
+            config.escalation,
+            config.evidence,
         )
         for event in events:
             _process_one(engine, run, connector, event, result)
@@ -151,9 +156,7 @@ def _process_one(
     if event.verb not in ("add", "edited") or not event.comment_id:
         _settle(engine, [event], "done", f"{event.verb}: noted")
         return
-    if event.verb == "edited" and _known(engine, run.source_id, event.comment_id):
-        _settle(engine, [event], "done", "edited after it was recorded: a full scan re-reads it")
-        return
+    known = event.verb == "edited" and _known(engine, run.source_id, event.comment_id)
     try:
         comment = connector.fetch_comment(event.comment_id, event.post_id)
     except GraphError as exc:
@@ -166,6 +169,10 @@ def _process_one(
         _settle(engine, [event], "done", "the comment was gone before it could be read")
         return
     result.fetched += 1
+    if known:  # what was first said stays recorded; a flagged comment gets a correction snapshot
+        corrected = run.record_edit(comment)
+        _settle(engine, [event], "done", "edited: correction snapshot" if corrected else "edited")
+        return
     new, flagged = run.record([comment])
     result.new += new
     result.flagged += flagged

@@ -1021,6 +1021,17 @@ class GraphServer:
                 return _ig_comment_json(node)
         raise KeyError(comment_id)
 
+    def edit_comment(self, comment_id: str, message: str) -> None:
+        """Change a comment's text as if its author edited it."""
+        with self._lock:
+            node = self._objects.get(comment_id)
+            if isinstance(node, _FbComment):
+                node.message = message
+            elif isinstance(node, _IgComment):
+                node.text = message
+            else:
+                raise KeyError(comment_id)
+
     def delete_comment(self, comment_id: str) -> None:
         """Remove a comment (and its replies) as if its author deleted it."""
         with self._lock:

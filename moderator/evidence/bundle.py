@@ -87,7 +87,13 @@ def export(
 
     try:
         result = custody.retrying(engine, work)
-        os.replace(written[-1], out)
+        try:
+            os.replace(written[-1], out)
+        except OSError as exc:
+            raise EvidenceError(
+                f"{out}: bundle {result.bundle_id} was recorded but could not be put in place "
+                f"({exc.strerror}); export it again"
+            ) from exc
     finally:
         for path in written:
             path.unlink(missing_ok=True)
@@ -161,13 +167,11 @@ def _build(
         "text/plain",
         "sha256sum -c format, for every member but the manifest",
     )
-    manifest = _manifest(files, config, found, bundle_id, who, at)
+    draft = _manifest(files, config, found, bundle_id, who, at)
+    token = _stamp(draft, tsa, config.evidence.tsa_timeout) if tsa else None
+    draft["seal"] = verify.seal(draft)
+    manifest = verify.canonical(draft)
     digest = verify.sha256(manifest)
-    token = (
-        timestamp.request(tsa, bytes.fromhex(digest), timeout=config.evidence.tsa_timeout)
-        if tsa
-        else None
-    )
     session.add(
         EvidenceExport(
             bundle_id=bundle_id,
@@ -181,6 +185,7 @@ def _build(
         )
     )
     archive = _zip(files.data, manifest, token, at)
+    _check(archive, out)
     result = Exported(
         path=out,
         bundle_id=bundle_id,
@@ -224,7 +229,7 @@ def _exhibits(files: _Files, found: dossier.Dossier, chains: dict[int, list[Cust
             f"{folder}/raw.json",
             raw.encode(),
             "application/json",
-            f"{item.ref}: the platform's JSON for the comment, as received",
+            f"{item.ref}: the platform's JSON for the comment as received (pretty-printed)",
         )
         for artefact in shot.artefacts:
             files.add(
@@ -287,8 +292,9 @@ def _manifest(
     bundle_id: str,
     who: str,
     at: dt.datetime,
-) -> bytes:
-    manifest: dict[str, Any] = {
+) -> dict[str, Any]:
+    """The manifest before its seal (and time-stamp)."""
+    return {
         "format": verify.FORMAT,
         "bundle_id": bundle_id,
         "created_at": custody.stamp(at),
@@ -319,8 +325,34 @@ def _manifest(
             for p, d in files.data.items()
         ],
     }
-    manifest["seal"] = verify.seal(manifest)
-    return verify.canonical(manifest)
+
+
+def _stamp(draft: dict[str, Any], tsa: str, timeout: float) -> bytes:
+    """An RFC 3161 token over the draft manifest's imprint, recorded in the manifest itself so the
+    token is a sealed member like any other."""
+    imprint = verify.imprint(draft)
+    token = timestamp.request(tsa, bytes.fromhex(imprint), timeout=timeout)
+    draft["timestamp"] = {
+        "imprint": imprint,
+        "sha256": verify.sha256(token),
+        "size": len(token),
+        "media_type": "application/timestamp-reply",
+        "description": "RFC 3161 time-stamp of the manifest without its seal and this entry",
+    }
+    return token
+
+
+def _check(archive: bytes, out: Path) -> None:
+    """Refuse to hand out a bundle that does not verify (a fault here, not at the recipient's)."""
+    with tempfile.NamedTemporaryFile(suffix=".zip") as probe:
+        probe.write(archive)
+        probe.flush()
+        try:
+            verify.verify(probe.name)
+        except verify.Broken as exc:
+            raise EvidenceError(
+                f"{out}: the bundle made does not verify ({exc}); not written"
+            ) from exc
 
 
 def _version() -> str:
@@ -355,12 +387,12 @@ data: keep it secure and share it only as the law allows.
 WHAT IS HERE
   report.pdf                   start here: chronology, each exhibit, matters to consider
   exhibits/EX-NNN/snapshot.json  the capture as recorded (authoritative), canonical JSON
-  exhibits/EX-NNN/raw.json       the platform's own JSON for the comment
+  exhibits/EX-NNN/raw.json       the platform's own JSON for the comment, pretty-printed
   exhibits/EX-NNN/capture.png    an image drawn from the recorded data (not a screenshot)
   exhibits/EX-NNN/media-N.*      attachments downloaded at capture (never for sexual content)
   exhibits/EX-NNN/custody.jsonl  who captured, viewed and exported the exhibit, hash-chained
   letters/, audit.jsonl          letters the school sent and its moderators' decisions
-  manifest.json                every member with its SHA-256 and size, sealed
+  manifest.json                every other member with its SHA-256 and size, sealed
   SHA256SUMS                   the same hashes for `sha256sum -c`
   verify_bundle.py             a checker needing only Python 3.11 or later
   timestamp.tsr                (when present) an RFC 3161 time-stamp of manifest.json
@@ -373,8 +405,10 @@ HOW TO CHECK IT
      recorded by the school when the bundle was made.
   3. Without Python: unzip, then `sha256sum -c SHA256SUMS` checks every member except
      manifest.json and SHA256SUMS itself (both are covered by steps 1 and 2).
-  4. When timestamp.tsr is present, a time-stamping authority signed the manifest's hash:
-     openssl ts -verify -data manifest.json -in timestamp.tsr -CAfile TSA-CA.pem
+  4. When timestamp.tsr is present, a time-stamping authority signed the SHA-256 given as
+     "imprint" under "timestamp" in manifest.json (the manifest without its seal and that
+     entry; step 1 checks it is so). To check the authority's signature:
+     openssl ts -verify -digest IMPRINT -in timestamp.tsr -CAfile TSA-CA.pem
      (TSA-CA.pem is the authority's certificate, from the authority).
 
 Each custody log entry's hash is the SHA-256 of its JSON (sorted keys, no spaces, UTF-8)

@@ -149,7 +149,7 @@ def _encode(image: Image.Image) -> bytes:
     """PNG on a fixed palette: small, quick, and the same bytes every time."""
     mapped = image.quantize(palette=_palette(), dither=Image.Dither.NONE)
     buffer = io.BytesIO()
-    mapped.save(buffer, format="PNG", optimize=False, compress_level=6)
+    mapped.save(buffer, format="PNG", optimize=False, compress_level=3)  # 2/3 of the time of 6
     return buffer.getvalue()
 
 

@@ -11,9 +11,11 @@ to contact the police.
 from __future__ import annotations
 
 import hashlib
+import json
 import logging
 import mimetypes
 import re
+import time
 from collections.abc import Collection
 from dataclasses import dataclass, replace
 from typing import Any
@@ -29,7 +31,9 @@ from workqueue.ladder import Step
 logger = logging.getLogger(__name__)
 
 MAX_BYTES = 10 * 1024 * 1024
-TIMEOUT = 10.0
+TIMEOUT = 10.0  #: per network operation
+DEADLINE = 30.0  #: for the whole download
+REDIRECTS = 3
 WITHHELD = (
     "not downloaded or stored: the comment is sexual, so the attachment may be an indecent "
     "image of a child; do not open it"
@@ -85,6 +89,17 @@ def _str(value: Any) -> str | None:
     return str(value) if value not in (None, "") else None
 
 
+def redacted(raw: dict[str, Any]) -> dict[str, Any]:
+    """``raw`` without the addresses of attached files (the ids and the photo page's permalink
+    stay): kept for a sexual comment, whose attachment may be an indecent image of a child."""
+    copy = json.loads(json.dumps(raw))
+    found = copy.get("attachment")
+    for item in found if isinstance(found, list) else [found]:
+        if isinstance(item, dict) and "media" in item:
+            item["media"] = {"withheld": "the file's address is not kept (see media)"}
+    return copy
+
+
 def minors_involved(text: str, categories: Collection[str], pupil_targets: int) -> bool:
     """Pupils named from the roster, a safeguarding concern, or words about children."""
     return pupil_targets > 0 or "safeguarding" in categories or bool(_MINORS.search(text))
@@ -106,32 +121,51 @@ class DownloadFailed(Exception):
     """An attachment could not be fetched; the message is safe to record (no comment text)."""
 
 
-def download(address: str) -> Download:
-    """The file at ``address`` (http or https, at most :data:`MAX_BYTES`)."""
-    if urlsplit(address).scheme not in {"http", "https"}:
-        raise DownloadFailed("not an http or https address")
+def download(address: str, hosts: Collection[str]) -> Download:
+    """The file at ``address``: http or https, on one of ``hosts`` (or a subdomain) at every
+    redirect, at most :data:`MAX_BYTES`, within :data:`DEADLINE` seconds in all."""
+    deadline = time.monotonic() + DEADLINE
     try:
-        with (
-            httpx.Client(timeout=TIMEOUT, follow_redirects=True) as client,
-            client.stream("GET", address) as response,
-        ):
-            if response.status_code != 200:
-                raise DownloadFailed(f"HTTP {response.status_code}")
-            data = _read_capped(response)
-            media_type = response.headers.get("content-type", "application/octet-stream")
+        with httpx.Client(timeout=TIMEOUT, follow_redirects=False) as client:
+            for _ in range(REDIRECTS + 1):
+                _allowed(address, hosts)
+                with client.stream("GET", address) as response:
+                    if response.is_redirect and "location" in response.headers:
+                        address = str(response.url.join(response.headers["location"]))
+                        continue
+                    if response.status_code != 200:
+                        raise DownloadFailed(f"HTTP {response.status_code}")
+                    data = _read_capped(response, deadline)
+                    media_type = response.headers.get("content-type", "")
+                    return _found(data, media_type)
     except httpx.HTTPError as exc:
         raise DownloadFailed(f"{type(exc).__name__}: the address could not be fetched") from exc
+    raise DownloadFailed(f"more than {REDIRECTS} redirects")
+
+
+def _allowed(address: str, hosts: Collection[str]) -> None:
+    parts = urlsplit(address)
+    host = (parts.hostname or "").lower().rstrip(".")
+    if parts.scheme not in {"http", "https"}:
+        raise DownloadFailed("not an http or https address")
+    if not any(host == h or host.endswith(f".{h}") for h in hosts):
+        raise DownloadFailed(f"host {host or '(none)'} is not in [evidence] media_hosts")
+
+
+def _found(data: bytes, media_type: str) -> Download:
     media_type = media_type.split(";")[0].strip().lower() or "application/octet-stream"
     extension = mimetypes.guess_extension(media_type) or ".bin"
     return Download(data=data, media_type=media_type, extension=extension)
 
 
-def _read_capped(response: httpx.Response) -> bytes:
+def _read_capped(response: httpx.Response, deadline: float) -> bytes:
     chunks, total = [], 0
     for chunk in response.iter_bytes():
         total += len(chunk)
         if total > MAX_BYTES:
             raise DownloadFailed(f"larger than {MAX_BYTES // (1024 * 1024)} MB")
+        if time.monotonic() > deadline:
+            raise DownloadFailed(f"took longer than {DEADLINE:g} s")
         chunks.append(chunk)
     return b"".join(chunks)
 

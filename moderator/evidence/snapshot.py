@@ -19,12 +19,14 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from moderator.config import DEFAULT_MEDIA_HOSTS
 from moderator.evidence import capture_png, custody, media
 from moderator.models import (
     Classification,
     Comment,
     EvidenceArtefact,
     EvidenceSnapshot,
+    Flag,
     utcnow,
 )
 
@@ -55,24 +57,52 @@ class Capture:
     school: str
     indecent_image_risk: bool = False
     download: bool = True  #: fetch attachments (never for a sexual comment)
+    media_hosts: tuple[str, ...] = DEFAULT_MEDIA_HOSTS  #: where attachments may come from
     actor: str = "system"
     via: str = "scan"
 
 
+@dataclass(frozen=True)
+class Correction:
+    """A later reading of the comment that the first snapshot no longer matches."""
+
+    previous: EvidenceSnapshot
+    text: str
+    raw: dict[str, Any]
+    reason: str  #: e.g. "edited on the platform after capture"
+
+
 def capture(
-    session: Session, comment: Comment, classification: Classification, how: Capture
+    session: Session,
+    comment: Comment,
+    classification: Classification,
+    how: Capture,
+    correction: Correction | None = None,
 ) -> EvidenceSnapshot:
-    """Snapshot ``comment`` with its artefacts and the first custody entry."""
+    """Snapshot ``comment`` (or, for a correction, the comment as read again) with its artefacts
+    and the first custody entry."""
     captured_at = utcnow()
+    raw = correction.raw if correction else comment.raw
     files: list[tuple[str, str, bytes]] = []
-    entries = _media(comment, classification, how, files)
-    content = canonical(_content(session, comment, classification, how, captured_at, entries))
+    entries = _media(raw, classification.categories, how, files)
+    body = _content(session, comment, classification, how, captured_at, entries)
+    if correction:
+        body["comment"]["text"], body["raw"] = correction.text, correction.raw
+        body["corrects"] = {
+            "snapshot_id": correction.previous.id,
+            "sha256": correction.previous.sha256,
+            "reason": correction.reason,
+        }
+    if media.withhold(classification.categories):
+        body["raw"] = media.redacted(body["raw"])
+    content = canonical(body)
     snapshot = EvidenceSnapshot(
         comment_id=comment.id,
         captured_at=captured_at,
         content=content,
         sha256=digest(content),
         captured_by=how.actor,
+        corrects_id=correction.previous.id if correction else None,
     )
     session.add(snapshot)
     session.flush()
@@ -93,8 +123,9 @@ def draw(snapshot: EvidenceSnapshot) -> bytes | None:
     """The capture image, or None when it cannot be drawn (logged without comment text)."""
     try:
         return capture_png.render(json.loads(snapshot.content), snapshot.sha256)
-    except Exception:  # an image must never cost the snapshot itself
-        logger.warning("capture image not drawn", exc_info=True, extra={"snapshot": snapshot.id})
+    except Exception as exc:  # noqa: BLE001 - an image must never cost the snapshot itself
+        error = type(exc).__name__  # not the message: it could quote the comment
+        logger.warning("capture image not drawn", extra={"snapshot": snapshot.id, "error": error})
         return None
 
 
@@ -115,16 +146,39 @@ def add_artefact(
     return sha
 
 
+def correct(
+    session: Session, comment: Comment, text: str, raw: dict[str, Any], how: Capture, reason: str
+) -> EvidenceSnapshot | None:
+    """A new snapshot when the comment now reads differently from its latest one; None if not
+    flagged (never snapshotted) or unchanged."""
+    previous = session.scalars(
+        select(EvidenceSnapshot)
+        .where(EvidenceSnapshot.comment_id == comment.id)
+        .order_by(EvidenceSnapshot.id.desc())
+        .limit(1)
+    ).first()
+    if previous is None:
+        return None
+    before = json.loads(previous.content)
+    if before.get("comment", {}).get("text") == text:
+        return None
+    flag = session.scalars(select(Flag).where(Flag.comment_id == comment.id)).first()
+    if flag is None:
+        return None
+    found = Correction(previous=previous, text=text, raw=raw, reason=reason)
+    return capture(session, comment, flag.classification, how, found)
+
+
 def _media(
-    comment: Comment,
-    classification: Classification,
+    raw: dict[str, Any],
+    categories: list[Any],
     how: Capture,
     files: list[tuple[str, str, bytes]],
 ) -> list[dict[str, Any]]:
     """One entry per attachment; downloads land in ``files``, never for a sexual comment."""
-    withheld = media.withhold(classification.categories)
+    withheld = media.withhold(categories)
     entries = []
-    for item in media.attachments(comment.raw):
+    for item in media.attachments(raw):
         entry: dict[str, Any] = {
             "index": item.index,
             "type": item.type,
@@ -140,16 +194,19 @@ def _media(
         elif item.image is None or not how.download:
             entry.update(status="not_downloaded", reason="no image file to download")
         else:
-            _fetch(item, entry, files)
+            _fetch(item, entry, files, how.media_hosts)
         entries.append(entry)
     return entries
 
 
 def _fetch(
-    item: media.Attachment, entry: dict[str, Any], files: list[tuple[str, str, bytes]]
+    item: media.Attachment,
+    entry: dict[str, Any],
+    files: list[tuple[str, str, bytes]],
+    hosts: tuple[str, ...],
 ) -> None:
     try:
-        found = media.download(item.image or "")
+        found = media.download(item.image or "", hosts)
     except media.DownloadFailed as exc:
         entry.update(status="failed", reason=str(exc))
         return

@@ -15,6 +15,7 @@ import hashlib
 import json
 import re
 import sys
+import unicodedata
 import zipfile
 import zlib
 from collections.abc import Iterator
@@ -48,6 +49,12 @@ def seal(manifest: dict[str, Any]) -> str:
     return sha256(canonical({k: v for k, v in manifest.items() if k != "seal"}))
 
 
+def imprint(manifest: dict[str, Any]) -> str:
+    """What a time-stamping authority signs: SHA-256 of the canonical manifest without ``seal``
+    and ``timestamp`` (the token then travels as a member the sealed manifest lists)."""
+    return sha256(canonical({k: v for k, v in manifest.items() if k not in ("seal", "timestamp")}))
+
+
 class Broken(Exception):
     """A member of the bundle fails a check; ``member`` names it."""
 
@@ -68,33 +75,69 @@ class Result:
 def verify(path: str) -> Result:
     """Check the bundle at ``path``; raise :class:`Broken` naming the first failure."""
     try:
+        return _verify(path)
+    except Broken:
+        raise
+    except Exception as exc:  # damage nobody foresaw is still a broken bundle
+        raise Broken(str(path), f"cannot be checked ({type(exc).__name__}: {exc})") from exc
+
+
+def _verify(path: str) -> Result:
+    try:
         archive = zipfile.ZipFile(path)
-    except (OSError, zipfile.BadZipFile) as exc:
+    except (OSError, zipfile.BadZipFile, ValueError, EOFError) as exc:
         raise Broken(str(path), f"not a readable zip file ({exc})") from exc
     with archive:
         files = _read_all(archive)
     result = Result()
     manifest = _check_manifest(files, result)
-    _check_members(files, manifest, result)
-    for exhibit in manifest.get("exhibits", []):
-        _check_exhibit(files, exhibit, result)
-    _check_token(files, result)
+    listed = _check_members(files, manifest, result)
+    _check_exhibits(files, manifest, listed, result)
+    _check_token(files, manifest, result)
     return result
 
 
 def _read_all(archive: zipfile.ZipFile) -> dict[str, bytes]:
     files: dict[str, bytes] = {}
+    seen: set[str] = set()
     for info in archive.infolist():
-        if info.is_dir():
-            continue
-        if info.filename in files:
-            raise Broken(info.filename, "appears twice in the zip")
+        name = info.filename
+        _check_name(name)
+        folded = unicodedata.normalize("NFC", name).casefold()
+        if folded in seen:
+            raise Broken(name, "appears twice in the zip (names differing only in case count)")
+        seen.add(folded)
         try:
-            files[info.filename] = archive.read(info)
-        except (zipfile.BadZipFile, zlib.error, OSError) as exc:
+            data = archive.read(info)
+        except (
+            zipfile.BadZipFile,
+            zlib.error,
+            OSError,
+            NotImplementedError,
+            RuntimeError,
+            EOFError,
+            ValueError,
+        ) as exc:
             problem = f"cannot be read: the zip says it is damaged ({exc})"
-            raise Broken(info.filename, problem) from exc
+            raise Broken(name, problem) from exc
+        if info.is_dir():
+            if data:
+                raise Broken(name, "is a folder entry that holds data")
+            continue
+        files[name] = data
     return files
+
+
+def _check_name(name: str) -> None:
+    parts = name.rstrip("/").split("/")
+    if (
+        not name
+        or name.startswith("/")
+        or "\\" in name
+        or ":" in parts[0]
+        or any(part in ("", ".", "..") for part in parts)
+    ):
+        raise Broken(name, "is not a safe relative name (absolute, '..', or empty parts)")
 
 
 def _check_manifest(files: dict[str, bytes], result: Result) -> dict[str, Any]:
@@ -109,14 +152,47 @@ def _check_manifest(files: dict[str, bytes], result: Result) -> dict[str, Any]:
         raise Broken(MANIFEST, f"is not a {FORMAT} manifest")
     if canonical(manifest) != data or seal(manifest) != manifest.get("seal"):
         raise Broken(MANIFEST, "has been altered (its seal does not recompute)")
+    _check_shape(manifest)
     result.manifest_sha256 = sha256(data)
     result.checked.append(f"{MANIFEST}: sealed; SHA-256 {result.manifest_sha256}")
     return manifest
 
 
-def _check_members(files: dict[str, bytes], manifest: dict[str, Any], result: Result) -> None:
-    listed = {m["path"]: m for m in manifest.get("members", [])}
-    for path, member in listed.items():
+def _check_shape(manifest: dict[str, Any]) -> None:
+    """The manifest's lists hold what they should (a sealed manifest can still be forged)."""
+    members, exhibits = manifest.get("members"), manifest.get("exhibits")
+    stamp = manifest.get("timestamp")
+    fine = (
+        isinstance(members, list)
+        and all(
+            isinstance(m, dict)
+            and _text(m.get("path"))
+            and _text(m.get("sha256"))
+            and type(m.get("size")) is int
+            for m in members
+        )
+        and isinstance(exhibits, list)
+        and all(
+            isinstance(e, dict) and _text(e.get("folder")) and _text(e.get("snapshot_sha256"))
+            for e in exhibits
+        )
+        and (stamp is None or (isinstance(stamp, dict) and _text(stamp.get("sha256"))))
+    )
+    if not fine:
+        raise Broken(MANIFEST, "does not have the shape of a bundle manifest")
+
+
+def _text(value: Any) -> bool:
+    return isinstance(value, str) and bool(value)
+
+
+def _check_members(
+    files: dict[str, bytes], manifest: dict[str, Any], result: Result
+) -> dict[str, dict[str, Any]]:
+    listed = {m["path"]: m for m in manifest["members"]}
+    stamp = manifest.get("timestamp")
+    expected = {**listed, **({TOKEN: {"path": TOKEN, **stamp}} if stamp else {})}
+    for path, member in expected.items():
         if path not in files:
             raise Broken(path, "is listed in the manifest but missing from the bundle")
         data = files[path]
@@ -124,12 +200,13 @@ def _check_members(files: dict[str, bytes], manifest: dict[str, Any], result: Re
         if actual != member.get("sha256") or len(data) != member.get("size"):
             raise Broken(path, f"SHA-256 is {actual}; the manifest says {member.get('sha256')}")
     for path in sorted(files):
-        if path not in listed and path not in (MANIFEST, TOKEN):
+        if path not in expected and path != MANIFEST:
             raise Broken(path, "is in the bundle but not in the manifest")
     sums = _parse_sums(files.get(SUMS, b""))
     if sums != {path: m["sha256"] for path, m in listed.items() if path != SUMS}:
         raise Broken(SUMS, "does not list exactly the manifest's members and hashes")
-    result.checked.append(f"{len(listed)} members: SHA-256 and size as the manifest says")
+    result.checked.append(f"{len(expected)} members: SHA-256 and size as the manifest says")
+    return expected
 
 
 def _parse_sums(data: bytes) -> dict[str, str]:
@@ -142,16 +219,36 @@ def _parse_sums(data: bytes) -> dict[str, str]:
     return sums
 
 
-def _check_exhibit(files: dict[str, bytes], exhibit: dict[str, Any], result: Result) -> None:
-    folder = exhibit["folder"]
+def _check_exhibits(
+    files: dict[str, bytes],
+    manifest: dict[str, Any],
+    listed: dict[str, dict[str, Any]],
+    result: Result,
+) -> None:
+    """Every exhibit folder is in the manifest's exhibits, and each one's chain holds."""
+    folders = {e["folder"]: e for e in manifest["exhibits"]}
+    for path in sorted(files):
+        if path.startswith("exhibits/") and path.rsplit("/", 1)[0] not in folders:
+            raise Broken(path, "is in an exhibit folder the manifest does not name")
+    for folder, exhibit in folders.items():
+        _check_exhibit(files, folder, exhibit["snapshot_sha256"], result)
+
+
+def _check_exhibit(files: dict[str, bytes], folder: str, stated: str, result: Result) -> None:
     snapshot_path, custody_path = f"{folder}/snapshot.json", f"{folder}/custody.jsonl"
     for path in (snapshot_path, custody_path):
         if path not in files:
             raise Broken(path, "missing from the bundle")
     anchor = sha256(files[snapshot_path])
+    if anchor != stated:
+        raise Broken(snapshot_path, "is not the snapshot the manifest's exhibit names")
     entries = list(_custody_entries(custody_path, files[custody_path]))
     _check_chain(custody_path, entries, anchor)
-    for name, digest in entries[0].get("detail", {}).get("artefacts", {}).items():
+    detail = entries[0].get("detail")
+    artefacts = detail.get("artefacts") if isinstance(detail, dict) else None
+    if not isinstance(artefacts, dict):
+        raise Broken(custody_path, "entry 1 does not list the artefacts captured")
+    for name, digest in artefacts.items():
         path = f"{folder}/{name}"
         if path not in files:
             raise Broken(path, "was recorded at capture but is missing from the bundle")
@@ -176,7 +273,8 @@ def _check_chain(path: str, entries: list[dict[str, Any]], anchor: str) -> None:
         raise Broken(path, "does not begin with the capture")
     prev = anchor
     for number, entry in enumerate(entries, start=1):
-        if entry.get("seq") != number or entry.get("snapshot") != anchor:
+        seq = entry.get("seq")
+        if type(seq) is not int or seq != number or entry.get("snapshot") != anchor:
             raise Broken(path, f"entry {number} is out of sequence or names another snapshot")
         if entry.get("prev") != prev:
             raise Broken(path, f"entry {number} does not follow the entry before it")
@@ -185,23 +283,32 @@ def _check_chain(path: str, entries: list[dict[str, Any]], anchor: str) -> None:
         prev = entry["hash"]
 
 
-def _check_token(files: dict[str, bytes], result: Result) -> None:
-    if TOKEN not in files:
+def _check_token(files: dict[str, bytes], manifest: dict[str, Any], result: Result) -> None:
+    """The token's bytes are already checked against the sealed manifest; here, that it
+    time-stamps this manifest. Its signature is for ``openssl ts -verify`` (README.txt)."""
+    stamp = manifest.get("timestamp")
+    if not stamp:
         return
+    expected = imprint(manifest)
+    if stamp.get("imprint") != expected:
+        raise Broken(MANIFEST, "its timestamp entry names another manifest")
     try:
         from moderator.evidence import timestamp
     except ImportError:
-        result.timestamp = "present; check it with openssl ts -verify (README.txt says how)"
+        result.timestamp = (
+            f"listed and intact; signature and time not read here: check with openssl "
+            f"ts -verify -digest {expected} (README.txt)"
+        )
         return
-    digest = bytes.fromhex(result.manifest_sha256)
     try:
-        info = timestamp.check(files[TOKEN], digest)
+        info = timestamp.check(files[TOKEN], bytes.fromhex(expected))
     except Exception as exc:  # any parsing failure is a broken token
         raise Broken(TOKEN, f"is not a usable time-stamp token ({exc})") from exc
     if not info.imprint_ok:
         raise Broken(TOKEN, "does not time-stamp this manifest (its imprint differs)")
     result.timestamp = (
-        f"manifest time-stamped at {info.gen_time.isoformat()} by {info.tsa or 'the TSA'}"
+        f"manifest time-stamped at {info.gen_time.isoformat()} by {info.tsa or 'the TSA'} "
+        f"(the signature: openssl ts -verify, README.txt)"
     )
 
 

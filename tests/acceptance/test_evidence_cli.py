@@ -194,13 +194,15 @@ def test_a_configured_time_stamping_authority_signs_the_manifest(
     assert checked.returncode == 0 and "time-stamped" in checked.stdout
     with zipfile.ZipFile(out) as archive:
         archive.extractall(tmp_path / "b")
+        members = {name: archive.read(name) for name in archive.namelist()}
+    imprint = json.loads(members["manifest.json"])["timestamp"]["imprint"]
     openssl = subprocess.run(
         [
             "openssl",
             "ts",
             "-verify",
-            "-data",
-            str(tmp_path / "b" / "manifest.json"),
+            "-digest",
+            imprint,
             "-in",
             str(tmp_path / "b" / "timestamp.tsr"),
             "-CAfile",
@@ -214,6 +216,14 @@ def test_a_configured_time_stamping_authority_signs_the_manifest(
         env={"OPENSSL_CONF": str(tsa.config), "PATH": "/usr/bin:/bin"},
     )
     assert openssl.returncode == 0, openssl.stdout + openssl.stderr
+    token = bytearray(members["timestamp.tsr"])
+    token[len(token) // 2] ^= 0x01
+    forged = tmp_path / "forged.zip"
+    with zipfile.ZipFile(forged, "w") as archive:
+        for name, body in members.items():
+            archive.writestr(name, bytes(token) if name == "timestamp.tsr" else body)
+    refused = run("evidence", "verify", str(forged), cwd=folder)
+    assert refused.returncode == 1 and "timestamp.tsr" in refused.stderr
     tsa.mode = "error_500"
     failed = run(
         "evidence", "export", str(flag), "--out", str(folder / "not.zip"), cwd=folder, env=env

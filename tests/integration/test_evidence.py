@@ -45,6 +45,13 @@ class CDN:
         class Handler(BaseHTTPRequestHandler):
             def do_GET(self) -> None:
                 cdn.requests.append(self.path)
+                if self.path.startswith("/redirect"):
+                    port = cdn.server.server_address[1]
+                    self.send_response(302)
+                    self.send_header("Location", f"http://localhost:{port}/photo-elsewhere.png")
+                    self.send_header("Content-Length", "0")
+                    self.end_headers()
+                    return
                 body = PHOTO if self.path.startswith("/photo") else b"not found"
                 self.send_response(200 if self.path.startswith("/photo") else 404)
                 self.send_header("Content-Type", "image/png")
@@ -84,6 +91,7 @@ def graph(monkeypatch: pytest.MonkeyPatch) -> Iterator[GraphServer]:
 def school(graph: GraphServer, tmp_path: Path) -> config_mod.SchoolConfig:
     path = tmp_path / "moderator.toml"
     body = data.config_text(graph.url) + '\n[[pupils]]\nname = "Amelia Jones"\n'
+    body += '\n[evidence]\nmedia_hosts = ["127.0.0.1"]\n'
     path.write_text(body, encoding="utf-8")
     return config_mod.load(path)
 
@@ -320,6 +328,9 @@ def test_no_media_is_fetched_or_stored_for_a_sexual_comment_about_children(
     assert entry["status"] == "withheld" and entry["url"] is None and entry["file"] is None
     assert entry["id"] == "111"
     assert content["comment"]["permalink"]
+    with db.session_scope(engine) as session:
+        stored = session.scalars(select(EvidenceSnapshot)).one().content
+    assert "photo-111" not in stored  # not even the file's address is kept
     done = export(engine, school, flag.id, tmp_path / "dsl.zip")
     with zipfile.ZipFile(done.path) as archive:
         assert not [n for n in archive.namelist() if "/media-" in n]
@@ -408,3 +419,26 @@ def test_a_moderator_cannot_export_a_dsl_flag(
             for e in session.scalars(select(CustodyEvent).where(CustodyEvent.action == "exported"))
         ]
     assert actors == ["dsl (Dee Esel, dsl)"]
+
+
+@pytest.mark.parametrize("where", ["elsewhere", "redirect"])
+def test_attachments_come_only_from_the_configured_media_hosts(
+    engine: Engine, graph: GraphServer, cdn: CDN, school: config_mod.SchoolConfig, where: str
+) -> None:
+    now = dt.datetime.now(dt.UTC) - dt.timedelta(hours=1)
+    post = graph.add_post(data.PAGE, "News", now)
+    attachment = photo(cdn, "333")
+    port = cdn.server.server_address[1]
+    src = (
+        f"http://localhost:{port}/photo-333.png" if where == "elsewhere" else f"{cdn.url}/redirect"
+    )
+    attachment["media"] = {"image": {"src": src}}
+    graph.add_fb_comment(post, THREAT, now, attachment=attachment)
+    scan(engine, school)
+    with db.session_scope(engine) as session:
+        content = json.loads(session.scalars(select(EvidenceSnapshot)).one().content)
+        names = [a.name for a in session.scalars(select(EvidenceArtefact))]
+    assert content["media"][0]["status"] == "failed"
+    assert "media_hosts" in content["media"][0]["reason"]
+    assert names == ["capture.png"]
+    assert cdn.requests == ([] if where == "elsewhere" else ["/redirect"])

@@ -21,7 +21,7 @@ from connectors import webhooks
 from moderator import config as config_mod
 from moderator import db, flags, scanning, webhook_app, webhook_processing
 from moderator.classify import classifier_for
-from moderator.models import Comment, WebhookEvent
+from moderator.models import Comment, CustodyEvent, EvidenceSnapshot, WebhookEvent
 from tests import platform_data as data
 from tests.graph_server import GraphServer
 
@@ -170,6 +170,34 @@ def test_a_signed_comment_is_fetched_judged_and_hidden_once(
     result = scanning.scan(engine, school, classifier_for(school))
     assert result.new == 0 and result.errors == []
     assert len(graph.hide_requests(comment)) == 1
+
+
+def test_an_edited_flagged_comment_gets_a_correction_snapshot(
+    receiver: str, engine: Engine, graph: GraphServer
+) -> None:
+    post = graph.add_post(data.PAGE, "News", NOW - dt.timedelta(hours=1))
+    comment = graph.add_fb_comment(post, data.HARMFUL[1], NOW - dt.timedelta(minutes=1))
+    assert deliver(receiver, page_delivery(comment, post)).status_code == 200
+    wait_for(lambda: [e.status for e in stored(engine)] == ["done"])
+    graph.edit_comment(comment, "sorry, I was angry")
+    assert deliver(receiver, page_delivery(comment, post, verb="edited")).status_code == 200
+    wait_for(lambda: [e.status for e in stored(engine)] == ["done", "done"])
+    with db.session_scope(engine) as session:
+        first, second = session.scalars(select(EvidenceSnapshot).order_by(EvidenceSnapshot.id))
+        recorded = session.scalars(select(Comment)).one().text
+        chain = [
+            e.action
+            for e in session.scalars(
+                select(CustodyEvent).where(CustodyEvent.snapshot_id == second.id)
+            )
+        ]
+    assert second.corrects_id == first.id and chain == ["captured"]
+    assert json.loads(first.content)["comment"]["text"] == data.HARMFUL[1]
+    corrected = json.loads(second.content)
+    assert corrected["comment"]["text"] == "sorry, I was angry"
+    assert corrected["corrects"]["sha256"] == first.sha256
+    assert recorded == data.HARMFUL[1]  # what was first said stays recorded
+    assert [e.last_error for e in stored(engine)][1] == "edited: correction snapshot"
 
 
 def test_instagram_comment_by_webhook(receiver: str, engine: Engine, graph: GraphServer) -> None:
