@@ -117,56 +117,8 @@ def _build(
         session, ref, case=case, viewer=viewer, permissions=config.escalation.permissions
     )
     bundle_id, at = str(uuid.uuid4()), utcnow()
-    chains: dict[int, list[CustodyEvent]] = {}
-    for item in found.items:
-        _complete(session, item, who)
-        custody.append(
-            session,
-            item.snapshot,
-            who,
-            "exported",
-            {"bundle": bundle_id, "subject": found.subject, "exhibit": item.ref},
-            at=at,
-        )
-        chains[item.snapshot.id] = custody.chain(session, item.snapshot)
-    files = _Files({}, {})
-    _exhibits(files, found, chains)
-    _records(files, found)
-    files.add(
-        "verify_bundle.py",
-        VERIFIER.read_bytes(),
-        "text/x-python",
-        "the checker (Python 3.11+, standard library only)",
-    )
-    files.add(
-        "README.txt",
-        _readme(config, found, bundle_id, who, at).encode(),
-        "text/plain",
-        "for the recipient: what this is and how to check it",
-    )
-    content = dossier.report(
-        session,
-        config,
-        found,
-        chains,
-        bundle_id=bundle_id,
-        actor=who,
-        at=at,
-        members=files.members(),
-        counted=config.escalation.rule.incident_categories,
-    )
-    files.add(
-        "report.pdf",
-        report_pdf.render(content),
-        "application/pdf",
-        "the report: chronology, exhibits, matters to consider, custody",
-    )
-    files.add(
-        verify.SUMS,
-        _sums(files),
-        "text/plain",
-        "sha256sum -c format, for every member but the manifest",
-    )
+    chains = _log_export(session, found, who, bundle_id, at)
+    files = _contents(session, config, found, chains, bundle_id=bundle_id, who=who, at=at)
     draft = _manifest(files, config, found, bundle_id, who, at)
     token = _stamp(draft, tsa, config.evidence.tsa_timeout) if tsa else None
     draft["seal"] = verify.seal(draft)
@@ -197,6 +149,72 @@ def _build(
         left_out=tuple(found.left_out),
     )
     return result, archive
+
+
+def _log_export(
+    session: Session, found: dossier.Dossier, who: str, bundle_id: str, at: dt.datetime
+) -> dict[int, list[CustodyEvent]]:
+    """The ``exported`` custody entry on every snapshot; each chain as the bundle carries it."""
+    chains: dict[int, list[CustodyEvent]] = {}
+    for item in found.items:
+        _complete(session, item, who)
+        detail = {"bundle": bundle_id, "subject": found.subject, "exhibit": item.ref}
+        custody.append(session, item.snapshot, who, "exported", detail, at=at)
+        chains[item.snapshot.id] = custody.chain(session, item.snapshot)
+    return chains
+
+
+def _contents(
+    session: Session,
+    config: SchoolConfig,
+    found: dossier.Dossier,
+    chains: dict[int, list[CustodyEvent]],
+    *,
+    bundle_id: str,
+    who: str,
+    at: dt.datetime,
+) -> _Files:
+    """Every member but the manifest (and the time-stamp), the report last but SHA256SUMS."""
+    files = _Files({}, {})
+    _exhibits(files, found, chains)
+    _records(files, found)
+    files.add(
+        "verify_bundle.py",
+        VERIFIER.read_bytes(),
+        "text/x-python",
+        "the checker (Python 3.11+, standard library only)",
+    )
+    files.add(
+        "README.txt",
+        _readme(config, found, bundle_id, who, at).encode(),
+        "text/plain",
+        "for the recipient: what this is and how to check it",
+    )
+    counted = config.escalation.rule.incident_categories
+    content = dossier.report(
+        session,
+        config,
+        found,
+        chains,
+        bundle_id=bundle_id,
+        actor=who,
+        at=at,
+        members=files.members(),
+        counted=counted,
+    )
+    files.add(
+        "report.pdf",
+        report_pdf.render(content),
+        "application/pdf",
+        "the report: chronology, exhibits, matters to consider, custody",
+    )
+    files.add(
+        verify.SUMS,
+        _sums(files),
+        "text/plain",
+        "sha256sum -c format, every member but the manifest",
+    )
+    return files
 
 
 def _complete(session: Session, item: dossier.Item, actor: str) -> None:
