@@ -93,9 +93,9 @@ def main() -> None:
         for n, fid in enumerate(threat):
             out = folder / f"flag-{n}.zip"
             exports.append(
-                timed(lambda: bundle.export(engine, config, str(fid), out, actor="bench"))
+                timed(lambda f=fid, o=out: bundle.export(engine, config, str(f), o, actor="bench"))
             )
-            checks.append(timed(lambda: verify.verify(str(out))))
+            checks.append(timed(lambda o=out: verify.verify(str(o))))
             sizes.append(out.stat().st_size)
         print(
             f"one-flag bundle ({len(threat)} threat flags): export median {statistics.median(exports):.0f} ms, "
