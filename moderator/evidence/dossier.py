@@ -80,6 +80,11 @@ def gather(
             and flag.route == "dsl"
             and not permissions.allows(viewer.role, "safeguarding")
         ):
+            if not case:
+                raise EvidenceError(
+                    f"flag {flag.id} is a safeguarding concern for the DSL; {viewer.username} "
+                    f"({viewer.role.value}) may not export its evidence"
+                )
             dossier.left_out.append(f"flag {flag.id}: a safeguarding matter for the DSL")
             continue
         _add_items(session, dossier, flag)

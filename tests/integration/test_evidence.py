@@ -442,3 +442,25 @@ def test_attachments_come_only_from_the_configured_media_hosts(
     assert "media_hosts" in content["media"][0]["reason"]
     assert names == ["capture.png"]
     assert cdn.requests == ([] if where == "elsewhere" else ["/redirect"])
+
+
+def test_a_moderators_case_bundle_leaves_out_the_dsl_flags_and_says_so(
+    engine: Engine, graph: GraphServer, cdn: CDN, school: config_mod.SchoolConfig, tmp_path: Path
+) -> None:
+    from moderator import users
+
+    comment = thread(graph, cdn, SEXUAL)  # by Pat Poster, routed to the DSL
+    now = dt.datetime.now(dt.UTC) - dt.timedelta(minutes=30)
+    post = graph.add_post(data.PAGE, "News", now)
+    threat = graph.add_fb_comment(post, THREAT, now, author=("5550001", "Pat Poster"))
+    scan(engine, school)
+    with db.session_scope(engine) as session:
+        users.add(session, "mod", "Mo Derator", "moderator", "a long password")
+    dsl_flag, poster = flag_for(engine, comment), flag_for(engine, threat).poster_id
+    assert dsl_flag.poster_id == poster
+    done = export(engine, school, poster, tmp_path / "case.zip", case=True, username="mod")
+    assert done.exhibits == 1
+    assert done.left_out == (f"flag {dsl_flag.id}: a safeguarding matter for the DSL",)
+    with zipfile.ZipFile(done.path) as archive:
+        ids = [e["flag_id"] for e in json.loads(archive.read("manifest.json"))["exhibits"]]
+    assert ids == [flag_for(engine, threat).id]
