@@ -359,6 +359,29 @@ def cases_link(obj: Context, poster: str, other: str, username: str, note: str) 
     click.echo(message)
 
 
+@main.command()
+@click.option("--host", default="127.0.0.1", help="Address to listen on.")
+@click.option("--port", default=8000, type=click.IntRange(1, 65535), help="Port to listen on.")
+@click.option(
+    "--insecure-cookies",
+    is_flag=True,
+    help="Send the sign-in cookie over plain HTTP too (local testing only; serve over HTTPS).",
+)
+@click.pass_obj
+@friendly_errors
+def serve(obj: Context, host: str, port: int, insecure_cookies: bool) -> None:
+    """The moderators' web interface: sign in at /login, the queue at /."""
+    import uvicorn
+
+    from moderator.web import app as web_app
+
+    config = obj.config()
+    settings = web_app.Settings(secure_cookies=not insecure_cookies)
+    application = web_app.create_app(obj.engine(), config, settings)
+    click.echo(f"Serving {config.name} on http://{host}:{port} (Ctrl+C to stop)")
+    uvicorn.run(application, host=host, port=port, log_level="warning", proxy_headers=True)
+
+
 @main.group(name="letters")
 def letters_group() -> None:
     """Letters generated for cases."""

@@ -275,6 +275,22 @@ class User(Base):
     password_hash: Mapped[str] = mapped_column(Text, comment="scrypt$n$r$p$salt$hash")
     active: Mapped[bool] = mapped_column(default=True, comment="false: cannot sign in or decide")
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    failed_logins: Mapped[int] = mapped_column(default=0, comment="failed sign-ins in a row")
+    locked_until: Mapped[dt.datetime | None] = mapped_column(comment="no sign-in before this")
+    last_login_at: Mapped[dt.datetime | None] = mapped_column()
+
+
+class WebSession(Base):
+    """A signed-in browser. The cookie holds a random token; only its SHA-256 is kept here."""
+
+    __tablename__ = "web_session"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    token_sha256: Mapped[str] = mapped_column(String(64), unique=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("app_user.id"), index=True)
+    csrf_token: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    last_seen_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    user: Mapped[User] = relationship()
 
 
 class Action(Base):

@@ -1,17 +1,22 @@
-"""Named user accounts: who decides, with which role. Passwords are stored as scrypt hashes.
+"""Named user accounts: who decides, with which role.
 
-The hash format is ``scrypt$n$r$p$salt$hash`` (salt and hash in hex), so the cost can be raised
-later without breaking stored accounts.
+Passwords are stored as argon2id hashes (argon2-cffi's PHC strings, so the cost can be raised
+later). Hashes from earlier releases, ``scrypt$n$r$p$salt$hash``, are still checked and are
+replaced by argon2id at the next successful sign-in. Five failed sign-ins in a row lock an
+account for 15 minutes.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
 import hashlib
 import hmac
 import re
 import secrets
 
+from argon2 import PasswordHasher
+from argon2 import exceptions as argon2_errors
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -22,6 +27,9 @@ from workqueue.roles import Role
 
 SCRYPT_N, SCRYPT_R, SCRYPT_P = 2**14, 8, 1
 MIN_PASSWORD = 8
+LOCK_AFTER = 5  #: failed sign-ins in a row
+LOCK_FOR = dt.timedelta(minutes=15)
+_HASHER = PasswordHasher()  # argon2id, RFC 9106's second recommended parameters
 _USERNAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._@-]{0,99}$")
 
 
@@ -30,15 +38,26 @@ class UserError(ModeratorError):
 
 
 def hash_password(password: str) -> str:
-    salt = secrets.token_bytes(16)
-    digest = hashlib.scrypt(
-        password.encode("utf-8"), salt=salt, n=SCRYPT_N, r=SCRYPT_R, p=SCRYPT_P, dklen=32
-    )
-    return f"scrypt${SCRYPT_N}${SCRYPT_R}${SCRYPT_P}${salt.hex()}${digest.hex()}"
+    return _HASHER.hash(password)
 
 
 def verify_password(password: str, stored: str) -> bool:
-    """True when ``password`` matches ``stored``; constant time in the comparison."""
+    """True when ``password`` matches ``stored`` (argon2id, or an earlier release's scrypt)."""
+    if stored.startswith("$argon2"):
+        try:
+            return _HASHER.verify(stored, password)
+        except argon2_errors.VerificationError:
+            return False
+        except argon2_errors.InvalidHashError:
+            return False
+    return _verify_scrypt(password, stored)
+
+
+def needs_rehash(stored: str) -> bool:
+    return not stored.startswith("$argon2") or _HASHER.check_needs_rehash(stored)
+
+
+def _verify_scrypt(password: str, stored: str) -> bool:
     try:
         scheme, n, r, p, salt, digest = stored.split("$")
         if scheme != "scrypt":
@@ -50,6 +69,7 @@ def verify_password(password: str, stored: str) -> bool:
             r=int(r),
             p=int(p),
             dklen=len(digest) // 2,
+            maxmem=64 * 1024 * 1024,
         )
     except (ValueError, TypeError):
         return False
@@ -120,6 +140,36 @@ def authenticate(session: Session, username: str, password: str) -> User | None:
         return None
     if not verify_password(password, user.password_hash) or not user.active:
         return None
+    return user
+
+
+def sign_in(session: Session, username: str, password: str, where: str) -> User | None:
+    """The account, when the password is right and it is active and not locked; else None with
+    the reason in the audit log only (``where``: e.g. the client address). Failures count
+    towards a lock-out; a success resets the count and upgrades an old hash."""
+    now = dt.datetime.now(dt.UTC)
+    user = session.scalars(select(User).where(User.username == username)).first()
+    if user is None:
+        verify_password(password, _dummy_hash())  # same work whether or not the user exists
+        audit(
+            session, "anonymous", "sign_in_failed", None, None, username=username[:100], where=where
+        )
+        return None
+    if user.locked_until and user.locked_until > now:
+        audit(session, user.username, "sign_in_refused", "user", user.id, why="locked", where=where)
+        return None
+    if not verify_password(password, user.password_hash) or not user.active:
+        user.failed_logins += 1
+        why = "disabled" if user.active is False else "wrong password"
+        if user.failed_logins >= LOCK_AFTER:
+            user.locked_until, user.failed_logins = now + LOCK_FOR, 0
+            why += f"; locked for {int(LOCK_FOR.total_seconds() // 60)} minutes"
+        audit(session, user.username, "sign_in_failed", "user", user.id, why=why, where=where)
+        return None
+    if needs_rehash(user.password_hash):
+        user.password_hash = hash_password(password)
+    user.failed_logins, user.locked_until, user.last_login_at = 0, None, now
+    audit(session, user.username, "sign_in", "user", user.id, where=where)
     return user
 
 

@@ -424,7 +424,7 @@ def test_a_school_template_replaces_ours_and_errors_name_it(engine: Engine, tmp_
 def test_users(engine: Engine) -> None:
     with db.session_scope(engine) as session:
         user = users.add(session, "jh", "Janet Holloway", "headteacher", PASSWORD)
-        assert user.password_hash.startswith("scrypt$") and PASSWORD not in user.password_hash
+        assert user.password_hash.startswith("$argon2id$") and PASSWORD not in user.password_hash
     with db.session_scope(engine) as session:
         assert users.authenticate(session, "jh", PASSWORD) is not None
         assert users.authenticate(session, "jh", PASSWORD + "x") is None

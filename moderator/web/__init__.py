@@ -1,0 +1,1 @@
+"""The moderators' web interface (``moderator serve``); the design is in docs/web.md."""

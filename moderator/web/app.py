@@ -1,0 +1,139 @@
+"""The web application: routes, the signed-in check, CSRF, templates (docs/web.md)."""
+
+from __future__ import annotations
+
+import functools
+import logging
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote, urlsplit
+
+from jinja2 import Environment, FileSystemLoader, select_autoescape
+from sqlalchemy import Engine
+from starlette.applications import Starlette
+from starlette.concurrency import run_in_threadpool
+from starlette.requests import Request
+from starlette.responses import HTMLResponse, PlainTextResponse, RedirectResponse, Response
+from starlette.routing import Mount, Route
+from starlette.staticfiles import StaticFiles
+
+from moderator import db
+from moderator.config import SchoolConfig
+from moderator.evidence import times
+from moderator.web import security, sessions
+
+logger = logging.getLogger(__name__)
+HERE = Path(__file__).parent
+Handler = Callable[[Request], Awaitable[Response]]
+
+
+@dataclass(frozen=True)
+class Settings:
+    """How the interface is served."""
+
+    secure_cookies: bool = True  #: cookies only over HTTPS (off only for local testing)
+
+
+@dataclass
+class Web:
+    """What every page needs: the database, the school's config, the templates."""
+
+    engine: Engine
+    config: SchoolConfig
+    settings: Settings
+    templates: Environment
+
+    def render(self, request: Request, name: str, status: int = 200, **context: Any) -> Response:
+        current = request.scope.get("current")
+        page = self.templates.get_template(name).render(
+            request=request,
+            me=current.user if current else None,
+            csrf=current.csrf if current else "",
+            school=self.config.name,
+            **context,
+        )
+        return HTMLResponse(page, status_code=status)
+
+    def run(self, work: Callable[..., Any], *args: Any, **kwargs: Any) -> Awaitable[Any]:
+        """Database work off the event loop, in its own transaction."""
+
+        def in_session() -> Any:
+            with db.session_scope(self.engine) as session:
+                return work(session, *args, **kwargs)
+
+        return run_in_threadpool(in_session)
+
+
+def templates() -> Environment:
+    env = Environment(
+        loader=FileSystemLoader(HERE / "templates" / "web"),
+        autoescape=select_autoescape(["html"]),
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.filters["when"] = lambda moment: times.words(moment) if moment else "unknown"
+    env.filters["short"] = _short
+    return env
+
+
+def _short(moment: Any) -> str:
+    if moment is None:
+        return "-"
+    local = moment.astimezone(times.UK)
+    return f"{local:%d %b %Y %H:%M}"
+
+
+def signed_in(web: Web) -> Callable[[Handler], Handler]:
+    """Pages for a signed-in user only: GETs without a session go to /login, POSTs without a
+    session or without the session's CSRF token are refused (403)."""
+
+    def wrap(handler: Handler) -> Handler:
+        @functools.wraps(handler)
+        async def checked(request: Request) -> Response:
+            token = request.cookies.get(sessions.COOKIE)
+            current = await web.run(sessions.find, token)
+            if current is None:
+                if request.method == "GET":
+                    target = quote(
+                        request.url.path + (f"?{request.url.query}" if request.url.query else "")
+                    )
+                    return RedirectResponse(f"/login?next={target}", status_code=303)
+                return PlainTextResponse("sign in first", status_code=403)
+            request.scope["current"] = current
+            if request.method == "POST":
+                form = await request.form()
+                if not sessions.same(str(form.get("csrf_token") or ""), current.csrf):
+                    return PlainTextResponse("the form is out of date: reload and try again", 403)
+                request.scope["form"] = form
+            return await handler(request)
+
+        return checked
+
+    return wrap
+
+
+def safe_next(target: str | None) -> str:
+    """Only a path on this site (no open redirect)."""
+    if not target or not target.startswith("/") or target.startswith("//"):
+        return "/"
+    parts = urlsplit(target)
+    return target if not parts.scheme and not parts.netloc else "/"
+
+
+def create_app(engine: Engine, config: SchoolConfig, settings: Settings | None = None) -> Starlette:
+    from moderator.web import auth, dashboard, pages
+
+    web = Web(engine, config, settings or Settings(), templates())
+    guard = signed_in(web)
+    routes = [
+        Route("/healthz", lambda request: PlainTextResponse("ok")),
+        *auth.routes(web),
+        *pages.routes(web, guard),
+        *dashboard.routes(web, guard),
+        Mount("/static", StaticFiles(directory=HERE / "static"), name="static"),
+    ]
+    app = Starlette(routes=routes)
+    app.add_middleware(security.Headers, hsts=web.settings.secure_cookies)
+    return app

@@ -1,0 +1,114 @@
+"""The dashboard: flags per week by category and by platform, as stacked bars in inline SVG
+(no script, readable without colour: each bar has a text table beside it)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter, defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Route
+
+from moderator.categories import CATEGORIES
+from moderator.evidence import times
+from moderator.models import Comment, Flag, Source
+from moderator.web.app import Handler, Web
+
+WEEKS = 12
+#: Colour-blind-safe palette (Okabe-Ito), one per category and platform.
+PALETTE = (
+    "#0072B2",
+    "#D55E00",
+    "#009E73",
+    "#CC79A7",
+    "#E69F00",
+    "#56B4E9",
+    "#F0E442",
+    "#000000",
+    "#999999",
+)
+
+
+@dataclass(frozen=True)
+class Chart:
+    title: str
+    weeks: list[str]  #: week labels, oldest first
+    series: list[tuple[str, str, list[int]]]  #: (name, colour, count per week)
+
+    @property
+    def peak(self) -> int:
+        return max([sum(col) for col in zip(*(s[2] for s in self.series), strict=True)] or [0]) or 1
+
+    def bars(
+        self, height: int = 160, width: int = 40
+    ) -> list[tuple[int, list[tuple[int, int, str, str]]]]:
+        """Per week: x, then (y, h, colour, label) rectangles stacked from the bottom."""
+        out = []
+        for i, _ in enumerate(self.weeks):
+            y, stack = height, []
+            for name, colour, counts in self.series:
+                h = round(counts[i] / self.peak * height)
+                if counts[i]:
+                    y -= h
+                    stack.append((y, h, colour, f"{name}: {counts[i]}"))
+            out.append((i * width, stack))
+        return out
+
+
+def routes(web: Web, guard: Callable[[Handler], Handler]) -> list[Route]:
+    async def dashboard(request: Request) -> Response:
+        see_dsl = web.config.escalation.permissions.allows(
+            request.scope["current"].user.role, "safeguarding"
+        )
+        charts = await web.run(_charts, see_dsl, dt.datetime.now(dt.UTC))
+        return web.render(request, "dashboard.html", charts=charts, title="Dashboard")
+
+    return [Route("/dashboard", guard(dashboard), methods=["GET"])]
+
+
+def _week(moment: dt.datetime) -> dt.date:
+    local = moment.astimezone(times.UK).date()
+    return local - dt.timedelta(days=local.weekday())
+
+
+def _charts(session: Session, see_dsl: bool, now: dt.datetime) -> list[Chart]:
+    first = _week(now) - dt.timedelta(weeks=WEEKS - 1)
+    weeks = [first + dt.timedelta(weeks=i) for i in range(WEEKS)]
+    start = dt.datetime.combine(first, dt.time(), tzinfo=times.UK)
+    rows = session.execute(
+        select(Flag.created_at, Flag.categories, Flag.route, Source.platform)
+        .join(Comment, Comment.id == Flag.comment_id)
+        .join(Source, Source.id == Comment.source_id)
+        .where(Flag.created_at >= start)
+    ).all()
+    by_category: dict[str, Counter[dt.date]] = defaultdict(Counter)
+    by_platform: dict[str, Counter[dt.date]] = defaultdict(Counter)
+    for created, categories, route, platform in rows:
+        if route == "dsl" and not see_dsl:
+            continue
+        week = _week(created)
+        for category in categories:
+            by_category[category][week] += 1
+        by_platform[platform][week] += 1
+    labels = [f"{w:%d %b}" for w in weeks]
+    order = [c for c in CATEGORIES if c in by_category]
+    return [
+        Chart("Flags per week by category", labels, _series(order, by_category, weeks)),
+        Chart(
+            "Flags per week by platform", labels, _series(sorted(by_platform), by_platform, weeks)
+        ),
+    ]
+
+
+def _series(
+    names: list[str], counts: dict[str, Counter[dt.date]], weeks: list[dt.date]
+) -> list[tuple[str, str, list[int]]]:
+    return [
+        (name, PALETTE[i % len(PALETTE)], [counts[name][w] for w in weeks])
+        for i, name in enumerate(names)
+    ]

@@ -1,0 +1,143 @@
+"""The queue page's query: filtered, most severe then oldest first, one page at a time, in SQL
+(two queries per page whatever the queue's size)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import String, case, cast, exists, func, or_, select
+from sqlalchemy.orm import Session, joinedload
+from sqlalchemy.sql.elements import ColumnElement
+
+from moderator.models import Comment, Flag, FlagTarget, Source
+from workqueue.ladder import Step, rank
+from workqueue.states import OPEN, FlagStatus
+
+PER_PAGE = 50
+SEVERITY = case({step: rank(step) for step in Step}, value=Flag.step, else_=0)
+
+
+@dataclass(frozen=True)
+class Filters:
+    """What the queue page was asked for; blank means any."""
+
+    category: str = ""
+    platform: str = ""
+    status: str = "open"  #: a status, "open" or "all"
+    target: str = ""
+    page: int = 1
+
+    @classmethod
+    def parse(cls, query: Any) -> Filters:
+        page = query.get("page", "1")
+        return cls(
+            category=query.get("category", "")[:30],
+            platform=query.get("platform", "")[:20],
+            status=query.get("status", "open")[:20] or "open",
+            target=query.get("target", "")[:200],
+            page=max(1, int(page)) if page.isascii() and page.isdigit() else 1,
+        )
+
+
+@dataclass(frozen=True)
+class Row:
+    id: int
+    status: str
+    step: str | None
+    categories: list[str]
+    platform: str
+    source: str
+    author: str | None
+    posted: dt.datetime
+    text: str
+    hidden: bool
+    route: str | None
+    targets: list[str]
+    claimed_by: str | None
+
+
+def page(session: Session, filters: Filters, *, see_dsl: bool) -> tuple[list[Row], int]:
+    """One page of rows and the total matching."""
+    conditions = _conditions(filters, see_dsl)
+    total = session.scalar(
+        select(func.count(Flag.id)).join(Flag.comment).join(Comment.source).where(*conditions)
+    )
+    posted = func.coalesce(Comment.created_time, Flag.created_at)
+    query = (
+        select(Flag)
+        .join(Flag.comment)
+        .join(Comment.source)
+        .where(*conditions)
+        .options(joinedload(Flag.comment).joinedload(Comment.source))
+        .order_by(SEVERITY.desc(), posted, Flag.id)
+        .offset((filters.page - 1) * PER_PAGE)
+        .limit(PER_PAGE)
+    )
+    flags = session.scalars(query).unique().all()
+    targets = _targets(session, [f.id for f in flags])
+    return [_row(f, targets.get(f.id, [])) for f in flags], int(total or 0)
+
+
+def _conditions(filters: Filters, see_dsl: bool) -> list[ColumnElement[bool]]:
+    found: list[ColumnElement[bool]] = []
+    if not see_dsl:
+        found.append(or_(Flag.route.is_(None), Flag.route != "dsl"))
+    if filters.status == "open":
+        found.append(Flag.status.in_(list(OPEN)))
+    elif filters.status in {s.value for s in FlagStatus}:
+        found.append(Flag.status == FlagStatus(filters.status))
+    if filters.category:
+        found.append(cast(Flag.categories, String).like(f'%"{_plain(filters.category)}"%'))
+    if filters.platform:
+        found.append(Source.platform == filters.platform)
+    if filters.target:
+        found.append(
+            exists().where(
+                FlagTarget.flag_id == Flag.id,
+                func.lower(FlagTarget.name) == filters.target.lower(),
+            )
+        )
+    return found
+
+
+def _plain(value: str) -> str:
+    """A category name as LIKE may use it (letters and underscores only)."""
+    return "".join(ch for ch in value if ch.isalpha() or ch == "_")
+
+
+def _targets(session: Session, ids: list[int]) -> dict[int, list[str]]:
+    found: dict[int, list[str]] = {}
+    if ids:
+        rows = session.execute(
+            select(FlagTarget.flag_id, FlagTarget.name)
+            .where(FlagTarget.flag_id.in_(ids))
+            .order_by(FlagTarget.id)
+        )
+        for flag_id, name in rows:
+            found.setdefault(flag_id, []).append(name)
+    return found
+
+
+def _row(flag: Flag, targets: list[str]) -> Row:
+    comment = flag.comment
+    return Row(
+        id=flag.id,
+        status=flag.status.value,
+        step=flag.step.value if flag.step else None,
+        categories=list(flag.categories),
+        platform=comment.source.platform,
+        source=comment.source.name,
+        author=comment.author_name,
+        posted=flag.posted_at,
+        text=comment.text,
+        hidden=flag.hidden,
+        route=flag.route,
+        targets=targets,
+        claimed_by=flag.claimed_by,
+    )
+
+
+def target_names(session: Session) -> list[str]:
+    return list(session.scalars(select(FlagTarget.name).distinct().order_by(FlagTarget.name)))

@@ -1,0 +1,275 @@
+"""The queue, a flag and its actions, the safeguarding view and the audit log.
+
+Every action goes through ``moderator.decisions`` (or ``evidence.bundle``) as the signed-in user,
+so the server enforces roles, the two-person police rule, claims and stale readings whatever the
+browser sends. A refusal comes back to the page as a message, never a traceback.
+"""
+
+from __future__ import annotations
+
+import json
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+from starlette.concurrency import run_in_threadpool
+from starlette.requests import Request
+from starlette.responses import RedirectResponse, Response
+from starlette.routing import Route
+
+from moderator import cases, decisions, flags
+from moderator.evidence import bundle, custody, viewing
+from moderator.exceptions import ModeratorError
+from moderator.models import AuditEvent, EvidenceArtefact, EvidenceSnapshot, Flag
+from moderator.web import listing
+from moderator.web.app import Handler, Web
+from workqueue.errors import QueueError
+from workqueue.ladder import Step
+from workqueue.states import FlagStatus
+
+AUDIT_PER_PAGE = 100
+VERBS = {"confirm", "dismiss", "close", "reopen", "escalate"}
+
+
+def routes(web: Web, guard: Callable[[Handler], Handler]) -> list[Route]:
+    permissions = web.config.escalation.permissions
+
+    def may(request: Request, what: str) -> bool:
+        return permissions.allows(request.scope["current"].user.role, what)
+
+    async def queue(request: Request) -> Response:
+        filters = listing.Filters.parse(request.query_params)
+        rows, total, names = await web.run(_queue, filters, may(request, "safeguarding"))
+        pages = max(1, -(-total // listing.PER_PAGE))
+        return web.render(
+            request,
+            "queue.html",
+            rows=rows,
+            total=total,
+            filters=filters,
+            pages=pages,
+            targets=names,
+            statuses=[s.value for s in FlagStatus],
+            title="Flag queue",
+        )
+
+    async def safeguarding(request: Request) -> Response:
+        if not may(request, "safeguarding"):
+            return web.render(
+                request,
+                "error.html",
+                403,
+                message="The safeguarding view is for the Designated Safeguarding Lead.",
+            )
+        rows = await web.run(_dsl_rows)
+        return web.render(request, "safeguarding.html", rows=rows, title="Safeguarding")
+
+    async def flag(request: Request) -> Response:
+        flag_id = _id(request)
+        who = _who(request)
+        found = await web.run(_flag_page, web, flag_id, who, may(request, "safeguarding"))
+        if found is None:
+            return web.render(
+                request, "error.html", 404, message=f"There is no flag {flag_id} you may see."
+            )
+        steps = [s.value for s in Step if s is not Step.REVIEW and may(request, _permission(s))]
+        return web.render(
+            request,
+            "flag.html",
+            f=found,
+            steps=steps,
+            message=request.query_params.get("m", ""),
+            title=f"Flag {flag_id}",
+        )
+
+    async def decide(request: Request) -> Response:
+        flag_id, form = _id(request), request.scope["form"]
+        verb, _, step_name = str(form.get("verb") or "").partition(":")
+        note = str(form.get("note") or "").strip()[:2000] or None
+        if verb not in VERBS or (verb == "escalate" and step_name not in {s.value for s in Step}):
+            return _back(flag_id, "That is not a decision this page offers.")
+        step = Step(step_name) if verb == "escalate" else None
+        username = request.scope["current"].user.username
+        try:
+            outcome = await run_in_threadpool(
+                decisions.decide,
+                web.engine,
+                web.config,
+                flag_id,
+                username,
+                verb,
+                step=step,
+                note=note,
+            )
+        except (ModeratorError, QueueError) as exc:
+            return _back(flag_id, f"Refused: {exc}")
+        return _back(flag_id, outcome.message)
+
+    async def claim(request: Request) -> Response:
+        username = request.scope["current"].user.username
+        try:
+            taken = await run_in_threadpool(decisions.claim, web.engine, web.config, username, 1)
+        except (ModeratorError, QueueError) as exc:
+            return web.render(request, "error.html", 403, message=f"Refused: {exc}")
+        if not taken:
+            return RedirectResponse("/?m=Nothing+to+claim", status_code=303)
+        return _back(taken[0], "Claimed for you for review.")
+
+    async def release(request: Request) -> Response:
+        flag_id = _id(request)
+        username = request.scope["current"].user.username
+        try:
+            await run_in_threadpool(decisions.release, web.engine, web.config, flag_id, username)
+        except (ModeratorError, QueueError) as exc:
+            return _back(flag_id, f"Refused: {exc}")
+        return _back(flag_id, "Put back in the queue.")
+
+    async def export(request: Request) -> Response:
+        flag_id = _id(request)
+        username = request.scope["current"].user.username
+        try:
+            data, name = await run_in_threadpool(_export, web, flag_id, username)
+        except (ModeratorError, QueueError) as exc:
+            return _back(flag_id, f"Refused: {exc}")
+        headers = {"Content-Disposition": f'attachment; filename="{name}"'}
+        return Response(data, media_type="application/zip", headers=headers)
+
+    async def capture(request: Request) -> Response:
+        flag_id = _id(request)
+        found = await web.run(_capture, flag_id, may(request, "safeguarding"))
+        if found is None:
+            return web.render(request, "error.html", 404, message="No capture image.")
+        return Response(found, media_type="image/png")
+
+    async def audit(request: Request) -> Response:
+        if not (may(request, "safeguarding") or may(request, "legal")):
+            return web.render(
+                request,
+                "error.html",
+                403,
+                message="The audit log is for the headteacher, the DSL and administrators.",
+            )
+        page = listing.Filters.parse(request.query_params).page
+        events, total = await web.run(_audit, page)
+        pages = max(1, -(-total // AUDIT_PER_PAGE))
+        return web.render(
+            request, "audit.html", events=events, page=page, pages=pages, title="Audit log"
+        )
+
+    return [
+        Route("/", guard(queue), methods=["GET"]),
+        Route("/safeguarding", guard(safeguarding), methods=["GET"]),
+        Route("/audit", guard(audit), methods=["GET"]),
+        Route("/claim", guard(claim), methods=["POST"]),
+        Route("/flags/{flag_id:int}", guard(flag), methods=["GET"]),
+        Route("/flags/{flag_id:int}/capture.png", guard(capture), methods=["GET"]),
+        Route("/flags/{flag_id:int}/decide", guard(decide), methods=["POST"]),
+        Route("/flags/{flag_id:int}/release", guard(release), methods=["POST"]),
+        Route("/flags/{flag_id:int}/export", guard(export), methods=["POST"]),
+    ]
+
+
+def _id(request: Request) -> int:
+    return int(request.path_params["flag_id"])
+
+
+def _who(request: Request) -> str:
+    user = request.scope["current"].user
+    return f"{user.username} ({user.full_name}, {user.role.value})"
+
+
+def _permission(step: Step) -> str:
+    return "propose_police" if step is Step.POLICE else step.value
+
+
+def _back(flag_id: int, message: str) -> Response:
+    from urllib.parse import quote
+
+    return RedirectResponse(f"/flags/{flag_id}?m={quote(message[:300])}", status_code=303)
+
+
+def _queue(session: Session, filters: listing.Filters, see_dsl: bool) -> tuple[Any, int, list[str]]:
+    rows, total = listing.page(session, filters, see_dsl=see_dsl)
+    return rows, total, listing.target_names(session)
+
+
+def _dsl_rows(session: Session) -> list[listing.Row]:
+    rows, _ = listing.page(session, listing.Filters(status="all"), see_dsl=True)
+    return [row for row in rows if row.route == "dsl"]
+
+
+def _flag_page(
+    session: Session, web: Web, flag_id: int, who: str, see_dsl: bool
+) -> dict[str, Any] | None:
+    flag = session.get(Flag, flag_id)
+    if flag is None or (flag.route == "dsl" and not see_dsl):
+        return None
+    counted = web.config.escalation.rule.incident_categories
+    item = flags.show(session, flag_id, counted) or {}
+    shots = session.scalars(
+        select(EvidenceSnapshot)
+        .where(EvidenceSnapshot.comment_id == flag.comment_id)
+        .order_by(EvidenceSnapshot.id)
+    ).all()
+    for shot in shots:
+        custody.append(session, shot, who, "viewed", {"via": "web flag page"})
+    latest = json.loads(shots[-1].content) if shots else {}
+    item["segments"] = _segments(item.get("text", ""), item.get("spans", []))
+    item["thread"] = latest.get("thread") or {}
+    item["post"] = latest.get("post") or {}
+    item["media"] = latest.get("media") or []
+    item["indecent_image_risk"] = bool(latest.get("indecent_image_risk"))
+    item["evidence_detail"] = viewing.describe(session, flag_id)["snapshots"]
+    item["case_view"] = cases.view(session, web.config, flag.poster) if flag.poster else None
+    return item
+
+
+def _segments(text: str, spans: list[list[Any]]) -> list[tuple[str, str | None]]:
+    """``text`` cut at the classifier's spans, each piece with its category (or None)."""
+    marks: list[str | None] = [None] * len(text)
+    for start, end, category in spans:
+        for i in range(max(0, int(start)), min(len(text), int(end))):
+            marks[i] = marks[i] or str(category)
+    pieces: list[tuple[str, str | None]] = []
+    for ch, mark in zip(text, marks, strict=True):
+        if pieces and pieces[-1][1] == mark:
+            pieces[-1] = (pieces[-1][0] + ch, mark)
+        else:
+            pieces.append((ch, mark))
+    return pieces
+
+
+def _export(web: Web, flag_id: int, username: str) -> tuple[bytes, str]:
+    with tempfile.TemporaryDirectory() as folder:
+        out = Path(folder) / f"evidence-flag-{flag_id}.zip"
+        bundle.export(web.engine, web.config, str(flag_id), out, actor=username, username=username)
+        return out.read_bytes(), out.name
+
+
+def _capture(session: Session, flag_id: int, see_dsl: bool) -> bytes | None:
+    flag = session.get(Flag, flag_id)
+    if flag is None or (flag.route == "dsl" and not see_dsl):
+        return None
+    return session.scalars(
+        select(EvidenceArtefact.data)
+        .join(EvidenceSnapshot, EvidenceSnapshot.id == EvidenceArtefact.snapshot_id)
+        .where(
+            EvidenceSnapshot.comment_id == flag.comment_id, EvidenceArtefact.name == "capture.png"
+        )
+        .order_by(EvidenceSnapshot.id.desc())
+        .limit(1)
+    ).first()
+
+
+def _audit(session: Session, page: int) -> tuple[list[AuditEvent], int]:
+    total = session.scalar(select(func.count(AuditEvent.id))) or 0
+    events = session.scalars(
+        select(AuditEvent)
+        .order_by(AuditEvent.at.desc(), AuditEvent.id.desc())
+        .offset((page - 1) * AUDIT_PER_PAGE)
+        .limit(AUDIT_PER_PAGE)
+    ).all()
+    return list(events), int(total)
