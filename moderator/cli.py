@@ -363,20 +363,21 @@ def cases_link(obj: Context, poster: str, other: str, username: str, note: str) 
 @click.option("--host", default="127.0.0.1", help="Address to listen on.")
 @click.option("--port", default=8000, type=click.IntRange(1, 65535), help="Port to listen on.")
 @click.option(
-    "--insecure-cookies",
-    is_flag=True,
-    help="Send the sign-in cookie over plain HTTP too (local testing only; serve over HTTPS).",
+    "--secure-cookies/--no-secure-cookies",
+    default=None,
+    help="Mark the sign-in cookie Secure always / never. Default: when the request came over "
+    "HTTPS (directly or via a proxy's X-Forwarded-Proto).",
 )
 @click.pass_obj
 @friendly_errors
-def serve(obj: Context, host: str, port: int, insecure_cookies: bool) -> None:
+def serve(obj: Context, host: str, port: int, secure_cookies: bool | None) -> None:
     """The moderators' web interface: sign in at /login, the queue at /."""
     import uvicorn
 
     from moderator.web import app as web_app
 
     config = obj.config()
-    settings = web_app.Settings(secure_cookies=not insecure_cookies)
+    settings = web_app.Settings(secure_cookies=secure_cookies)
     application = web_app.create_app(obj.engine(), config, settings)
     click.echo(f"Serving {config.name} on http://{host}:{port} (Ctrl+C to stop)")
     uvicorn.run(application, host=host, port=port, log_level="warning", proxy_headers=True)

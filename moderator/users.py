@@ -17,11 +17,11 @@ import secrets
 
 from argon2 import PasswordHasher
 from argon2 import exceptions as argon2_errors
-from sqlalchemy import select
+from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from moderator.exceptions import ModeratorError
-from moderator.models import User
+from moderator.models import User, WebSession
 from moderator.recording import audit
 from workqueue.roles import Role
 
@@ -176,6 +176,8 @@ def sign_in(session: Session, username: str, password: str, where: str) -> User 
 def set_active(session: Session, username: str, active: bool, actor: str = "system") -> User:
     user = get(session, username)
     user.active = active
+    if not active:
+        session.execute(delete(WebSession).where(WebSession.user_id == user.id))  # signed out
     audit(session, actor, "user_enabled" if active else "user_disabled", "user", user.id)
     return user
 
@@ -183,6 +185,8 @@ def set_active(session: Session, username: str, active: bool, actor: str = "syst
 def set_password(session: Session, username: str, password: str, actor: str = "system") -> User:
     user = get(session, username)
     user.password_hash = hash_password(check_password(password))
+    user.failed_logins, user.locked_until = 0, None
+    session.execute(delete(WebSession).where(WebSession.user_id == user.id))  # signed out
     audit(session, actor, "password_changed", "user", user.id)
     return user
 

@@ -33,7 +33,9 @@ Handler = Callable[[Request], Awaitable[Response]]
 class Settings:
     """How the interface is served."""
 
-    secure_cookies: bool = True  #: cookies only over HTTPS (off only for local testing)
+    #: mark cookies Secure: always (True), never (False), or when the request came over HTTPS
+    #: (None: behind a TLS proxy that sends X-Forwarded-Proto, or plain HTTP on loopback)
+    secure_cookies: bool | None = None
 
 
 @dataclass

@@ -27,7 +27,7 @@ def routes(web: Web) -> list[Route]:
             login_csrf=token,
             next=safe_next(request.query_params.get("next")),
         )
-        _cookie(web, page, LOGIN_COOKIE, token, max_age=3600)
+        _cookie(web, request, page, LOGIN_COOKIE, token, max_age=3600)
         return page
 
     async def login(request: Request) -> Response:
@@ -58,9 +58,8 @@ def routes(web: Web) -> list[Route]:
                 username=username,
             )
         response = RedirectResponse(target, status_code=303)
-        _cookie(
-            web, response, sessions.COOKIE, token, max_age=int(sessions.LIFETIME.total_seconds())
-        )
+        lifetime = int(sessions.LIFETIME.total_seconds())
+        _cookie(web, request, response, sessions.COOKIE, token, max_age=lifetime)
         response.delete_cookie(LOGIN_COOKIE, path="/")
         return response
 
@@ -86,7 +85,10 @@ def _sign_in(session: Session, username: str, password: str, where: str) -> str 
     return sessions.start(session, user) if user else None
 
 
-def _cookie(web: Web, response: Response, name: str, value: str, max_age: int) -> None:
+def _cookie(
+    web: Web, request: Request, response: Response, name: str, value: str, max_age: int
+) -> None:
+    secure = web.settings.secure_cookies
     response.set_cookie(
         name,
         value,
@@ -94,5 +96,5 @@ def _cookie(web: Web, response: Response, name: str, value: str, max_age: int) -
         path="/",
         httponly=True,
         samesite="strict",
-        secure=web.settings.secure_cookies,
+        secure=request.url.scheme == "https" if secure is None else secure,
     )

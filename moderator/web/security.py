@@ -13,7 +13,7 @@ CSP = (
 class Headers:
     """ASGI middleware: CSP, no framing or sniffing, no referrer, no caching of pages."""
 
-    def __init__(self, app: ASGIApp, *, hsts: bool) -> None:
+    def __init__(self, app: ASGIApp, *, hsts: bool | None) -> None:
         self.app = app
         self.hsts = hsts
 
@@ -36,7 +36,7 @@ class Headers:
                 ]
                 if not static:
                     headers.append((b"cache-control", b"no-store"))
-                if self.hsts:
+                if self.hsts or (self.hsts is None and scope.get("scheme") == "https"):
                     headers.append((b"strict-transport-security", b"max-age=31536000"))
                 message["headers"] = headers
             await send(message)
