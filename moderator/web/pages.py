@@ -23,7 +23,7 @@ from starlette.routing import Route
 from moderator import cases, decisions, flags
 from moderator.evidence import bundle, custody, viewing
 from moderator.exceptions import ModeratorError
-from moderator.models import AuditEvent, EvidenceArtefact, EvidenceSnapshot, Flag
+from moderator.models import AuditEvent, EvidenceArtefact, EvidenceSnapshot, Flag, Letter
 from moderator.web import listing
 from moderator.web.app import Handler, Web
 from workqueue.errors import QueueError
@@ -159,8 +159,18 @@ def routes(web: Web, guard: Callable[[Handler], Handler]) -> list[Route]:
             request, "audit.html", events=events, page=page, pages=pages, title="Audit log"
         )
 
+    async def letter(request: Request) -> Response:
+        letter_id = int(request.path_params["letter_id"])
+        found = await web.run(_letter, letter_id, may(request, "safeguarding"))
+        if found is None:
+            return web.render(
+                request, "error.html", 404, message=f"There is no letter {letter_id} you may see."
+            )
+        return web.render(request, "letter.html", letter=found, title=f"Letter {letter_id}")
+
     return [
         Route("/", guard(queue), methods=["GET"]),
+        Route("/letters/{letter_id:int}", guard(letter), methods=["GET"]),
         Route("/safeguarding", guard(safeguarding), methods=["GET"]),
         Route("/audit", guard(audit), methods=["GET"]),
         Route("/claim", guard(claim), methods=["POST"]),
@@ -262,6 +272,24 @@ def _capture(session: Session, flag_id: int, see_dsl: bool) -> bytes | None:
         .order_by(EvidenceSnapshot.id.desc())
         .limit(1)
     ).first()
+
+
+def _letter(session: Session, letter_id: int, see_dsl: bool) -> dict[str, Any] | None:
+    found = session.get(Letter, letter_id)
+    if found is None:
+        return None
+    flag = session.get(Flag, found.flag_id)
+    if flag is not None and flag.route == "dsl" and not see_dsl:
+        return None
+    return {
+        "id": found.id,
+        "kind": found.kind,
+        "text": found.text,
+        "sha256": found.sha256,
+        "created_by": found.created_by,
+        "created_at": found.created_at,
+        "flag_id": found.flag_id,
+    }
 
 
 def _audit(session: Session, page: int) -> tuple[list[AuditEvent], int]:

@@ -1,0 +1,220 @@
+"""The web interface driven by a real headless Chromium (Debian's chromium under Playwright):
+sign-in, triage, dismiss, escalate, export and sign-out, on a desktop and a phone screen, with
+screenshots under tests/output/screenshots/.
+
+One server and one database (SQLite) for the module, on the sample school; each test opens its
+own browser with a fresh profile and takes its own flag, so the tests do not depend on order.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import ConsoleMessage, Page, Playwright, expect, sync_playwright
+from sqlalchemy import Engine
+
+from moderator import config as config_mod
+from moderator import db
+from moderator.evidence import verify
+from tests import browser as b
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture(scope="module")
+def school(tmp_path_factory: pytest.TempPathFactory) -> config_mod.SchoolConfig:
+    return b.sample_school(tmp_path_factory.mktemp("school"))
+
+
+@pytest.fixture(scope="module")
+def database(
+    tmp_path_factory: pytest.TempPathFactory, school: config_mod.SchoolConfig
+) -> Iterator[Engine]:
+    engine = db.connect(f"sqlite:///{tmp_path_factory.mktemp('db') / 'm.db'}")
+    b.scanned(engine, school)
+    yield engine
+    engine.dispose()
+
+
+@pytest.fixture(scope="module")
+def base(database: Engine, school: config_mod.SchoolConfig) -> Iterator[str]:
+    with b.serve(database, school, secure_cookies=True) as url:
+        yield url
+
+
+@pytest.fixture(scope="module")
+def playwright() -> Iterator[Playwright]:
+    b.chromium_path()  # fail at once, with what to do, when chromium is missing
+    with sync_playwright() as p:
+        yield p
+
+
+@pytest.fixture
+def page(playwright: Playwright) -> Iterator[Page]:
+    """A desktop-sized page in a fresh browser; fails the test on any script error or console
+    error (a CSP violation is one)."""
+    with b.browser(playwright, viewport={"width": 1280, "height": 900}) as context:
+        yield from _watched(context.new_page())
+
+
+def _watched(page: Page) -> Iterator[Page]:
+    problems: list[str] = []
+
+    def console(message: ConsoleMessage) -> None:
+        if message.type == "error":
+            problems.append(f"console: {message.text}")
+
+    page.on("console", console)
+    page.on("pageerror", lambda error: problems.append(f"page error: {error}"))
+    yield page
+    assert not problems, problems
+
+
+def _open_flag(page: Page, base: str, step: str) -> str:
+    """Open the first flag in the queue recommended for ``step``; return its path."""
+    page.goto(f"{base}/")
+    link = page.locator(f"tr.step-{step} td:first-child a").first
+    href = link.get_attribute("href")
+    assert href and re.fullmatch(r"/flags/\d+", href), href
+    link.click()
+    expect(page).to_have_url(f"{base}{href}")
+    return href
+
+
+def test_sign_in_refuses_a_wrong_password_and_sign_out_ends_the_session(
+    page: Page, base: str
+) -> None:
+    page.goto(f"{base}/")
+    expect(page).to_have_url(re.compile(r"/login\?next=/$"))
+    expect(page.get_by_role("heading", name="Sign in")).to_be_visible()
+    b.shot(page, "login")
+
+    b.sign_in(page, base, "mod", "not the password")
+    expect(page.get_by_role("alert")).to_have_text(
+        "Wrong username or password, or the account is locked or disabled."
+    )
+    expect(page.get_by_label("Username")).to_have_value("mod")
+    b.shot(page, "login-refused")
+
+    b.sign_in(page, base, "mod")
+    expect(page).to_have_url(f"{base}/")
+    expect(page.get_by_role("heading", name=re.compile(r"^Flag queue"))).to_be_visible()
+    expect(page.locator("header .who")).to_have_text("Morgan Reed (moderator)")
+    assert page.locator("table.queue tbody a[href^='/flags/']").count() > 5
+    (cookie,) = [c for c in page.context.cookies() if c["name"] == "moderator_session"]
+    assert cookie["secure"] and cookie["httpOnly"] and cookie["sameSite"] == "Strict", cookie
+    b.shot(page, "queue")
+
+    b.sign_out(page)
+    expect(page).to_have_url(f"{base}/login")
+    assert not [c for c in page.context.cookies() if c["name"] == "moderator_session"]
+    page.goto(f"{base}/")
+    expect(page).to_have_url(re.compile(r"/login\?next=/$"))
+    expect(page.get_by_text("Flag queue")).to_have_count(0)
+
+
+def test_triage_a_threat_then_dismiss_it(page: Page, base: str) -> None:
+    b.sign_in(page, base, "mod")
+    page.get_by_label("Category").select_option("threat")
+    page.get_by_role("button", name="Filter").click()
+    expect(page).to_have_url(re.compile(r"[?&]category=threat(&|$)"))
+    rows = page.locator("table.queue tbody tr")
+    expect(rows.first).to_be_visible()
+    assert rows.count() >= 2
+    for i in range(rows.count()):
+        expect(rows.nth(i).locator(".tag", has_text="threat")).to_have_count(1)
+    b.shot(page, "queue-threat")
+
+    link = rows.first.locator("a[href^='/flags/']")
+    href = link.get_attribute("href")
+    link.click()
+    expect(page).to_have_url(f"{base}{href}")
+    flagged = page.get_by_label("The flagged comment")
+    expect(flagged).to_be_visible()
+    mark = flagged.locator("mark").first
+    expect(mark).to_be_visible()
+    assert mark.inner_text().strip()
+    expect(page.locator("p", has_text="Status:")).to_contain_text("new")
+    capture = page.locator("img.capture")
+    expect(capture).to_be_visible()
+    capture.scroll_into_view_if_needed()
+    page.wait_for_function("img => img.complete && img.naturalWidth > 0", arg=capture.element_handle())
+    b.shot(page, "flag")
+
+    asked: list[str] = []
+    page.on("dialog", lambda dialog: (asked.append(dialog.message), dialog.accept()))
+    page.get_by_role("button", name="Dismiss: not a breach").click()
+    expect(page.get_by_role("status")).to_contain_text("dismissed by mod")
+    assert asked == ["Dismiss this flag? A hidden comment is unhidden."]
+    expect(page.locator("p", has_text="Status:")).to_contain_text("dismissed")
+    b.shot(page, "dismissed")
+
+    page.goto(f"{base}/?category=threat")
+    expect(page.locator(f"table.queue a[href='{href}']")).to_have_count(0)
+
+
+def test_only_the_headteacher_may_escalate_to_a_written_warning(page: Page, base: str) -> None:
+    b.sign_in(page, base, "mod")
+    href = _open_flag(page, base, "written_warning")
+    expect(page.get_by_role("button", name="Escalate: meeting")).to_be_visible()
+    expect(page.get_by_role("button", name="Escalate: written warning")).to_have_count(0)
+    b.sign_out(page)
+
+    b.sign_in(page, base, "head")
+    page.goto(f"{base}{href}")
+    expect(page.get_by_role("heading", name="Letters")).to_have_count(0)
+    page.get_by_role("button", name="Escalate: written warning").click()
+    expect(page.get_by_role("status")).to_contain_text("escalated to a written warning")
+    expect(page.get_by_role("status")).to_contain_text("letter")
+    expect(page.get_by_role("heading", name="Letters")).to_be_visible()
+    expect(page.locator("li", has_text=re.compile(r"^Letter \d+: written warning"))).to_be_visible()
+    b.shot(page, "escalated")
+
+
+def test_export_downloads_an_intact_evidence_bundle(
+    page: Page, base: str, tmp_path: Path
+) -> None:
+    b.sign_in(page, base, "head")
+    _open_flag(page, base, "legal")
+    with page.expect_download() as waiting:
+        page.get_by_role("button", name="Export evidence bundle (.zip)").click()
+    download = waiting.value
+    assert re.fullmatch(r"evidence-flag-\d+\.zip", download.suggested_filename)
+    saved = tmp_path / download.suggested_filename
+    download.save_as(saved)
+    result = verify.verify(str(saved))
+    assert result.manifest_sha256 and result.checked, result
+
+    page.reload()
+    page.locator("summary", has_text="Custody log").first.click()
+    expect(page.locator("li", has_text="export").first).to_be_visible()
+
+
+def test_queue_and_flag_on_a_phone(playwright: Playwright, base: str) -> None:
+    phone = {
+        "viewport": {"width": 390, "height": 844},
+        "device_scale_factor": 2,
+        "is_mobile": True,
+        "has_touch": True,
+    }
+    with b.browser(playwright, **phone) as context:
+        for page in _watched(context.new_page()):
+            b.sign_in(page, base, "dsl")
+            expect(page.locator("header .who")).to_have_text("Dana Lewis (dsl)")
+            expect(page.get_by_role("link", name="Safeguarding")).to_be_visible()
+            _no_sideways_scroll(page)
+            b.shot(page, "phone-queue")
+
+            _open_flag(page, base, "meeting")
+            expect(page.get_by_label("The flagged comment")).to_be_visible()
+            expect(page.get_by_role("button", name="Confirm: breaches the policy")).to_be_visible()
+            _no_sideways_scroll(page)
+            b.shot(page, "phone-flag")
+
+
+def _no_sideways_scroll(page: Page) -> None:
+    width = page.evaluate("document.documentElement.scrollWidth")
+    assert width <= 390, f"{page.url} is {width}px wide on a 390px phone screen"
