@@ -27,8 +27,8 @@ from moderator.models import AuditEvent, EvidenceArtefact, EvidenceSnapshot, Fla
 from moderator.web import listing
 from moderator.web.app import Handler, Web
 from workqueue.errors import QueueError
-from workqueue.ladder import Step
-from workqueue.states import FlagStatus
+from workqueue.ladder import Step, rank
+from workqueue.states import FlagStatus, can_move
 
 AUDIT_PER_PAGE = 100
 VERBS = {"confirm", "dismiss", "close", "reopen", "escalate"}
@@ -75,12 +75,14 @@ def routes(web: Web, guard: Callable[[Handler], Handler]) -> list[Route]:
             return web.render(
                 request, "error.html", 404, message=f"There is no flag {flag_id} you may see."
             )
-        steps = [s.value for s in Step if s is not Step.REVIEW and may(request, _permission(s))]
+        allowed = [s for s in Step if s is not Step.REVIEW and may(request, _permission(s))]
+        verbs, steps = _offered(found, allowed)
         return web.render(
             request,
             "flag.html",
             f=found,
             steps=steps,
+            verbs=verbs,
             message=request.query_params.get("m", ""),
             title=f"Flag {flag_id}",
         )
@@ -189,6 +191,26 @@ def _id(request: Request) -> int:
 def _who(request: Request) -> str:
     user = request.scope["current"].user
     return f"{user.username} ({user.full_name}, {user.role.value})"
+
+
+def _offered(item: dict[str, Any], allowed: list[Step]) -> tuple[set[str], list[str]]:
+    """The decisions that make sense from the flag's state (the server checks again)."""
+    status = FlagStatus(item["status"])
+    moves = (
+        ("confirm", FlagStatus.CONFIRMED),
+        ("dismiss", FlagStatus.DISMISSED),
+        ("escalate", FlagStatus.ESCALATED),
+        ("close", FlagStatus.CLOSED),
+    )
+    verbs = {verb for verb, to in moves if can_move(status, to)}
+    if status is FlagStatus.DISMISSED:
+        verbs.add("reopen")
+    taken = rank(Step(item["escalated_step"])) if item.get("escalated_step") else 0
+    proposed = item.get("awaiting_second_person")
+    steps = [
+        s.value for s in allowed if "escalate" in verbs and (rank(s) > taken or s.value == proposed)
+    ]
+    return verbs, steps
 
 
 def _permission(step: Step) -> str:

@@ -10,10 +10,21 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
-from playwright.sync_api import ConsoleMessage, Page, Playwright, expect, sync_playwright
+from playwright.sync_api import (
+    ConsoleMessage,
+    Dialog,
+    Page,
+    Playwright,
+    Request,
+    Response,
+    expect,
+    sync_playwright,
+)
 from sqlalchemy import Engine
 
 from moderator import config as config_mod
@@ -54,21 +65,42 @@ def playwright() -> Iterator[Playwright]:
 
 @pytest.fixture
 def page(playwright: Playwright) -> Iterator[Page]:
-    """A desktop-sized page in a fresh browser; fails the test on any script error or console
-    error (a CSP violation is one)."""
-    with b.browser(playwright, viewport={"width": 1280, "height": 900}) as context:
-        yield from _watched(context.new_page())
+    """A desktop-sized page in a fresh browser, watched by :func:`_watched`."""
+    desktop = {"width": 1280, "height": 900}
+    with b.browser(playwright, viewport=desktop) as context, _watched(context.new_page()) as p:
+        yield p
 
 
+#: Error responses a page may get: the site has no favicon; a refused sign-in is a 401.
+EXPECTED_ERRORS = {("GET", "/favicon.ico", 404), ("POST", "/login", 401)}
+
+
+@contextmanager
 def _watched(page: Page) -> Iterator[Page]:
+    """``page``, failing the test afterwards on a script error, a console error (a CSP
+    violation is one) or an unexpected error response."""
     problems: list[str] = []
 
     def console(message: ConsoleMessage) -> None:
-        if message.type == "error":
+        if message.type == "error" and not message.text.startswith("Failed to load resource"):
             problems.append(f"console: {message.text}")
 
+    def response(answer: Response) -> None:
+        path = urlsplit(answer.url).path
+        if answer.status >= 400 and (answer.request.method, path, answer.status) not in (
+            EXPECTED_ERRORS
+        ):
+            problems.append(f"{answer.status} for {answer.request.method} {answer.url}")
+
+    def failed(request: Request) -> None:
+        # a download's navigation is aborted once the file is handed to the download manager
+        if not (request.url.endswith("/export") and request.failure == "net::ERR_ABORTED"):
+            problems.append(f"{request.failure} for {request.method} {request.url}")
+
     page.on("console", console)
+    page.on("response", response)
     page.on("pageerror", lambda error: problems.append(f"page error: {error}"))
+    page.on("requestfailed", failed)
     yield page
     assert not problems, problems
 
@@ -141,11 +173,18 @@ def test_triage_a_threat_then_dismiss_it(page: Page, base: str) -> None:
     capture = page.locator("img.capture")
     expect(capture).to_be_visible()
     capture.scroll_into_view_if_needed()
-    page.wait_for_function("img => img.complete && img.naturalWidth > 0", arg=capture.element_handle())
+    page.wait_for_function(
+        "img => img.complete && img.naturalWidth > 0", arg=capture.element_handle()
+    )
     b.shot(page, "flag")
 
     asked: list[str] = []
-    page.on("dialog", lambda dialog: (asked.append(dialog.message), dialog.accept()))
+
+    def accept(dialog: Dialog) -> None:
+        asked.append(dialog.message)
+        dialog.accept()
+
+    page.on("dialog", accept)
     page.get_by_role("button", name="Dismiss: not a breach").click()
     expect(page.get_by_role("status")).to_contain_text("dismissed by mod")
     assert asked == ["Dismiss this flag? A hidden comment is unhidden."]
@@ -167,16 +206,23 @@ def test_only_the_headteacher_may_escalate_to_a_written_warning(page: Page, base
     page.goto(f"{base}{href}")
     expect(page.get_by_role("heading", name="Letters")).to_have_count(0)
     page.get_by_role("button", name="Escalate: written warning").click()
-    expect(page.get_by_role("status")).to_contain_text("escalated to a written warning")
+    expect(page.get_by_role("status")).to_contain_text("escalated to written warning by head")
     expect(page.get_by_role("status")).to_contain_text("letter")
     expect(page.get_by_role("heading", name="Letters")).to_be_visible()
-    expect(page.locator("li", has_text=re.compile(r"^Letter \d+: written warning"))).to_be_visible()
+    letter = page.get_by_role("link", name=re.compile(r"^Letter \d+: written warning$"))
+    expect(letter).to_be_visible()
     b.shot(page, "escalated")
 
+    quoted = page.locator(".flagged-text").inner_text().strip()
+    letter.click()
+    expect(page).to_have_url(re.compile(r"/letters/\d+$"))
+    heading = page.get_by_role("heading", name=re.compile(r"^Letter \d+: written warning$"))
+    expect(heading).to_be_visible()
+    expect(page.locator("pre.letter")).to_contain_text(f'"{quoted}"')
+    b.shot(page, "letter")
 
-def test_export_downloads_an_intact_evidence_bundle(
-    page: Page, base: str, tmp_path: Path
-) -> None:
+
+def test_export_downloads_an_intact_evidence_bundle(page: Page, base: str, tmp_path: Path) -> None:
     b.sign_in(page, base, "head")
     _open_flag(page, base, "legal")
     with page.expect_download() as waiting:
@@ -190,7 +236,7 @@ def test_export_downloads_an_intact_evidence_bundle(
 
     page.reload()
     page.locator("summary", has_text="Custody log").first.click()
-    expect(page.locator("li", has_text="export").first).to_be_visible()
+    expect(page.locator("details li", has_text="exported by head").first).to_be_visible()
 
 
 def test_queue_and_flag_on_a_phone(playwright: Playwright, base: str) -> None:
@@ -200,19 +246,18 @@ def test_queue_and_flag_on_a_phone(playwright: Playwright, base: str) -> None:
         "is_mobile": True,
         "has_touch": True,
     }
-    with b.browser(playwright, **phone) as context:
-        for page in _watched(context.new_page()):
-            b.sign_in(page, base, "dsl")
-            expect(page.locator("header .who")).to_have_text("Dana Lewis (dsl)")
-            expect(page.get_by_role("link", name="Safeguarding")).to_be_visible()
-            _no_sideways_scroll(page)
-            b.shot(page, "phone-queue")
+    with b.browser(playwright, **phone) as context, _watched(context.new_page()) as page:
+        b.sign_in(page, base, "dsl")
+        expect(page.locator("header .who")).to_have_text("Dana Lewis (dsl)")
+        expect(page.get_by_role("link", name="Safeguarding")).to_be_visible()
+        _no_sideways_scroll(page)
+        b.shot(page, "phone-queue")
 
-            _open_flag(page, base, "meeting")
-            expect(page.get_by_label("The flagged comment")).to_be_visible()
-            expect(page.get_by_role("button", name="Confirm: breaches the policy")).to_be_visible()
-            _no_sideways_scroll(page)
-            b.shot(page, "phone-flag")
+        _open_flag(page, base, "meeting")
+        expect(page.get_by_label("The flagged comment")).to_be_visible()
+        expect(page.get_by_role("button", name="Confirm: breaches the policy")).to_be_visible()
+        _no_sideways_scroll(page)
+        b.shot(page, "phone-flag")
 
 
 def _no_sideways_scroll(page: Page) -> None:
