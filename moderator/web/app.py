@@ -49,9 +49,11 @@ class Web:
 
     def render(self, request: Request, name: str, status: int = 200, **context: Any) -> Response:
         current = request.scope.get("current")
+        permissions = self.config.escalation.permissions
         page = self.templates.get_template(name).render(
             request=request,
             me=current.user if current else None,
+            may=lambda what: current is not None and permissions.allows(current.user.role, what),
             csrf=current.csrf if current else "",
             school=self.config.name,
             **context,

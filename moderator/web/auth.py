@@ -7,7 +7,7 @@ import secrets
 
 from sqlalchemy.orm import Session
 from starlette.requests import Request
-from starlette.responses import RedirectResponse, Response
+from starlette.responses import PlainTextResponse, RedirectResponse, Response
 from starlette.routing import Route
 
 from moderator import users
@@ -67,10 +67,13 @@ def routes(web: Web) -> list[Route]:
         form = await request.form()
         token = request.cookies.get(sessions.COOKIE)
         current = await web.run(sessions.find, token)
-        if current is not None and sessions.same(str(form.get("csrf_token") or ""), current.csrf):
+        if current is not None:
+            if not sessions.same(str(form.get("csrf_token") or ""), current.csrf):
+                return PlainTextResponse("the form is out of date: reload and try again", 403)
             await web.run(sessions.end, token)
         response = RedirectResponse("/login", status_code=303)
-        response.delete_cookie(sessions.COOKIE, path="/")
+        if token:  # a stale cookie; none was sent with a cross-site post: leave it alone
+            response.delete_cookie(sessions.COOKIE, path="/")
         return response
 
     return [

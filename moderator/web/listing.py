@@ -28,10 +28,11 @@ class Filters:
     status: str = "open"  #: a status, "open" or "all"
     target: str = ""
     page: int = 1
+    route: str = ""  #: only flags routed here (not from the query: the safeguarding view)
 
     @classmethod
     def parse(cls, query: Any) -> Filters:
-        page = query.get("page", "1")
+        page = query.get("page", "1")[:9]  # an offset the databases can hold
         return cls(
             category=query.get("category", "")[:30],
             platform=query.get("platform", "")[:20],
@@ -90,6 +91,8 @@ def _conditions(filters: Filters, see_dsl: bool) -> list[ColumnElement[bool]]:
         found.append(Flag.status == FlagStatus(filters.status))
     if filters.category:
         found.append(cast(Flag.categories, String).like(f'%"{_plain(filters.category)}"%'))
+    if filters.route:
+        found.append(Flag.route == filters.route)
     if filters.platform:
         found.append(Source.platform == filters.platform)
     if filters.target:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -193,7 +193,7 @@ def _who(request: Request) -> str:
     return f"{user.username} ({user.full_name}, {user.role.value})"
 
 
-def _offered(item: dict[str, Any], allowed: list[Step]) -> tuple[set[str], list[str]]:
+def _offered(item: dict[str, Any], allowed: Sequence[Step]) -> tuple[set[str], list[str]]:
     """The decisions that make sense from the flag's state (the server checks again)."""
     status = FlagStatus(item["status"])
     moves = (
@@ -229,8 +229,16 @@ def _queue(session: Session, filters: listing.Filters, see_dsl: bool) -> tuple[A
 
 
 def _dsl_rows(session: Session) -> list[listing.Row]:
-    rows, _ = listing.page(session, listing.Filters(status="all"), see_dsl=True)
-    return [row for row in rows if row.route == "dsl"]
+    """Every flag routed to the DSL, whatever else is in the queue."""
+    found: list[listing.Row] = []
+    while True:
+        filters = listing.Filters(
+            status="all", route="dsl", page=len(found) // listing.PER_PAGE + 1
+        )
+        rows, total = listing.page(session, filters, see_dsl=True)
+        found += rows
+        if not rows or len(found) >= total:
+            return found
 
 
 def _flag_page(

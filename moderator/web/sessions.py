@@ -72,4 +72,4 @@ def end_all(session: Session, user_id: int) -> None:
 
 def same(given: str | None, expected: str) -> bool:
     """Constant-time comparison of a submitted CSRF token."""
-    return bool(given) and hmac.compare_digest(str(given), expected)
+    return bool(given) and hmac.compare_digest(str(given).encode(), expected.encode())
