@@ -16,7 +16,7 @@ from typing import Any, TextIO
 import click
 
 from moderator import classify as classify_mod
-from moderator import cli_evidence, db, flags, scanning, timewindow
+from moderator import cli_data, cli_digest, cli_evidence, cli_ops, db, flags, scanning, timewindow
 from moderator import config as config_mod
 from moderator.cli_context import Context, friendly_errors, operator
 from moderator.evidence import custody
@@ -699,3 +699,9 @@ def _print_case(item: dict[str, Any]) -> None:
 
 
 main.add_command(cli_evidence.evidence_group)
+main.add_command(cli_ops.worker_command)
+main.add_command(cli_ops.nightly_command)
+main.add_command(cli_ops.status_command)
+main.add_command(cli_digest.digest_command)
+main.add_command(cli_data.purge_command)
+main.add_command(cli_data.sar_command)

@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from moderator import tomlcheck
 from moderator.categories import CATEGORIES, STEP
@@ -163,6 +164,77 @@ class EvidenceConfig:
 
 
 @dataclass(frozen=True)
+class WorkerConfig:
+    """``moderator worker``: the nightly scan and how the worker shares out the sources."""
+
+    nightly_at: str = "02:00"  #: local time (``timezone``) of the nightly scan
+    nightly_days: int = 7  #: the nightly scan re-reads this many days of every source
+    timezone: str = "Europe/London"
+    tick_seconds: float = 5.0  #: how often the worker looks for due work
+    #: a worker renews its hold on a source after every batch; one that stops renewing (it died)
+    #: loses the source after this long
+    lease_seconds: int = 120
+    in_doubt_after_seconds: int = 300  #: a platform action left "sending" is read back after
+
+
+@dataclass(frozen=True)
+class MailConfig:
+    """The SMTP server digests are sent through; the password is named by environment variable."""
+
+    host: str = ""  #: empty: no mail is configured
+    port: int = 587
+    starttls: bool = True  #: upgrade a plain connection with STARTTLS (port 587)
+    ssl: bool = False  #: TLS from the first byte (port 465); then starttls is off
+    username: str = ""  #: log in when set
+    password_env: str | None = None  #: the environment variable holding the password
+    from_address: str = ""
+    timeout_seconds: float = 30.0  #: each SMTP operation
+
+    @property
+    def configured(self) -> bool:
+        return bool(self.host)
+
+    def password(self) -> str:
+        """The password from the environment; a clear error (naming the variable) when unset."""
+        value = os.environ.get(self.password_env, "") if self.password_env else ""
+        if not self.password_env or not value:
+            raise ConfigError(
+                "[mail] password_env: "
+                + (
+                    f"environment variable {self.password_env} is not set"
+                    if self.password_env
+                    else "not configured"
+                )
+            )
+        return value
+
+
+@dataclass(frozen=True)
+class DigestConfig:
+    """The daily digest email to moderators."""
+
+    to: tuple[str, ...] = ()  #: recipients; none: no digest is sent
+    at: dt.time = dt.time(7, 30)  #: UK local time from which the day's digest is due
+    #: rungs whose new flags the digest lists one by one (safeguarding concerns always are)
+    high_severity: tuple[Step, ...] = (Step.POLICE, Step.LEGAL)
+    #: quote a short excerpt of high-severity comments (never of safeguarding ones)
+    include_text: bool = True
+
+
+@dataclass(frozen=True)
+class RetentionConfig:
+    """How long personal data is kept (``moderator purge``); 0 means never purge that kind.
+
+    docs/data-protection.md says what each period covers and why evidence waits for its case.
+    """
+
+    unflagged_days: int = 30  #: comments never flagged, their classifications; old webhooks
+    dismissed_days: int = 30  #: flags judged not a breach, from the decision (case finished)
+    closed_days: int = 365  #: a finished case with a breach: everything, from its last decision
+    audit_days: int = 0  #: the audit log (0: kept for ever); a live flag's events are kept
+
+
+@dataclass(frozen=True)
 class SchoolConfig:
     """A validated school configuration."""
 
@@ -177,6 +249,10 @@ class SchoolConfig:
     escalation: EscalationConfig = field(default_factory=EscalationConfig)
     letters: LettersConfig = field(default_factory=LettersConfig)
     evidence: EvidenceConfig = field(default_factory=EvidenceConfig)
+    retention: RetentionConfig = field(default_factory=RetentionConfig)
+    mail: MailConfig = field(default_factory=MailConfig)
+    digest: DigestConfig = field(default_factory=DigestConfig)
+    worker: WorkerConfig = field(default_factory=WorkerConfig)
     path: Path | None = None
     text: str = ""  #: the file as read, kept for the config snapshot
 
@@ -232,6 +308,10 @@ def parse(text: str, path: Path) -> SchoolConfig:
             "escalation",
             "letters",
             "evidence",
+            "retention",
+            "mail",
+            "digest",
+            "worker",
         },
     )
     school = check.table(data, "school", required=True)
@@ -252,6 +332,10 @@ def parse(text: str, path: Path) -> SchoolConfig:
         escalation=_escalation(check, check.table(data, "escalation")),
         letters=_letters(check, check.table(data, "letters"), path),
         evidence=_evidence(check, check.table(data, "evidence")),
+        retention=_retention(check, check.table(data, "retention")),
+        mail=_mail(check, check.table(data, "mail")),
+        digest=_digest(check, check.table(data, "digest")),
+        worker=_worker(check, check.table(data, "worker")),
         path=path,
         text=text,
     )
@@ -500,3 +584,118 @@ def _evidence(check: tomlcheck.Checker, table: dict[str, Any]) -> EvidenceConfig
     timeout = check.number(table, "tsa_timeout", where, default=15.0, minimum=1.0)
     hosts = tuple(_list(check, table, "media_hosts", where, list(DEFAULT_MEDIA_HOSTS)))
     return EvidenceConfig(tsa_url=url, tsa_timeout=timeout, media_hosts=hosts)
+
+
+def _retention(check: tomlcheck.Checker, table: dict[str, Any]) -> RetentionConfig:
+    where = "[retention]"
+    defaults = RetentionConfig()
+    keys = ("unflagged_days", "dismissed_days", "closed_days", "audit_days")
+    check.keys(table, where, keys)
+    days = {k: check.integer(table, k, where, default=getattr(defaults, k), minimum=0) for k in keys}
+    return RetentionConfig(**days)
+
+
+#: One address, no display name: no spaces, commas, angle brackets or line breaks.
+_EMAIL = re.compile(r"^[^@\s<>,;\"]+@[^@\s<>,;\"]+\.[^@\s<>,;\"]+$")
+_CLOCK = re.compile(r"^([01]\d|2[0-3]):([0-5]\d)$")
+_MAIL_KEYS = {
+    "host",
+    "port",
+    "starttls",
+    "ssl",
+    "username",
+    "password_env",
+    "from_address",
+    "timeout_seconds",
+}
+
+
+def _email(check: tomlcheck.Checker, where: str, key: str, value: str) -> str:
+    if not _EMAIL.match(value):
+        check.fail(
+            where, key, f"expected an email address such as office@school.example; got {value!r}"
+        )
+    return value
+
+
+def _mail(check: tomlcheck.Checker, table: dict[str, Any]) -> MailConfig:
+    where = "[mail]"
+    if "password" in table:
+        check.fail(
+            where,
+            "password",
+            "passwords must not be written in the config; put it in an environment variable "
+            "and name that variable with password_env",
+        )
+    check.keys(table, where, _MAIL_KEYS)
+    if not table:
+        return MailConfig()
+    ssl = check.boolean(table, "ssl", where, default=False)
+    starttls = check.boolean(table, "starttls", where, default=not ssl)
+    if ssl and starttls:
+        check.fail(where, "starttls", "choose one: ssl (port 465) or starttls (port 587)")
+    port = check.integer(table, "port", where, default=465 if ssl else 587, minimum=1)
+    if port > 65535:
+        check.fail(where, "port", f"expected a port from 1 to 65535; got {port}")
+    username = check.string(table, "username", where)
+    password_env = check.string(table, "password_env", where) or None
+    if password_env and not _ENV_NAME.match(password_env):
+        check.fail(
+            where, "password_env", f"expected an environment variable name; got {password_env!r}"
+        )
+    if username and not password_env:
+        check.fail(where, "password_env", "required when username is set")
+    sender = check.string(table, "from_address", where, required=True)
+    return MailConfig(
+        host=check.string(table, "host", where, required=True).strip(),
+        port=port,
+        starttls=starttls,
+        ssl=ssl,
+        username=username,
+        password_env=password_env,
+        from_address=_email(check, where, "from_address", sender),
+        timeout_seconds=check.number(table, "timeout_seconds", where, default=30, minimum=1),
+    )
+
+
+def _digest(check: tomlcheck.Checker, table: dict[str, Any]) -> DigestConfig:
+    where = "[digest]"
+    check.keys(table, where, {"to", "at", "high_severity", "include_text"})
+    to = tuple(_email(check, where, "to", v) for v in _list(check, table, "to", where, []))
+    at = check.string(table, "at", where) or "07:30"
+    clock = _CLOCK.match(at)
+    if not clock:
+        check.fail(where, "at", f"expected a 24-hour UK time as HH:MM, e.g. 07:30; got {at!r}")
+    rungs = _list(check, table, "high_severity", where, ["police", "legal"])
+    return DigestConfig(
+        to=to,
+        at=dt.time(int(clock.group(1)), int(clock.group(2))),
+        high_severity=tuple(
+            Step(_one_of(check, table, "high_severity", where, _STEPS, v)) for v in rungs
+        ),
+        include_text=check.boolean(table, "include_text", where, default=True),
+    )
+
+
+def _worker(check: tomlcheck.Checker, table: dict[str, Any]) -> WorkerConfig:
+    where = "[worker]"
+    keys = {"nightly_at", "nightly_days", "timezone", "tick_seconds", "lease_seconds"}
+    check.keys(table, where, keys | {"in_doubt_after_seconds"})
+    at = check.string(table, "nightly_at", where) or "02:00"
+    if not re.fullmatch(r"([01]\d|2[0-3]):[0-5]\d", at):
+        check.fail(where, "nightly_at", f"expected a time as HH:MM; got {at!r}")
+    zone = check.string(table, "timezone", where) or "Europe/London"
+    try:
+        ZoneInfo(zone)
+    except (ZoneInfoNotFoundError, ValueError):
+        check.fail(where, "timezone", f"unknown time zone {zone!r}")
+    return WorkerConfig(
+        nightly_at=at,
+        nightly_days=check.integer(table, "nightly_days", where, default=7, minimum=1),
+        timezone=zone,
+        tick_seconds=check.number(table, "tick_seconds", where, default=5.0, minimum=0.1),
+        lease_seconds=check.integer(table, "lease_seconds", where, default=120, minimum=5),
+        in_doubt_after_seconds=check.integer(
+            table, "in_doubt_after_seconds", where, default=300, minimum=1
+        ),
+    )

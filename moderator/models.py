@@ -96,6 +96,16 @@ class Source(Base):
     usage: Mapped[dict[str, Any] | None] = mapped_column(
         comment="the platform's last rate-limit usage headers"
     )
+    next_poll_at: Mapped[dt.datetime | None] = mapped_column(
+        comment="due for its next poll (worker)"
+    )
+    lease_owner: Mapped[str | None] = mapped_column(
+        String(200), comment="the worker polling it now"
+    )
+    lease_until: Mapped[dt.datetime | None] = mapped_column(comment="the lease lapses then")
+    nightly_on: Mapped[str | None] = mapped_column(
+        String(10), comment="local date of its last nightly scan"
+    )
 
 
 class Post(Base):
@@ -385,6 +395,16 @@ class EvidenceExport(Base):
     timestamp_token: Mapped[bytes | None] = mapped_column(
         LargeBinary, comment="the RFC 3161 reply, when a TSA is configured"
     )
+
+
+class EvidencePurge(Base):
+    """The retention purge's permit: evidence rows can be deleted only while a row exists here.
+
+    ``moderator purge`` adds its row, deletes and removes the row in one transaction, so no
+    other transaction ever sees it (docs/data-protection.md)."""
+
+    __tablename__ = "evidence_purge"
+    purge_id: Mapped[int] = mapped_column(primary_key=True)
 
 
 class AuditEvent(Base):

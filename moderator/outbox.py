@@ -55,6 +55,7 @@ def send_due(
     source_id: int,
     result: OutboxResult | None = None,
     token_env: str | None = None,
+    in_doubt_after: dt.timedelta = IN_DOUBT_AFTER,
 ) -> OutboxResult:
     """Send every due action for one source; raises :class:`SourceAuthError` on a token problem.
 
@@ -63,7 +64,7 @@ def send_due(
     next pass settles by reading the platform.
     """
     result = result or OutboxResult()
-    _settle_in_doubt(engine, connector, source_id, result, token_env)
+    _settle_in_doubt(engine, connector, source_id, result, token_env, in_doubt_after)
     while claimed := _claim(engine, source_id):
         outcomes: list[_Outcome] = []
         stop: GraphError | None = None
@@ -187,6 +188,7 @@ def _settle_in_doubt(
     source_id: int,
     result: OutboxResult,
     token_env: str | None,
+    in_doubt_after: dt.timedelta,
 ) -> None:
     """Read back each stale ``sending`` action: confirm it, or return it to ``pending``."""
     now = utcnow()
@@ -200,7 +202,7 @@ def _settle_in_doubt(
                 or_(
                     Action.next_attempt_at <= now,
                     Action.sent_at.is_(None),
-                    Action.sent_at < now - IN_DOUBT_AFTER,
+                    Action.sent_at < now - in_doubt_after,
                 ),
             )
         ).all()

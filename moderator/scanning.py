@@ -76,14 +76,18 @@ def scan(
     since: dt.datetime | None = None,
     full: bool = False,
     progress: Progress | None = None,
+    stop: Callable[[], bool] | None = None,
 ) -> ScanResult:
-    """Scan every configured source (or only ``source_name``)."""
+    """Scan every configured source (or only ``source_name``); ``stop`` ends it between
+    batches."""
     result = ScanResult()
     policy = Policy.for_school(config)
     selected = [config.source(source_name)] if source_name else list(config.sources)
     with db.session_scope(engine) as session:
         recording.snapshot_config(session, config)
     for source_config in selected:
+        if stop is not None and stop():
+            break
         try:
             connector = sources.connect(source_config)
         except ModeratorError as exc:
@@ -99,8 +103,9 @@ def scan(
                 source_config.access_token_env,
                 config.escalation,
                 config.evidence,
+                dt.timedelta(seconds=config.worker.in_doubt_after_seconds),
             )
-            run.run(since, full, result, progress)
+            run.run(since, full, result, progress, stop)
         finally:
             connector.close()
     return result
@@ -118,8 +123,10 @@ class SourceScan:
         token_env: str | None = None,
         escalation: EscalationConfig | None = None,
         evidence: EvidenceConfig | None = None,
+        in_doubt_after: dt.timedelta = outbox.IN_DOUBT_AFTER,
     ) -> None:
         self.engine = engine
+        self.in_doubt_after = in_doubt_after
         self.escalation = escalation or EscalationConfig()
         self.evidence = evidence or EvidenceConfig()
         self.token_env = token_env
@@ -137,8 +144,11 @@ class SourceScan:
         full: bool,
         result: ScanResult,
         progress: Progress | None,
+        stop: Callable[[], bool] | None = None,
     ) -> None:
-        """Fetch and record everything in the window; errors go to ``result.errors``."""
+        """Fetch and record everything in the window; errors go to ``result.errors``. ``stop``
+        is asked between batches: a scan stopped early keeps what it recorded and leaves the
+        high-water mark where it was, so the next poll reads the rest."""
         name = self.connector.name
         mark = self.high_water_mark - OVERLAP if self.high_water_mark else None
         window = FetchWindow(since=since or (None if full else mark), full=full)
@@ -162,6 +172,11 @@ class SourceScan:
                 self.send_actions(result)
                 if progress:
                     progress(name, result.fetched - fetched_before)
+                if stop is not None and stop():
+                    result.errors.append(
+                        f"source {name!r}: stopped before the end; the next poll reads the rest"
+                    )
+                    break
         except GraphError as exc:
             error = sources.source_error(name, exc, "reading comments", self.token_env)
             token_problem = isinstance(error, SourceAuthError)
@@ -184,7 +199,11 @@ class SourceScan:
         if not self.connector.can_act:
             return
         sent = outbox.send_due(
-            self.engine, self.connector, self.source_id, token_env=self.token_env
+            self.engine,
+            self.connector,
+            self.source_id,
+            token_env=self.token_env,
+            in_doubt_after=self.in_doubt_after,
         )
         result.hidden += sent.confirmed
         result.errors += sent.errors

@@ -774,6 +774,7 @@ class GraphServer:
     def __init__(self, api_version: str = "v21.0", page_size: int = 25) -> None:
         self.api_version = api_version
         self.page_size = page_size
+        self.delay_seconds = 0.0  #: added to every answer (a slow platform, for tests)
         self.usage: dict[str, Any] = {"call_count": 28, "total_time": 25, "total_cputime": 25}
         self.buc_usage: dict[str, Any] = {
             "type": "pages",
@@ -1086,6 +1087,8 @@ class GraphServer:
         form: list[tuple[str, str]],
     ) -> _Response:
         """Record, apply a queued fault if one matches, else answer normally."""
+        if self.delay_seconds:
+            time.sleep(self.delay_seconds)
         with self._lock:
             fault = self._take_fault(method, path)
             faulted = fault is not None and fault.kind not in ("slow", "no_content_type")
