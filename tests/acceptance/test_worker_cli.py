@@ -43,7 +43,7 @@ def environment(database_url: str) -> dict[str, str]:
 
 
 def wait_for(
-    check: Callable[[], bool], seconds: float = 90, state: Callable[[], object] = lambda: ""
+    check: Callable[[], bool], seconds: float = 240, state: Callable[[], object] = lambda: ""
 ) -> None:
     deadline = time.monotonic() + seconds
     while not check():
