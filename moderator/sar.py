@@ -21,8 +21,6 @@ import datetime as dt
 import hashlib
 import json
 import os
-import tempfile
-import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -30,7 +28,7 @@ from typing import Any
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
-from moderator import cases, users
+from moderator import archives, cases, users
 from moderator.config import SchoolConfig
 from moderator.evidence import capture_png, custody, snapshot
 from moderator.exceptions import ModeratorError
@@ -110,7 +108,7 @@ def export(
             session, shot, who, "viewed", {"via": "subject access export", "case": poster.id}, at=at
         )
     files = _files(session, config, gathered, who, at)
-    archive = _zip(files, at)
+    archive = archives.deterministic(files, at)
     digest = hashlib.sha256(archive).hexdigest()
     result = Exported(
         path=out,
@@ -510,31 +508,11 @@ def _iso(moment: dt.datetime | None) -> str | None:
     return moment.isoformat() if moment else None
 
 
-def _zip(files: dict[str, bytes], at: dt.datetime) -> bytes:
-    moment = at.astimezone(dt.UTC).timetuple()[:6]
-    with tempfile.SpooledTemporaryFile(max_size=64 * 1024 * 1024) as buffer:
-        with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
-            for path, body in files.items():
-                info = zipfile.ZipInfo(path, date_time=moment)
-                info.compress_type = zipfile.ZIP_DEFLATED
-                info.external_attr = 0o644 << 16
-                archive.writestr(info, body)
-        buffer.seek(0)
-        return buffer.read()
-
-
 def _write(out: Path, archive: bytes) -> None:
+    temporary = archives.write_beside(out, archive, what="export", prefix=".sar-", error=SarError)
     try:
-        handle, temporary = tempfile.mkstemp(prefix=".sar-", suffix=".zip", dir=out.parent)
-    except OSError as exc:
-        raise SarError(f"{out}: cannot write the export there ({exc.strerror})") from exc
-    try:
-        with os.fdopen(handle, "wb") as file:
-            file.write(archive)
-            file.flush()
-            os.fsync(file.fileno())
         os.replace(temporary, out)
     except OSError as exc:
         raise SarError(f"{out}: cannot write the export ({exc.strerror})") from exc
     finally:
-        Path(temporary).unlink(missing_ok=True)
+        temporary.unlink(missing_ok=True)

@@ -14,7 +14,6 @@ import json
 import os
 import tempfile
 import uuid
-import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -22,7 +21,7 @@ from typing import Any
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
-from moderator import users
+from moderator import archives, users
 from moderator.config import SchoolConfig
 from moderator.evidence import custody, dossier, report_pdf, snapshot, timestamp, verify
 from moderator.evidence.dossier import EvidenceError
@@ -82,7 +81,10 @@ def export(
         result, archive = _build(
             session, config, ref, out, actor=actor, username=username, case=case, tsa=tsa
         )
-        written.append(_write_beside(out, archive))  # on disk before the record commits
+        temporary = archives.write_beside(
+            out, archive, what="bundle", prefix=".bundle-", error=EvidenceError
+        )
+        written.append(temporary)  # on disk before the record commits
         return result
 
     try:
@@ -436,31 +438,5 @@ later entry's "prev" is the hash of the entry before it.
 
 
 def _zip(data: dict[str, bytes], manifest: bytes, token: bytes | None, at: dt.datetime) -> bytes:
-    moment = at.astimezone(dt.UTC).timetuple()[:6]
     members = {**data, verify.MANIFEST: manifest, **({verify.TOKEN: token} if token else {})}
-    with tempfile.SpooledTemporaryFile(max_size=64 * 1024 * 1024) as buffer:
-        with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
-            for path, body in members.items():
-                info = zipfile.ZipInfo(path, date_time=moment)
-                info.compress_type = zipfile.ZIP_DEFLATED
-                info.external_attr = 0o644 << 16
-                archive.writestr(info, body)
-        buffer.seek(0)
-        return buffer.read()
-
-
-def _write_beside(out: Path, archive: bytes) -> Path:
-    """``archive`` in a temporary file beside ``out`` (renamed over it once recorded)."""
-    try:
-        handle, temporary = tempfile.mkstemp(prefix=".bundle-", suffix=".zip", dir=out.parent)
-    except OSError as exc:
-        raise EvidenceError(f"{out}: cannot write the bundle there ({exc.strerror})") from exc
-    try:
-        with os.fdopen(handle, "wb") as file:
-            file.write(archive)
-            file.flush()
-            os.fsync(file.fileno())
-    except OSError as exc:
-        Path(temporary).unlink(missing_ok=True)
-        raise EvidenceError(f"{out}: cannot write the bundle ({exc.strerror})") from exc
-    return Path(temporary)
+    return archives.deterministic(members, at)
