@@ -33,7 +33,7 @@ from classifiers.base import Classifier
 from connectors.base import CommentSource, FetchWindow, RawComment, Skipped
 from connectors.graph_errors import GraphError
 from moderator import db, escalation, outbox, recording, sources
-from moderator.config import EscalationConfig, EvidenceConfig, SchoolConfig
+from moderator.config import EscalationConfig, EvidenceConfig, SchoolConfig, SourceConfig
 from moderator.evidence import media, snapshot
 from moderator.exceptions import ModeratorError, SourceAuthError
 from moderator.models import Comment, Source, utcnow
@@ -95,15 +95,8 @@ def scan(
             _mark_failed(engine, source_config.name, source_config.platform, exc)
             continue
         try:
-            run = SourceScan(
-                engine,
-                connector,
-                classifier,
-                policy,
-                source_config.access_token_env,
-                config.escalation,
-                config.evidence,
-                dt.timedelta(seconds=config.worker.in_doubt_after_seconds),
+            run = SourceScan.for_source(
+                engine, config, source_config, connector, classifier, policy
             )
             run.run(since, full, result, progress, stop)
         finally:
@@ -137,6 +130,29 @@ class SourceScan:
             source = recording.source_row(session, connector.name, connector.platform)
             self.source_id = source.id
             self.high_water_mark = source.high_water_mark
+
+    @classmethod
+    def for_source(
+        cls,
+        engine: Engine,
+        config: SchoolConfig,
+        source_config: SourceConfig,
+        connector: CommentSource,
+        classifier: Classifier,
+        policy: Policy,
+    ) -> SourceScan:
+        """The scan of one configured source, with the school's escalation, evidence and
+        outbox settings (every caller: ``scan``, webhooks, the worker)."""
+        return cls(
+            engine,
+            connector,
+            classifier,
+            policy,
+            source_config.access_token_env,
+            config.escalation,
+            config.evidence,
+            dt.timedelta(seconds=config.worker.in_doubt_after_seconds),
+        )
 
     def run(
         self,

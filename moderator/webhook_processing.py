@@ -125,14 +125,8 @@ def _process_group(
         result.errors.append(str(exc))
         return
     try:
-        run = scanning.SourceScan(
-            engine,
-            connector,
-            classifier,
-            policy,
-            source_config.access_token_env,
-            config.escalation,
-            config.evidence,
+        run = scanning.SourceScan.for_source(
+            engine, config, source_config, connector, classifier, policy
         )
         for event in events:
             _process_one(engine, run, connector, event, result)

@@ -30,10 +30,11 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import Engine, or_, select, update
 
 from classifiers.base import Classifier
-from moderator import db, digest, outbox, reclassify, recording, retention, scanning, sources
+from moderator import db, digest, reclassify, recording, retention, scanning, sources
 from moderator.config import SchoolConfig
 from moderator.exceptions import DatabaseError, ModeratorError
 from moderator.models import Action, Comment, Source, utcnow
+from moderator.policy import Policy
 
 logger = logging.getLogger(__name__)
 MAX_PAUSE = 300.0
@@ -66,6 +67,7 @@ class Worker:
         self.stopping = threading.Event()
         self.tally = Tally()
         self.settings = config.worker
+        self.policy = Policy.for_school(config)
         self._pause = self.settings.tick_seconds
         self._digest_retry_at = dt.datetime.min.replace(tzinfo=dt.UTC)
         self._purged_on = ""
@@ -265,15 +267,11 @@ class Worker:
                 self.tally.errors.append(str(exc))
                 continue
             try:
-                with db.session_scope(self.engine) as session:
-                    source_id = recording.source_row(session, config.name, config.platform).id
-                sent = outbox.send_due(
-                    self.engine,
-                    connector,
-                    source_id,
-                    token_env=config.access_token_env,
-                    in_doubt_after=dt.timedelta(seconds=self.settings.in_doubt_after_seconds),
+                run = scanning.SourceScan.for_source(
+                    self.engine, self.config, config, connector, self.classifier, self.policy
                 )
+                sent = scanning.ScanResult()
+                run.send_actions(sent)
                 self.tally.errors += sent.errors
             except ModeratorError as exc:
                 self.tally.errors.append(str(exc))
