@@ -591,7 +591,9 @@ def _retention(check: tomlcheck.Checker, table: dict[str, Any]) -> RetentionConf
     defaults = RetentionConfig()
     keys = ("unflagged_days", "dismissed_days", "closed_days", "audit_days")
     check.keys(table, where, keys)
-    days = {k: check.integer(table, k, where, default=getattr(defaults, k), minimum=0) for k in keys}
+    days = {
+        k: check.integer(table, k, where, default=getattr(defaults, k), minimum=0) for k in keys
+    }
     return RetentionConfig(**days)
 
 
