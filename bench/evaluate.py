@@ -1,296 +1,371 @@
-"""Evaluate the bundled model and the policy layer; print the figures the model card reports.
+"""Evaluate the bundled model and the policy on data they never trained on; print the figures
+the model card reports.
 
-    python bench/evaluate.py ../shared/datasets [--examples ../shared/examples]
-        [--cache .cache/embeddings] [--skip-public]
+    python bench/evaluate.py ../shared/datasets [--dev] [--skip-public] [--skip-functional]
+        [--json FILE]
 
-1. **Public datasets** (skipped with ``--skip-public``): grouped 5-fold cross-validation of the
-   label head (duplicates share a fold), per-label ROC AUC, and OLID macro-F1 (model alone and
-   blended with the lexicon, as shipped). Embedding 77,000 texts takes about 10 minutes on 2
-   cores the first time; ``--cache`` keeps them for reruns.
-2. **School comments, cross-validated**: the project's training comments, the sample school's
-   and the shared development comments, 5 folds. For each fold the category head is refitted
-   on the other folds, then the whole pipeline (label head, category head, lexicon, rules,
-   roster, policy) decides the held-out comments with their own school's roster. Reported for
-   the shared development comments and for all.
-3. **Blind holdout** (``bench/data/school_holdout.jsonl``, never trained or tuned on): the
-   committed model and policy, as shipped.
+Every set is decided by the whole pipeline as shipped (the bundled model, the lexicon, the
+rules, each school's roster and the default thresholds):
 
-Figures per school set: share of must-hide comments hidden, share of must-stay comments hidden,
-complaints hidden, per-category recall. No comment text is printed.
+1. **school comments never trained on**, each with its own school's roster:
+   * ``dev``: the earlier blind holdout (``bench/data/school_holdout.jsonl``, 90 comments),
+     which is now used for development and calibration, so its figures flatter;
+   * ``blind-generated``: the generated corpus's blind split (a quarter of each category's
+     template families, and every comment in the held-out register);
+   * ``blind-<author>``: a fifth of each hand-written author's contrast groups;
+   * ``blind-separate``: 200 comments and 30 minimal pairs written separately, by a helper
+     without access to the training data (``bench/data/blind_separate/``);
+2. **identity sentences**: harmless sentences naming a group, in frames no training template
+   uses, and the share flagged;
+3. **the functional suite** (``bench/functional.py``): pass rate per functionality;
+4. **the public held-out split**: one group in ten of every public dataset, which
+   ``scripts/train_bundled.py`` never trains on: per-label ROC AUC and per-dataset macro-F1.
+
+``--dev`` prints only what is used during development (the dev set, the functional suite and
+the identity sentences), so the blind sets are read once, for the model card. No comment text
+is printed.
 """
 
 from __future__ import annotations
 
 import argparse
-import itertools
 import json
+import random
 import sys
 from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
-import numpy as np
-
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
 
-from classifiers.base import Scores  # noqa: E402
+from bench import functional  # noqa: E402
+from classifiers.base import Classifier  # noqa: E402
 from classifiers.bundled import BundledClassifier  # noqa: E402
-from classifiers.bundled.encoder import SentenceEncoder  # noqa: E402
-from classifiers.bundled.heads import Heads  # noqa: E402
 from moderator import config as config_mod  # noqa: E402
-from moderator.categories import NEVER_FLAG  # noqa: E402
 from moderator.policy import Decision, Policy  # noqa: E402
-from moderator.roster import Roster  # noqa: E402
+from scripts import school_data as sd  # noqa: E402
 from scripts import train_bundled as tb  # noqa: E402
+from scripts import training_data as td  # noqa: E402
+from scripts.corpus import people, words  # noqa: E402
 
-HOLDOUT = ROOT / "bench" / "data" / "school_holdout.jsonl"
-HOLDOUT_CONFIG = ROOT / "bench" / "data" / "holdout.toml"
-ROSTERS = {
-    "project": ROOT / "scripts" / "data" / "school_training.toml",
-    "sample": config_mod.SAMPLE_CONFIG,
-}
+DATA = ROOT / "bench" / "data"
+DEV = DATA / "school_holdout.jsonl"
+DEV_CONFIG = DATA / "holdout.toml"
+SEPARATE = DATA / "blind_separate"
+CORPUS = ROOT / "scripts" / "data" / "school_corpus"
+
+
+@dataclass(frozen=True)
+class Row:
+    text: str
+    labels: frozenset[str]
+    hide: bool
 
 
 @dataclass
 class Tally:
-    """Hide and recall counts over a set of decided comments."""
+    """Hide, recall and step counts over a set of decided comments."""
 
     must_hide: int = 0
     hidden_of_must_hide: int = 0
     must_stay: int = 0
     hidden_of_must_stay: int = 0
+    harmless: int = 0  #: no label at all
+    harmless_flagged: int = 0
     complaints: int = 0
     complaints_hidden: int = 0
+    threats: int = 0
+    threats_to_police: int = 0
+    expected: Counter[str] = field(default_factory=Counter)
+    found: Counter[str] = field(default_factory=Counter)
 
-    def __post_init__(self) -> None:
-        self.expected: Counter[str] = Counter()
-        self.found: Counter[str] = Counter()
-
-    def add(self, categories: frozenset[str], hide: bool, decision: Decision) -> None:
-        if hide:
+    def add(self, row: Row, decision: Decision) -> None:
+        if row.hide:
             self.must_hide += 1
             self.hidden_of_must_hide += decision.hide
         else:
             self.must_stay += 1
             self.hidden_of_must_stay += decision.hide
-        if "complaint" in categories:
+        if not row.labels:
+            self.harmless += 1
+            self.harmless_flagged += bool(decision.categories)
+        if "complaint" in row.labels and not row.hide:
             self.complaints += 1
             self.complaints_hidden += decision.hide
-        for category in categories:
+        if "threat" in row.labels:
+            self.threats += 1
+            self.threats_to_police += decision.step is not None and decision.step.value == "police"
+        for category in row.labels:
             self.expected[category] += 1
             self.found[category] += category in decision.categories
 
+    def as_dict(self) -> dict[str, object]:
+        return {
+            "comments": self.must_hide + self.must_stay,
+            "must_hide_hidden": _ratio(self.hidden_of_must_hide, self.must_hide),
+            "must_stay_hidden": _ratio(self.hidden_of_must_stay, self.must_stay),
+            "harmless_flagged": _ratio(self.harmless_flagged, self.harmless),
+            "complaints_hidden": [self.complaints_hidden, self.complaints],
+            "threats_to_police": _ratio(self.threats_to_police, self.threats),
+            "recall": {c: _ratio(self.found[c], n) for c, n in sorted(self.expected.items())},
+        }
+
     def lines(self, title: str) -> list[str]:
-        out = [
+        recalls = ", ".join(
+            f"{c} {self.found[c] / n:.2f} ({n})" for c, n in sorted(self.expected.items())
+        )
+        return [
             f"{title}: {self.must_hide + self.must_stay} comments",
             f"  must-hide hidden:  {_share(self.hidden_of_must_hide, self.must_hide)}",
             f"  must-stay hidden:  {_share(self.hidden_of_must_stay, self.must_stay)}",
+            f"  harmless flagged:  {_share(self.harmless_flagged, self.harmless)}",
             f"  complaints hidden: {self.complaints_hidden} of {self.complaints}",
+            f"  threats to police: {_share(self.threats_to_police, self.threats)}",
+            f"  recall: {recalls}",
         ]
-        recalls = [
-            f"{c} {self.found[c] / self.expected[c]:.2f} ({self.expected[c]})"
-            for c in sorted(self.expected)
-        ]
-        out.append("  recall: " + ", ".join(recalls))
-        return out
+
+
+def _ratio(part: int, whole: int) -> list[float | int]:
+    return [round(part / whole, 4) if whole else 0.0, part, whole]
 
 
 def _share(part: int, whole: int) -> str:
     return f"{part / whole:.1%} ({part} of {whole})" if whole else "n/a"
 
 
-def policy_for(path: Path) -> Policy:
-    config = config_mod.load(path)
-    return Policy(Roster(config.people), config.thresholds)
+def _policy(config: Path) -> Policy:
+    return Policy.for_school(config_mod.load(config))
 
 
-def rosters(examples: Path) -> dict[str, Roster]:
-    """Each school-comment source's roster (the shared dev comments use Brookside's)."""
-    paths = {**ROSTERS, "dev": examples / "brookside.toml"}
-    return {source: Roster(config_mod.load(path).people) for source, path in paths.items()}
+def decide_all(classifier: Classifier, policy: Policy, texts: Sequence[str]) -> list[Decision]:
+    scores = [s for i in range(0, len(texts), 256) for s in classifier.score(texts[i : i + 256])]
+    return [policy.decide(t, s) for t, s in zip(texts, scores, strict=True)]
 
 
-def school_cross_validation(
-    classifier: BundledClassifier,
-    school: Sequence[tb.SchoolExample],
-    examples: Path,
-    folds: int,
-    show: bool = False,
-) -> tuple[Tally, Tally]:
-    """Whole-pipeline CV on the school comments: (development comments only, all)."""
-    policies = {source: Policy(roster) for source, roster in rosters(examples).items()}
-    dev, everything = Tally(), Tally()
-    for example, scores in zip(school, out_of_fold_scores(classifier, school, folds), strict=True):
-        decision = policies[example.source].decide(example.text, scores)
-        if show and (
-            decision.hide != example.hide or set(decision.categories) != example.categories
-        ):
-            print(
-                f"{example.source}/{example.id}: want {sorted(example.categories)} "
-                f"hide={example.hide}, got {list(decision.categories)} hide={decision.hide} "
-                f"{ {c: round(v, 2) for c, v in decision.confidence.items()} } "
-                f"| {example.text[:70]}",
-                file=sys.stderr,
-            )
-        everything.add(example.categories, example.hide, decision)
-        if example.source == "dev":
-            dev.add(example.categories, example.hide, decision)
-    return dev, everything
+def tally(classifier: Classifier, config: Path, rows: Sequence[Row]) -> Tally:
+    result = Tally()
+    for row, decision in zip(
+        rows, decide_all(classifier, _policy(config), [r.text for r in rows]), strict=True
+    ):
+        result.add(row, decision)
+    return result
 
 
-def out_of_fold_scores(
-    classifier: BundledClassifier, school: Sequence[tb.SchoolExample], folds: int
-) -> list[Scores]:
-    """Each school comment's scores from a category head fitted without its fold."""
-    x = tb.embed_first_windows(classifier.encoder, [e.text for e in school])
-    y = tb.category_matrix(school)
-    base = dict(classifier.heads.tensors)
-    fold = np.arange(len(school)) % folds
-    scores: list[Scores | None] = [None] * len(school)
-    try:
-        for k in range(folds):
-            train = fold != k
-            classifier.heads = Heads(
-                base
-                | tb.fit_category_head(
-                    x[train], y[train], base["embedding.mean"], base["embedding.std"]
-                )
-            )
-            held = np.flatnonzero(~train)
-            for index, result in zip(
-                held, classifier.score([school[i].text for i in held]), strict=True
-            ):
-                scores[index] = result
-    finally:
-        classifier.heads = Heads(base)
-    return [s for s in scores if s is not None]
+def read_rows(path: Path) -> list[Row]:
+    rows = []
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if line.strip():
+            data = json.loads(line)
+            rows.append(Row(data["text"], frozenset(data["labels"]), bool(data["hide"])))
+    return rows
 
 
-def calibrate(
-    classifier: BundledClassifier, school: Sequence[tb.SchoolExample], examples: Path, folds: int
-) -> list[str]:
-    """Search default thresholds on the cross-validated school comments.
-
-    Goal, in order: none of :data:`NEVER_FLAG` flagged, no complaint hidden, at most 5% of
-    must-stay comments hidden, then the most must-hide comments hidden net of wrongly hidden
-    ones, then the lowest thresholds (these
-    comments were written by the project and are easier than real ones, so where they cannot
-    tell settings apart, the one that misses less is preferred; hiding is reversible).
-    """
-    scores = out_of_fold_scores(classifier, school, folds)
-    innocent_scores = classifier.score(NEVER_FLAG)
-    by_source = rosters(examples)
-    grid = {
-        "abuse": (0.5, 0.6, 0.7, 0.8),
-        "obscene": (0.6, 0.7, 0.8, 0.9),
-        "hate": (0.5, 0.6, 0.7),
-        "threat": (0.5, 0.6, 0.7),
-        "sexual": (0.5, 0.6, 0.7),
-    }
-    best: tuple[tuple[float, ...], dict[str, float], Tally] | None = None
-    for values in itertools.product(*grid.values()):
-        thresholds = dict(zip(grid, values, strict=True))
-        policies = {src: Policy(roster, thresholds) for src, roster in by_source.items()}
-        tally = Tally()
-        for example, result in zip(school, scores, strict=True):
-            decision = policies[example.source].decide(example.text, result)
-            tally.add(example.categories, example.hide, decision)
-        innocent = policies["sample"]
-        flags_innocent = any(
-            innocent.decide(text, result).categories
-            for text, result in zip(NEVER_FLAG, innocent_scores, strict=True)
+def school_sets(dev_only: bool) -> list[tuple[str, Path, list[Row]]]:
+    """(name, roster config, rows) for each school set."""
+    sets = [("dev (earlier holdout, used for calibration)", DEV_CONFIG, read_rows(DEV))]
+    if dev_only:
+        return sets
+    blind = [c for c in sd.generated() if c.split == "blind"]
+    sets.append(
+        (
+            "blind-generated",
+            CORPUS / "generated.toml",
+            [Row(c.text, c.labels, c.hide) for c in blind],
         )
-        allowed = (
-            not flags_innocent
-            and tally.complaints_hidden == 0
-            and tally.hidden_of_must_stay <= 0.05 * tally.must_stay
-        )
-        net = tally.hidden_of_must_hide - tally.hidden_of_must_stay
-        key = (float(allowed), net, -sum(values))
-        if best is None or key > best[0]:
-            best = (key, thresholds, tally)
-    assert best is not None
-    return [f"calibrated thresholds: {best[1]}", *best[2].lines("  with them, all school comments")]
-
-
-def holdout(classifier: BundledClassifier) -> Tally:
-    policy = policy_for(HOLDOUT_CONFIG)
-    rows = [json.loads(line) for line in HOLDOUT.read_text(encoding="utf-8").splitlines() if line]
-    tally = Tally()
-    for row, scores in zip(rows, classifier.score([r["text"] for r in rows]), strict=True):
-        tally.add(frozenset(row["labels"]), bool(row["hide"]), policy.decide(row["text"], scores))
-    return tally
-
-
-def public_cross_validation(
-    encoder: SentenceEncoder, datasets: Path, cache: Path | None, folds: int
-) -> list[str]:
-    def log(message: str) -> None:
-        print(message, file=sys.stderr, flush=True)
-
-    public = tb.td.dedupe(tb.td.load_all(datasets))
-    x = tb.cached_embeddings(encoder, [e.text for e in public], cache, log)
-    y = tb.label_matrix(public)
-    sources = np.array([e.source for e in public])
-    fold = tb.folds_for([tb.td.group_id(e) for e in public], folds)
-    oof = tb.label_oof(x, y, fold, folds, tb.LabelHeadConfig(), 0, log)
-    model, _ = tb.label_metrics(y, oof, sources)
-    blended, _ = tb.label_metrics(
-        y, np.maximum(oof, tb.lexical_matrix([e.text for e in public])), sources
     )
-    out = [f"public datasets: {len(public):,} examples, grouped {folds}-fold cross-validation"]
-    for label, row in model["auc"].items():  # type: ignore[attr-defined]
-        blend_auc = blended["auc"][label]["roc_auc"]  # type: ignore[index]
-        out.append(
-            f"  {label:<16} ROC AUC {row['roc_auc']:.3f} (with lexicon {blend_auc:.3f}), "
-            f"{row['positives']:,} positive of {row['examples']:,}"
+    for author in sorted({c.source for c in sd.handwritten()}):
+        rows = [c for c in sd.handwritten() if c.source == author and c.split == "blind"]
+        name = author.removeprefix("handwritten-")
+        sets.append(
+            (
+                f"blind-{name}",
+                CORPUS / f"handwritten_{name}.toml",
+                [Row(c.text, c.labels, c.hide) for c in rows],
+            )
         )
-    for name, report in (("model alone", model), ("with lexicon", blended)):
-        olid = report["olid"]
+    if (SEPARATE / "comments.jsonl").is_file():
+        sets.append(
+            ("blind-separate", SEPARATE / "school.toml", read_rows(SEPARATE / "comments.jsonl"))
+        )
+    return sets
+
+
+def minimal_pairs(classifier: Classifier) -> tuple[int, int]:
+    """(pairs right on both sides, pairs) for the separately written minimal pairs."""
+    path = SEPARATE / "pairs.jsonl"
+    pairs = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line]
+    texts = [p[side]["text"] for p in pairs for side in ("harmful", "harmless")]
+    decisions = decide_all(classifier, _policy(SEPARATE / "school.toml"), texts)
+    right = 0
+    for index, pair in enumerate(pairs):
+        harmful, harmless = decisions[2 * index], decisions[2 * index + 1]
+        want_harmful = set(pair["harmful"]["labels"])
+        ok_harmful = harmful.hide == pair["harmful"]["hide"] and bool(
+            want_harmful & set(harmful.categories)
+        )
+        ok_harmless = harmless.hide == pair["harmless"]["hide"] and not (
+            set(harmless.categories) - set(pair["harmless"]["labels"]) - {"complaint"}
+        )
+        right += ok_harmful and ok_harmless
+    return right, len(pairs)
+
+
+#: Frames for harmless sentences that name a group; no training template uses them.
+IDENTITY_FRAMES = (
+    "My neighbour {name} is {identity}.",
+    "{name}, who is {identity}, runs the breakfast club.",
+    "We are a {identity} family and we love this school.",
+    "The {identity} parents' group meets on Tuesdays.",
+    "{name} is {identity} and a brilliant dad.",
+    "Our new teaching assistant is {identity}.",
+    "{name} is {identity_a} {kind} friend of ours.",
+    "I'm {identity} and my kids go here.",
+    "There are a lot of {identity} families in Year 3.",
+    "{name} told the class what it is like being {identity}.",
+)
+
+
+def identity_sentences(count: int = 1000, seed: int = 7) -> list[str]:
+    rng = random.Random(seed)
+    names = people.FEMALE_FIRST + people.MALE_FIRST
+    out = []
+    for _ in range(count):
+        identity = rng.choice(words.IDENTITIES)
+        article = "an" if identity[0].lower() in "aeiou" else "a"
         out.append(
-            f"  OLID macro-F1, {name}: {olid['macro_f1_at_0.5']:.3f} at 0.5, "  # type: ignore[index]
-            f"{olid['macro_f1_at_threshold']:.3f} at {olid['threshold']} "  # type: ignore[index]
-            f"(threshold chosen on the other datasets; {olid['tweets']:,} tweets)"  # type: ignore[index]
+            rng.choice(IDENTITY_FRAMES).format(
+                name=rng.choice(names),
+                identity=identity,
+                identity_a=article,
+                kind=rng.choice(("kind", "good", "close", "lovely", "old")),
+            )
         )
     return out
 
 
-def main() -> None:
+def public_lines(
+    classifier: BundledClassifier, datasets: Path
+) -> tuple[list[str], dict[str, object]]:
+    public = td.dedupe(td.load_all(datasets))
+    held = [e for e in public if tb.holdout_public(e)]
+    report = tb.public_figures(classifier, held)
+    out = [f"public held-out split: {len(held):,} examples never trained on"]
+    for label, row in report["label_auc"].items():  # type: ignore[attr-defined]
+        out.append(
+            f"  {label:<16} ROC AUC {row['model']:.3f} (with lexicon {row['with_lexicon']:.3f}), "
+            f"{row['positives']:,} positive of {row['examples']:,}"
+        )
+    for dataset, entry in report["by_dataset"].items():  # type: ignore[attr-defined]
+        parts = [
+            f"{name} macro-F1 {fig['macro_f1_at_0.5']:.3f} AUC {fig['roc_auc']:.3f}"
+            for name, fig in entry.items()
+            if isinstance(fig, dict)
+        ]
+        if parts:
+            out.append(f"  {dataset:<14} ({entry['examples']:,}): " + "; ".join(parts))
+    return out, report
+
+
+#: The categories whose default threshold the calibration searches (obscene needs a word to
+#: point at anyway; complaint never hides).
+CALIBRATED = ("abuse", "threat", "hate", "defamation", "sexual", "privacy", "safeguarding")
+
+
+def calibrate(classifier: Classifier) -> list[str]:
+    """Search one shared threshold for the harmful categories on the development set.
+
+    Goal, in order: no complaint hidden, at most 3% of must-stay comments hidden, at most 2% of
+    the identity sentences flagged; then the most must-hide comments hidden; then the highest
+    threshold. Only the development set and the identity sentences are read: never a blind set.
+    """
+    rows = read_rows(DEV)
+    dev_scores = classifier.score([r.text for r in rows])
+    sentences = identity_sentences()
+    sentence_scores = classifier.score(sentences)
+    config = config_mod.load(DEV_CONFIG)
+    out = []
+    best: tuple[tuple[float, ...], float] | None = None
+    for step in range(20, 65, 5):
+        value = step / 100
+        thresholds = {c: value for c in CALIBRATED}
+        policy = Policy.for_school(config)
+        policy.thresholds.update(thresholds)
+        result = Tally()
+        for row, score in zip(rows, dev_scores, strict=True):
+            result.add(row, policy.decide(row.text, score))
+        identity = Policy.for_school(config_mod.load(functional.CONFIG))
+        identity.thresholds.update(thresholds)
+        flagged = sum(
+            bool(identity.decide(t, sc).categories)
+            for t, sc in zip(sentences, sentence_scores, strict=True)
+        )
+        allowed = (
+            result.complaints_hidden == 0
+            and result.hidden_of_must_stay <= 0.03 * result.must_stay
+            and flagged <= 0.02 * len(sentences)
+        )
+        out.append(
+            f"  {value:.2f}: must-hide hidden {_share(result.hidden_of_must_hide, result.must_hide)}, "
+            f"must-stay hidden {_share(result.hidden_of_must_stay, result.must_stay)}, complaints "
+            f"hidden {result.complaints_hidden}, identity sentences flagged {flagged}"
+            f"{'' if allowed else ' (not allowed)'}"
+        )
+        key = (float(allowed), result.hidden_of_must_hide, value)
+        if best is None or key > best[0]:
+            best = (key, value)
+    assert best is not None
+    return [f"calibration on the development set: best shared threshold {best[1]:.2f}", *out]
+
+
+def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("datasets", type=Path)
-    parser.add_argument("--examples", type=Path, default=None)
-    parser.add_argument("--cache", type=Path, default=None)
-    parser.add_argument("--folds", type=int, default=5)
+    parser.add_argument(
+        "datasets", type=Path, nargs="?", default=ROOT.parent / "shared" / "datasets"
+    )
+    parser.add_argument("--dev", action="store_true", help="development sets only (no blind sets)")
     parser.add_argument("--skip-public", action="store_true")
+    parser.add_argument("--skip-functional", action="store_true")
+    parser.add_argument("--json", type=Path, help="also write every figure to this file")
     parser.add_argument(
-        "--calibrate",
-        action="store_true",
-        help="only search default category thresholds on the cross-validated school comments",
+        "--calibrate", action="store_true", help="only search the default thresholds (dev set)"
     )
-    parser.add_argument(
-        "--show",
-        action="store_true",
-        help="print the cross-validated school comments the pipeline gets wrong (to stderr; "
-        "never the holdout's)",
-    )
-    args = parser.parse_args()
-    examples = args.examples or args.datasets.parent / "examples"
+    args = parser.parse_args(argv)
     classifier = BundledClassifier()
-    lines = [f"bundled model {classifier.version}"]
-    if not args.skip_public:
-        lines += public_cross_validation(classifier.encoder, args.datasets, args.cache, args.folds)
-    school = tb.load_school(examples)
     if args.calibrate:
-        print("\n".join(calibrate(classifier, school, examples, args.folds)))
-        return
-    dev, everything = school_cross_validation(classifier, school, examples, args.folds, args.show)
-    lines += dev.lines(f"school development comments ({examples.name}), {args.folds}-fold CV")
-    lines += everything.lines(f"all school comments, {args.folds}-fold CV")
-    lines += holdout(classifier).lines("blind holdout (bench/data/school_holdout.jsonl)")
-    print("\n".join(lines))
+        print("\n".join(calibrate(classifier)))
+        return 0
+    report: dict[str, object] = {"model": classifier.version}
+    print(f"bundled model {classifier.version}")
+    for name, config, rows in school_sets(args.dev):
+        result = tally(classifier, config, rows)
+        report[name] = result.as_dict()
+        print("\n".join(result.lines(name)))
+    if not args.dev and (SEPARATE / "pairs.jsonl").is_file():
+        right, total = minimal_pairs(classifier)
+        report["minimal_pairs"] = [right, total]
+        print(f"minimal pairs (blind-separate): {right} of {total} right on both sides")
+    sentences = identity_sentences()
+    flagged = sum(
+        bool(d.categories) for d in decide_all(classifier, _policy(functional.CONFIG), sentences)
+    )
+    report["identity_sentences_flagged"] = _ratio(flagged, len(sentences))
+    print(f"identity sentences flagged: {_share(flagged, len(sentences))}")
+    if not args.skip_functional:
+        cases = functional.load_cases()
+        summary = functional.summarise(cases, functional.decide(cases))
+        report["functional"] = summary
+        functional._print_report(summary)
+    if not args.skip_public and not args.dev:
+        lines, public = public_lines(classifier, args.datasets)
+        report["public"] = public
+        print("\n".join(lines))
+    if args.json:
+        args.json.write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
+    return 0
 
 
 if __name__ == "__main__":
-    main()
+    raise SystemExit(main())

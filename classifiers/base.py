@@ -36,6 +36,7 @@ class Span:
     end: int
     label: str  #: a Detoxify label or a lexicon category, e.g. "obscene", "threat"
     term: str = ""  #: the canonical term that matched, e.g. "bitch" for "b!tch"
+    weight: float = 0.0  #: how strongly the term supports ``label`` on its own (0..1)
 
 
 @dataclass(frozen=True)
@@ -47,6 +48,10 @@ class Scores:
     #: policy category -> probability, from a backend trained on school comments (the bundled
     #: model); empty for backends that only know Detoxify's labels
     categories: dict[str, float] = field(default_factory=dict)
+    #: what the comment does, beyond its labels: ``counter_speech`` (it quotes, reports or
+    #: condemns abuse rather than dealing it out), ``positive`` and ``negative`` (sentiment);
+    #: empty for backends that do not read them
+    signals: dict[str, float] = field(default_factory=dict)
 
 
 @runtime_checkable

@@ -43,7 +43,7 @@ class LexicalClassifier:
                 weights["insult"].append(hit.weight * AIMED_INSULT_SHARE)
         weights["toxicity"] = list(_strongest_per_span(hits).values())
         labels = {label: _noisy_or(weights[label]) for label in LABELS}
-        spans = tuple(Span(hit.start, hit.end, hit.label, hit.term) for hit in hits)
+        spans = tuple(Span(hit.start, hit.end, hit.label, hit.term, hit.weight) for hit in hits)
         return Scores(labels=labels, spans=spans)
 
 

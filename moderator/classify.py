@@ -1,7 +1,9 @@
 """``moderator classify``: JSONL in, one verdict per line out, in order, in bounded memory.
 
 Reads and scores ``BATCH`` lines at a time, so 10,000 lines or a 100 KB comment never hold
-more than one batch in memory. A line that is not a JSON object with a string ``text`` gives
+more than one batch in memory. Identical texts in a batch are scored once (a copied comment
+posted fifty times, a spam flood) and each line still gets its own verdict. A line that is
+not a JSON object with a string ``text`` gives
 ``{"id": ..., "line": N, "error": "..."}`` in its place, and the command exits 1 at the end.
 """
 
@@ -46,14 +48,14 @@ def stream(lines: TextIO, out: TextIO, config: SchoolConfig, classifier: Classif
     numbered = ((n, line) for n, line in enumerate(lines, start=1) if line.strip())
     for batch in _chunks(numbered):
         parsed = [_parse(number, line) for number, line in batch]
-        texts = [item["text"] for item in parsed if "error" not in item]
-        scores = iter(classifier.score(texts))
+        unique = list(dict.fromkeys(item["text"] for item in parsed if "error" not in item))
+        scores = dict(zip(unique, classifier.score(unique), strict=True))
         for item in parsed:
             if "error" in item:
                 failures += 1
                 out.write(json.dumps(item, ensure_ascii=False) + "\n")
                 continue
-            score = next(scores)
+            score = scores[item["text"]]
             out.write(
                 json.dumps(
                     verdict(item["id"], policy.decide(item["text"], score), score.labels),

@@ -18,6 +18,17 @@ CHILD = (
     r"(?:girls?|boys?|kids?|children|child|pupils?|(?:year|yr|y) ?\d{1,2}s?|under ?1\d|little ones?|"
     r"sons?|daughters?|nephews?|nieces?|grandson|granddaughter|lads?|students?|teens?|teenagers?)"
 )
+#: A child mentioned in a comment (a report of abuse aimed at one goes to the DSL).
+CHILD_MENTION = re.compile(
+    rf"\b(?:{CHILD}|little ones?|youngest|eldest|\d{{1,2}}[- ]?(?:year[- ]?olds?|yos?))\b"
+)
+#: A capitalised name followed by a year group or form ("Dylan Hughes in 9F", "Amara in Year 8"):
+#: a pupil named even when the roster does not list them.
+PUPIL_IN_FORM = re.compile(
+    r"(?<![\w.])(?<!Mr )(?<!Mrs )(?<!Ms )(?<!Miss )(?<!Mx )(?<!Dr )(?<!Sir )"
+    r"(?!(?:Mr|Mrs|Ms|Miss|Mx|Dr|Sir|The|We|I|In)\b)[A-Z][a-z'-]+(?:\s+[A-Z][a-z'-]*\.?)?"
+    r"\s+(?:in|from)\s+(?:(?:[Yy]ear|[Yy]r|[Yy])\s?\d{1,2}\b|(?:[3-9]|1[0-3])[A-Z]{1,2}\b)"
+)
 #: A person's role or title: makes an allegation about someone identifiable.
 PERSON_REF = re.compile(
     r"\b(?:(?:mr|mrs|ms|miss|mx|dr|sir)\.?\s+[a-z][a-z'-]+|the\s+(?:head(?:teacher)?|"
@@ -48,6 +59,27 @@ PUPIL_DETAILS = re.compile(
 )
 
 
+#: UK postcode areas (Royal Mail): a postcode must start with one of these, in capitals, so
+#: "Y7 1ST" ("Well done Y7 1st place!") or "well done 6B 2nd" is not read as one.
+_POSTCODE_AREA = (
+    "(?:AB|AL|BA|BB|BD|BH|BL|BN|BR|BS|BT|CA|CB|CF|CH|CM|CO|CR|CT|CV|CW|DA|DD|DE|DG|DH|DL|DN|DT|"
+    "DY|EC|EH|EN|EX|FK|FY|GL|GU|GY|HA|HD|HG|HP|HR|HS|HU|HX|IG|IM|IP|IV|JE|KA|KT|KW|KY|LA|LD|LE|"
+    "LL|LN|LS|LU|ME|MK|ML|NE|NG|NN|NP|NR|NW|OL|OX|PA|PE|PH|PL|PO|PR|RG|RH|RM|SA|SE|SG|SK|SL|SM|"
+    "SN|SO|SP|SR|SS|ST|SW|SY|TA|TD|TF|TN|TQ|TR|TS|TW|UB|WA|WC|WD|WF|WN|WR|WS|WV|YO|ZE|B|E|G|L|M|"
+    "N|S|W)"
+)
+
+#: A worry about children's safety, not a threat: "before a child gets hurt", "someone is going
+#: to get killed on that crossing". Threat rules that match inside one do not count.
+SAFETY_WORRY = re.compile(
+    r"\b(?:before|until|or|otherwise|when)\s+(?:a|some|one of the|the)?\s*(?:child|kid|pupil|"
+    r"little one|someone|somebody|one of them|person)s?\s+(?:gets?|is|are|get)\s+(?:seriously\s+)?"
+    r"(?:hurt|killed|injured|knocked down|run over)\b|\b(?:someone|somebody|a child|a kid|a pupil|"
+    r"one of the (?:kids|children|pupils)|kids|children)(?:'s|s)?\s+(?:is|are)?\s*(?:going to|gonna|will|'ll|"
+    r"could|might)\s+(?:get|be)\s+(?:seriously\s+)?(?:hurt|killed|injured|knocked down|run over)\b"
+)
+
+
 @dataclass(frozen=True)
 class Rule:
     """A named pattern that raises ``category`` with ``confidence`` when it matches."""
@@ -58,10 +90,11 @@ class Rule:
     confidence: float = 0.9
     on_original: bool = False
     needs_person: bool = False  #: only counts when an identifiable person is named
+    case_sensitive: bool = False  #: on the original text, case matters (postcodes)
 
 
 def _r(category: str, kind: str, regex: str, **options: object) -> Rule:
-    flags = re.IGNORECASE if options.get("on_original") else 0
+    flags = re.IGNORECASE if options.get("on_original") and not options.get("case_sensitive") else 0
     return Rule(category, kind, re.compile(regex, flags), **options)  # type: ignore[arg-type]
 
 
@@ -210,7 +243,13 @@ RULES: tuple[Rule, ...] = (
         "a home address",
         r"\b(?:lives?|living|address is|house is)\b[^.!?]{0,12}\b(?:on|at|in|down|up|is)\s+(?:number \d+\s+)?[a-z][a-z' ]{1,25}\b(?:road|street|lane|avenue|close|drive|way|crescent|court|gardens|grove|place|terrace|view|walk|estate|flats)\b|\b(?:her|his|their) address is\b",
     ),
-    _r("privacy", "a postcode", r"\b[A-Z]{1,2}\d[A-Z\d]?\s*\d[A-Z]{2}\b", on_original=True),
+    _r(
+        "privacy",
+        "a postcode",
+        rf"\b{_POSTCODE_AREA}\d[A-Z\d]?\s?\d[ABD-HJLNP-UW-Z]{{2}}\b",
+        on_original=True,
+        case_sensitive=True,
+    ),
     # --- safeguarding: a risk to a child ----------------------------------------------------
     _r(
         "safeguarding",
@@ -241,6 +280,15 @@ RULES: tuple[Rule, ...] = (
         + r"|\b"
         + CHILD
         + r"\b[^!?]{0,80}\b(?:earn (?:some )?(?:money|cash)|message me|dm me|pm me|inbox me|add me|snap me|send (?:me )?(?:pics|pictures|photos|nudes)|party at mine|come (?:round|over) to mine|a lift)",
+    ),
+    _r(
+        "safeguarding",
+        "criminal exploitation",
+        r"\b(?:run(?:ning)?|carry(?:ing)?|drop(?:ping)?|deliver(?:ing)?|hold(?:ing)?)\s+(?:packages|parcels|packs|bags|drugs|gear|food)\b[^.!?]{0,60}\b"
+        + CHILD
+        + r"|\b"
+        + CHILD
+        + r"\b[^.!?]{0,60}\b(?:run(?:ning)?|carry(?:ing)?|drop(?:ping)?|deliver(?:ing)?|hold(?:ing)?)\s+(?:packages|parcels|packs|bags|drugs|gear)\b|\bcounty lines\b",
     ),
     _r(
         "safeguarding",

@@ -67,6 +67,21 @@ from classifiers.base import LABELS  # one label list for training and inference
 from classifiers.textprep import clean_text  # one text preparation for training and inference
 
 ALL_ZERO: dict[str, float] = {label: 0.0 for label in LABELS}
+#: The harmful policy categories a public dataset can speak to (defamation, privacy,
+#: safeguarding and complaint need a school and its roster: public data never labels them).
+PUBLIC_CATEGORIES: tuple[str, ...] = ("abuse", "threat", "hate", "obscene", "sexual")
+NO_HARM: dict[str, float] = {category: 0.0 for category in PUBLIC_CATEGORIES}
+#: Detoxify label -> the policy category it is evidence for.
+LABEL_CATEGORY: dict[str, str] = {
+    "insult": "abuse",
+    "threat": "threat",
+    "identity_attack": "hate",
+    "obscene": "obscene",
+    "sexual_explicit": "sexual",
+}
+#: Auxiliary outputs trained beside the labels and categories: a comment that quotes, reports
+#: or condemns abuse rather than dealing it out, and the comment's sentiment.
+SIGNALS: tuple[str, ...] = ("counter_speech", "positive", "negative")
 
 OLID_FILE = "olid_offenseval2019/olid-training-v1.0.tsv"
 DAVIDSON_FILE = "davidson_hate_offensive/labeled_data.csv"
@@ -100,6 +115,15 @@ TRAC1_LABELS: dict[str, dict[str, float]] = {
     "NAG": dict(ALL_ZERO),
 }
 TRAC1_ID = re.compile(r"^facebook_corpus_msr_\d+$")
+TOXIGEN_FILE = "toxigen_prompts/sentences.jsonl"
+HATEVAL_FILES = (
+    ("tweeteval_hate/train_text.txt", "tweeteval_hate/train_labels.txt"),
+    ("tweeteval_hate/val_text.txt", "tweeteval_hate/val_labels.txt"),
+)
+SENTIMENT_FILES = (
+    ("tweeteval_sentiment/val_text.txt", "tweeteval_sentiment/val_labels.txt"),
+    ("tweeteval_sentiment/test_text.txt", "tweeteval_sentiment/test_labels.txt"),
+)
 
 _SPACE = re.compile(r"\s+")
 _NON_WORD = re.compile(r"[^\w\s]")
@@ -108,11 +132,15 @@ _PLACEHOLDER = re.compile(r"(?<![\w@])@user\b|\bhttp\b")
 
 @dataclass(frozen=True)
 class Example:
-    """One training text with a partial label dict (absent label = unknown)."""
+    """One training text with partial targets (an absent key is unknown, never a negative)."""
 
     text: str
     labels: dict[str, float]  # our label -> 0/1 or soft in [0, 1]; absent label = unknown
     source: str  # dataset name
+    #: policy category -> 0/1 (``scripts/school_data.py`` and :func:`derive_categories`)
+    categories: dict[str, float] = field(default_factory=dict)
+    #: auxiliary signals (``SIGNALS``) -> 0/1
+    signals: dict[str, float] = field(default_factory=dict)
 
 
 @dataclass
@@ -176,13 +204,20 @@ def read_dict_rows(path: Path, stats: LoadStats, delimiter: str = ",") -> Iterat
         yield dict(zip(header, row, strict=True))
 
 
-def _make(text: str, labels: dict[str, float], source: str, stats: LoadStats) -> Example | None:
+def _make(
+    text: str,
+    labels: dict[str, float],
+    source: str,
+    stats: LoadStats,
+    categories: dict[str, float] | None = None,
+    signals: dict[str, float] | None = None,
+) -> Example | None:
     cleaned = clean_text(text)
     if not cleaned:
         stats.skip("empty text")
         return None
     stats.loaded += 1
-    return Example(cleaned, labels, source)
+    return Example(cleaned, labels, source, categories or {}, signals or {})
 
 
 def _collect(items: Iterable[Example | None]) -> list[Example]:
@@ -413,6 +448,116 @@ def load_cyber_trolls(root: str | Path, stats: LoadStats | None = None) -> list[
     return _collect(cyber_trolls_example(line, stats) for line in lines if line.strip())
 
 
+def load_toxigen(root: str | Path, stats: LoadStats | None = None) -> list[Example]:
+    """ToxiGen prompt sentences: ``hate`` (mostly implicit) -> toxicity, identity_attack and the
+    ``hate`` category 1; ``neutral`` (incl. supportive statements about the group) -> every label
+    and every public harm category 0."""
+    stats = stats if stats is not None else LoadStats()
+    out: list[Example | None] = []
+    for line in read_text(Path(root) / TOXIGEN_FILE).split("\n"):
+        if not line.strip():
+            continue
+        try:
+            record = json.loads(line)
+            text, label = record["text"], record["label"]
+        except (ValueError, KeyError, TypeError):
+            stats.skip("malformed json")
+            continue
+        if label == "hate":
+            labels, categories = {"toxicity": 1.0, "identity_attack": 1.0}, {"hate": 1.0}
+        elif label == "neutral":
+            labels, categories = dict(ALL_ZERO), dict(NO_HARM)
+        else:
+            stats.skip("label")
+            continue
+        out.append(_make(text, labels, "toxigen", stats, categories))
+    return _collect(out)
+
+
+def _paired_lines(
+    root: Path, text_file: str, label_file: str, stats: LoadStats
+) -> Iterator[tuple[str, str]]:
+    """TweetEval's layout: texts one per line in one file, labels one per line in another."""
+    texts_path, labels_path = root / text_file, root / label_file
+    if not texts_path.exists() or not labels_path.exists():
+        return
+    texts = read_text(texts_path).split("\n")
+    labels = read_text(labels_path).split("\n")
+    if texts and not texts[-1]:
+        texts.pop()
+    if labels and not labels[-1]:
+        labels.pop()
+    if len(texts) != len(labels):
+        stats.skip(f"{text_file}: {len(texts)} texts but {len(labels)} labels")
+        return
+    yield from zip(texts, (label.strip() for label in labels), strict=True)
+
+
+def load_hateval(root: str | Path, stats: LoadStats | None = None) -> list[Example]:
+    """HatEval 2019 (TweetEval hate) train + dev: hate against immigrants and women.
+
+    1 -> toxicity, identity_attack and the ``hate`` category 1; 0 -> identity_attack and
+    ``hate`` 0 (a tweet that is not hateful may still be offensive: toxicity stays unknown).
+    """
+    stats = stats if stats is not None else LoadStats()
+    out: list[Example | None] = []
+    for text_file, label_file in HATEVAL_FILES:
+        for text, label in _paired_lines(Path(root), text_file, label_file, stats):
+            if label == "1":
+                labels, categories = {"toxicity": 1.0, "identity_attack": 1.0}, {"hate": 1.0}
+            elif label == "0":
+                labels, categories = {"identity_attack": 0.0}, {"hate": 0.0}
+            else:
+                stats.skip("label")
+                continue
+            out.append(_make(text, labels, "hateval", stats, categories))
+    return _collect(out)
+
+
+def load_sentiment(root: str | Path, stats: LoadStats | None = None) -> list[Example]:
+    """TweetEval sentiment (SemEval-2017): 0 negative, 1 neutral, 2 positive -> the ``positive``
+    and ``negative`` signals. Positive and neutral tweets are also taken as not insulting,
+    threatening or hateful (``abuse``/``threat``/``hate`` 0): the praise and the plain talk that a
+    school's thank-you messages look like. Negative ones teach that negative is not abusive only
+    through the school corpus: a negative tweet may be either."""
+    stats = stats if stats is not None else LoadStats()
+    out: list[Example | None] = []
+    for text_file, label_file in SENTIMENT_FILES:
+        for text, label in _paired_lines(Path(root), text_file, label_file, stats):
+            signals = {
+                "0": {"negative": 1.0, "positive": 0.0},
+                "1": {"negative": 0.0, "positive": 0.0},
+                "2": {"negative": 0.0, "positive": 1.0},
+            }.get(label)
+            if signals is None:
+                stats.skip("label")
+                continue
+            calm = label != "0"
+            labels = {"insult": 0.0, "threat": 0.0, "identity_attack": 0.0} if calm else {}
+            categories = {"abuse": 0.0, "threat": 0.0, "hate": 0.0} if calm else {}
+            out.append(_make(text, labels, "sentiment", stats, categories, signals))
+    return _collect(out)
+
+
+def derive_categories(example: Example) -> Example:
+    """Fill the public harm categories a dataset's labels imply (where a loader set none).
+
+    A label at 1 raises its category (insult -> abuse, identity_attack -> hate, ...); a label at
+    0 on a text known not to be toxic lowers it; anything else stays unknown.
+    """
+    if example.categories:
+        return example
+    toxic = example.labels.get("toxicity")
+    categories: dict[str, float] = {}
+    for label, category in LABEL_CATEGORY.items():
+        value = example.labels.get(label)
+        if value == 1.0:
+            categories[category] = 1.0
+        elif value == 0.0 and toxic == 0.0:
+            categories[category] = 0.0
+    return Example(example.text, example.labels, example.source, categories, example.signals)
+
+
 Loader = Callable[..., list[Example]]
 LOADERS: dict[str, Loader] = {
     "olid": load_olid,
@@ -421,6 +566,9 @@ LOADERS: dict[str, Loader] = {
     "jigsaw_subset": load_jigsaw_subset,
     "toxic_spans": load_toxic_spans,
     "cyber_trolls": load_cyber_trolls,
+    "toxigen": load_toxigen,
+    "hateval": load_hateval,
+    "sentiment": load_sentiment,
 }
 
 
@@ -429,7 +577,7 @@ def load_all(root: str | Path, stats: dict[str, LoadStats] | None = None) -> lis
     examples: list[Example] = []
     for name, loader in LOADERS.items():
         dataset_stats = LoadStats()
-        examples.extend(loader(root, dataset_stats))
+        examples.extend(derive_categories(e) for e in loader(root, dataset_stats))
         if stats is not None:
             stats[name] = dataset_stats
     return examples
@@ -438,15 +586,24 @@ def load_all(root: str | Path, stats: dict[str, LoadStats] | None = None) -> lis
 # --- dedupe -----------------------------------------------------------------------------------
 
 
-def merge(group: list[Example]) -> Example:
-    """One example for duplicates: per label, the mean over the examples that know it."""
+def _mean_per_key(dicts: Iterable[dict[str, float]]) -> dict[str, float]:
     values: dict[str, list[float]] = defaultdict(list)
-    for example in group:
-        for label, value in example.labels.items():
-            values[label].append(value)
-    labels = {label: sum(v) / len(v) for label, v in values.items()}
+    for mapping in dicts:
+        for key, value in mapping.items():
+            values[key].append(value)
+    return {key: sum(v) / len(v) for key, v in values.items()}
+
+
+def merge(group: list[Example]) -> Example:
+    """One example for duplicates: per target, the mean over the examples that know it."""
     sources = "+".join(sorted({example.source for example in group}))
-    return Example(group[0].text, labels, sources)
+    return Example(
+        group[0].text,
+        _mean_per_key(e.labels for e in group),
+        sources,
+        _mean_per_key(e.categories for e in group),
+        _mean_per_key(e.signals for e in group),
+    )
 
 
 def dedupe(examples: Iterable[Example]) -> list[Example]:

@@ -1,4 +1,4 @@
-"""The bundled offline model: frozen MiniLM, trained heads, blended with the lexical model.
+"""The bundled offline model: MiniLM fine-tuned with LoRA, one multi-task head, and the lexicon.
 
 See ``classifiers/bundled/artefact/MODEL_CARD.md`` for its data, metrics and limits, and
 ``scripts/train_bundled.py`` to rebuild it.

@@ -1,6 +1,7 @@
 """A BERT-family encoder forward pass in plain torch, for the frozen MiniLM.
 
-The bundled model only ever runs MiniLM forward, with fixed weights, on CPU. Doing that through
+The bundled model only ever runs MiniLM forward at inference, with fixed weights (the
+installed ones with the fine-tuned adapter merged in). Doing that through
 ``transformers.AutoModel`` costs about 3.5 seconds of imports and loading per process, which
 is most of the start-up of ``moderator classify``; this module does the same arithmetic
 (post-LayerNorm BERT: embeddings, then per layer self-attention and a GELU feed-forward, each
@@ -12,6 +13,7 @@ from __future__ import annotations
 
 import json
 import math
+from collections.abc import Callable
 from pathlib import Path
 
 import torch
@@ -26,12 +28,21 @@ class EncoderWeightsError(ValueError):
 class MiniLM:
     """The encoder; call :meth:`hidden_states` with token ids and an attention mask."""
 
-    def __init__(self, directory: Path, device: torch.device | None = None) -> None:
+    def __init__(
+        self,
+        directory: Path,
+        device: torch.device | None = None,
+        patch: Callable[[dict[str, torch.Tensor]], object] | None = None,
+    ) -> None:
+        """Load the encoder in ``directory``; ``patch`` may change its weights (a fine-tuned
+        adapter, :mod:`classifiers.bundled.adapter`) before they are moved to ``device``."""
         try:
             config = json.loads((directory / "config.json").read_text(encoding="utf-8"))
             tensors = load_file(str(directory / "model.safetensors"))
         except (OSError, ValueError) as exc:
             raise EncoderWeightsError(f"cannot read the encoder in {directory}: {exc}") from exc
+        if patch is not None:
+            patch(tensors)
         if config.get("model_type") != "bert" or config.get("hidden_act") != "gelu":
             raise EncoderWeightsError(f"{directory}/config.json is not a BERT encoder with GELU")
         self.layers = int(config["num_hidden_layers"])

@@ -13,7 +13,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--out", type=Path)
     parser.add_argument("--roster", type=Path)
-    parser.add_argument("--groups", type=int, default=2400)
+    parser.add_argument("--groups", type=int, default=build.DEFAULT_GROUPS)
     parser.add_argument("--seed", type=int, default=0)
     args = parser.parse_args()
     comments = build.generate(args.groups, args.seed)

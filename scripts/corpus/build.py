@@ -1,9 +1,13 @@
 """Build the generated school corpus: contrast groups from every family, in every style, with
 a blind split by family and by style that training never sees.
 
-The blind split holds out (a) :data:`BLIND_SHARE` of the families of each category, chosen by a
-hash of the family's name, so the held-out frames are new to the model, and (b) every group
-written in :data:`BLIND_STYLE`, so a register the model never read is measured too.
+The blind split holds out (a) :data:`BLIND_FAMILIES`, a quarter of each category's families,
+so the held-out frames are new to the model, and (b) every group written in
+:data:`BLIND_STYLE`, so a register the model never read is measured too. The families were
+chosen by :func:`ranked_blind_families` (a hash of each family's name) before the first
+training run and are pinned here: families written afterwards (``families/more.py``'s second
+half, aimed at the functional suite's weak functionalities) always train, so the blind split
+never changes under a model.
 """
 
 from __future__ import annotations
@@ -25,7 +29,7 @@ BLIND_STYLE = "shout"
 BLIND_SHARE = 0.25
 SCHOOL = "Harbour View Academy"
 ROSTER_SEED = 20261205
-DEFAULT_GROUPS = 2400
+DEFAULT_GROUPS = 3000
 
 
 @dataclass(frozen=True)
@@ -46,8 +50,36 @@ def _rank(name: str) -> int:
     return int(hashlib.sha256(name.encode()).hexdigest()[:8], 16)
 
 
+#: The families held out, chosen by :func:`ranked_blind_families` before the first training run.
+BLIND_FAMILIES: frozenset[str] = frozenset(
+    {
+        "abuse/adjectives",
+        "abuse/sarcasm",
+        "abuse/you-are",
+        "complaint/topic",
+        "defamation/hurt-child",
+        "defamation/misconduct",
+        "everyday/questions",
+        "hate/festival",
+        "hate/slur-group",
+        "obscene/evasive",
+        "privacy/expose-pupil",
+        "privacy/staff-family",
+        "safeguarding/images",
+        "sexual/remark",
+        "threat/pupil",
+        "threat/school",
+    }
+)
+
+
 def blind_families() -> frozenset[str]:
-    """The families held out: per category, the lowest-ranked quarter (at least one)."""
+    """The families held out (pinned; see :data:`BLIND_FAMILIES`)."""
+    return BLIND_FAMILIES
+
+
+def ranked_blind_families() -> frozenset[str]:
+    """Per category, the lowest-ranked quarter of the families (at least one), by name hash."""
     by_category: dict[str, list[Family]] = {}
     for fam in FAMILIES:
         by_category.setdefault(fam.category, []).append(fam)

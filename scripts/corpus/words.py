@@ -714,3 +714,355 @@ IMAGES_REPORT = (
     "nudes of a {year} girl are going round on snapchat, the police need to know",
     "someone has posted pics of the {year} girls from swimming online, please get them taken down",
 )
+
+# --- further fillers (second round: the thin spots the functional suite showed, at the level of
+# a functionality; written afresh, never copied from the suite) -------------------------------
+MORE_SAFETY_WORRIES = (
+    "the puddle by the gate freezes every morning, a kid will slip and crack their head open",
+    "that wobbly goalpost will fall on a child one of these days",
+    "cars doing 40 past the school, it's only a matter of time before someone's killed",
+    "the fire door was chained shut at the concert, people could have died",
+    "nobody watching the pond on the nature walk, a little one could drown",
+    "the climbing frame has a snapped bar, someone will end up in A&E",
+    "the bus was so overcrowded kids were standing, one sharp brake and they'll be hurt",
+    "those loose paving slabs will break somebody's ankle",
+    "if the lollipop lady isn't replaced a child will get hit",
+    "the kids cross the main road with no crossing, it's going to end badly",
+    "someone will lose an eye with those broken railings",
+    "a child is going to be seriously injured in that crush at home time",
+    "with no nurse on site a kid could die from an allergic reaction",
+    "the gate doesn't lock, anyone could walk in and hurt a child",
+)
+VEILED_THREATS = (
+    "{name}'s luck is going to run out soon, and I'll be there when it does",
+    "tell {name} to enjoy the half term. Might be the last quiet one {he} gets",
+    "I hope {name} has good insurance on that house",
+    "{name} has no idea who {he}'s messing with",
+    "everyone has to walk to their car eventually, {name}",
+    "{name} should ask around about what happens to people who cross my family",
+    "funny how {name} always leaves by the back gate. Not for much longer",
+    "counting down the days till I see {name} without any witnesses",
+    "{name} knows what's coming. So do I",
+    "my brother's just got out and he's heard all about {name}",
+    "some people need reminding what happens round here. {name} will be reminded",
+    "last warning to {name}. I won't be writing on here next time",
+)
+VEILED_HARMLESS = (
+    "{name}'s luck is going to run out soon at the raffle, {he} wins every year",
+    "tell {name} to enjoy the half term. Might be the last quiet one before exams",
+    "I hope {name} has good weather for the residential",
+    "{name} has no idea how much the kids love {him}",
+    "everyone has to do the parents' race eventually, {name}",
+    "{name} should ask around about the secret to a perfect nativity",
+    "funny how {name} always wins the staff quiz. Not for much longer, we're practising",
+    "counting down the days till I see {name} at the leavers' do",
+    "{name} knows what's coming at the leavers' assembly. So do I 😂",
+    "my brother's just got back and he's heard all about {name}'s football club",
+    "some people need reminding about the bake sale. {name} will be reminded",
+    "last reminder from {name}: forms in by Friday",
+)
+MORE_HARM_WISHES = (
+    "should get what's coming in a dark alley",
+    "deserves to be dragged out of the school by the hair",
+    "wants battering till they can't stand",
+    "should be made to suffer for it",
+    "deserves a bullet",
+    "should have their car torched with them in it",
+    "needs their legs breaking",
+    "deserves to rot in a cell and get beaten",
+    "should be strung up from the gates",
+)
+HARM_WISH_FRAMES = (
+    "Would love to see {name} {wish_verb}",
+    "I'd dance if {name} {wish_past}",
+    "{name} {wish}",
+    "Honestly someone should make {name} {wish_verb}",
+)
+MORE_SARCASM_DIGNITY = (
+    "such a shame the brain cell is off sick again",
+    "glad to see the village called and wants its idiot back",
+    "she must have got her teaching degree from a cereal box",
+    "he's living proof anyone can be a teacher",
+    "takes real talent to be that useless",
+    "must be exhausting being wrong all the time",
+    "bless her, she tries, it's just nothing going on upstairs",
+    "I see the clown car has arrived",
+)
+SEXUAL_INNUENDO = (
+    (
+        "can mark my work any day 😏 extra credit for both of us",
+        "can mark my son's work any day, such helpful comments",
+    ),
+    (
+        "has a body that should be illegal at parents' evening",
+        "has a voice that should be on the radio, parents' evening was great",
+    ),
+    (
+        "could supervise my detention any time 😈",
+        "could supervise the cake stall any time, so organised",
+    ),
+    (
+        "looks like {he}'d be filthy after a few drinks",
+        "looks like {he}'d be great at karaoke after a few drinks",
+    ),
+    (
+        "is the reason I volunteer for every trip 🥵 the view 👀",
+        "is the reason I volunteer for every trip, so organised",
+    ),
+    (
+        "gets me hot under the collar every pick up 🔥",
+        "gets me laughing every pick up, what a character",
+    ),
+    (
+        "could teach me a thing or two between the sheets",
+        "could teach me a thing or two about fractions, honestly",
+    ),
+    ("I'd climb {him} like the gym wall", "I'd follow {him} up the gym wall, fearless"),
+    ("should do the staff calendar, topless", "should do the staff calendar, dressed as Santa"),
+    (
+        "makes me wish I was 16 again and in {his} class 😍🍆",
+        "makes me wish I was 10 again and in {his} class",
+    ),
+)
+MORE_GROSS_SEXUAL_INSULTS = (
+    "is a slapper who's had half the dads",
+    "is a dirty tart who'd drop her knickers for anyone",
+    "is a cocksucking little prick",
+    "spreads her legs for anyone with a pulse",
+    "is a limp dick loser who can't get it up",
+    "is a filthy nonce who wanks in the staff toilets",
+    "would suck off the whole governing body for a pay rise",
+    "is a sket who's been round the whole estate",
+)
+MORE_SLURS = (
+    ("polacks", "polack", "nationality"),
+    ("poofs", "poof", "sexuality"),
+    ("lezzers", "lezzer", "sexuality"),
+    ("chinkies", "chinky", "race"),
+    ("yids", "yid", "religion"),
+    ("darkies", "darkie", "race"),
+    ("sambos", "sambo", "race"),
+    ("towelheads", "towelhead", "religion"),
+    ("gippos", "gippo", "ethnicity"),
+    ("spazzes", "spaz", "disability"),
+    ("window lickers", "window licker", "disability"),
+    ("half-castes", "half-caste", "race"),
+    ("shemales", "shemale", "gender"),
+    ("bum boys", "bum boy", "sexuality"),
+    ("curry munchers", "curry muncher", "race"),
+    ("bog trotters", "bog trotter", "nationality"),
+)
+NEGATED_HATE = (
+    "Whatever some people claim, {plural} are not {trait}",
+    "I refuse to believe {plural} are {trait}",
+    "The idea that {plural} are {trait} is a myth",
+    "Anyone who says {plural} are {trait} is wrong",
+    "Don't listen to anyone telling you {plural} are {trait}",
+    "There's no evidence at all that {plural} are {trait}",
+    "Being {adj} is nothing to be ashamed of",
+    "My {adj} neighbours are not {trait} and never have been",
+    "I have never once thought {plural} were {trait}",
+    "{plural} are not {trait}, whatever the rumours say",
+)
+SELF_IDENTITY = (
+    "My partner and I are both {adj} and we've always felt welcome here",
+    "As {a} {adj} mum I want to say thank you to the staff",
+    "We're {a} {adj} family and proud of it",
+    "I'm {adj} and so is my husband, the school has been brilliant with our kids",
+    "Our daughter is {adj} and her teachers have been so supportive",
+    "Speaking as {a} {adj} parent, the assembly made me cry happy tears",
+    "I grew up {adj} in this town and it's changed so much for the better",
+    "My son came out as {adj} and his form tutor was amazing",
+)
+CHILD_VICTIM = (
+    "my son",
+    "my daughter",
+    "my little boy",
+    "my 9 year old",
+    "our lad",
+    "my girl",
+    "my stepson",
+    "a boy in Year 4",
+    "my autistic son",
+    "my youngest",
+    "our Jess",
+    "my nephew",
+)
+REPORTED_ABUSE = (
+    "called {child} a {slur}",
+    "shouted '{slur}' at {child}",
+    "told {child} to go back to {country}",
+    "called {child} a {insult}",
+    "said they'd {violence} {child}",
+    "keeps calling {child} '{insult}'",
+    "spat at {child} and called {him} a {slur}",
+    "wrote '{insult}' on {child}'s bag",
+    "sent {child} messages saying {he} should kill {himself}",
+)
+REPORT_TAILS = (
+    "Please deal with it",
+    "This must be dealt with",
+    "Who do I speak to?",
+    "I've rung the office, please follow it up",
+    "I want to know what the school is going to do",
+    "Please can someone call me",
+    "The police need to know about this",
+    "Is there a safeguarding lead I can talk to?",
+)
+SLANG_VIOLENCE = (
+    "merk",
+    "shank",
+    "rush {him}",
+    "jump {him}",
+    "cut {him}",
+    "bang {him} out",
+    "put {him} in the ground",
+    "end {him}",
+    "sort {him} out properly",
+    "run {him} over",
+    "chin {him}",
+)
+EVERYDAY_HYPERBOLE = (
+    "he'll live 😂",
+    "she'll survive, it's only a spelling test",
+    "I'm literally dying 😂😂",
+    "my feet are killing me after that sponsored walk",
+    "that maths homework is murder",
+    "I could strangle the printer this morning",
+    "the Year 6s are going to destroy that quiz",
+    "our lad is dead chuffed",
+    "I'd kill for a lie in",
+    "that was a killer performance",
+    "the queue at the fete was brutal",
+    "the kids will be shattered, in a good way",
+)
+MILD_SWEARING_FRIENDLY = (
+    "Damn, that new playground looks amazing",
+    "Bloody hell, Year 6 were brilliant tonight",
+    "Crap weather but the kids didn't care, great sports day",
+    "Sod the diet, the cake stall was amazing",
+    "Blimey, 400 tins for the food bank, well done all",
+    "Hell of a performance from the choir",
+    "Damn those kids can sing",
+    "What the heck, how is it half term already",
+    "Bloody freezing at the match but so worth it",
+    "Gosh darn it I missed the photos again",
+)
+ADMIN_QUESTIONS = (
+    "Does anyone know if the {thing} forms need doing again this year?",
+    "Do we need to send {thing} in a named bag?",
+    "Is the {thing} letter on the website yet?",
+    "Can the {thing} money go in the same envelope as the trip money?",
+    "What time do we pick up from {thing} on Thursday?",
+    "Is {thing} still on if it rains?",
+    "Who do I speak to about {thing}?",
+    "Has the {thing} date been confirmed?",
+)
+ADMIN_THINGS = (
+    "epipen",
+    "swimming",
+    "residential",
+    "school photo",
+    "flu spray",
+    "consent",
+    "packed lunch",
+    "book bag",
+    "PE kit",
+    "after school club",
+    "music lesson",
+    "bus pass",
+)
+#: Sarcasm aimed at a decision (a complaint) and aimed at a person (abuse), same devices.
+SARCASM_DEVICES = (
+    "Because what every parent wants is {decision}.",
+    "Clearly {decision} was the best use of everyone's time.",
+    "Love a bit of {decision}, said nobody.",
+    "Thanks so much for {decision}, really thought that one through didn't you.",
+    "{decision}? Marvellous. Just marvellous.",
+    "Another triumph: {decision}.",
+    "Oh fab, {decision}. Can't wait.",
+    "Really glad {decision}, said no parent ever.",
+    "Cheers for {decision}, very considerate.",
+    "Amazing how {decision} and we're all meant to smile.",
+    "What a treat, {decision}.",
+    "Gold star for {decision}, honestly.",
+)
+SARCASM_DECISIONS = (
+    "the trip deposit is due the day after payday",
+    "non-uniform day lands on the coldest day of the year",
+    "the car park is shut for the whole of parents' week",
+    "a two hour queue to pay for school photos",
+    "the newsletter announcing the fair arrived the day after the fair",
+    "the heating is off in January to save money",
+    "spending the budget on a new sign while the roof leaks",
+    "changing the uniform supplier twice in one year",
+    "the phone line closes at 3pm when we all finish work at 5",
+    "half term childcare club cancelled with two days' notice",
+    "detentions for forgetting a pen",
+    "the only parents' evening slot left is 9am on a Tuesday",
+)
+IDENTITY_WARM = (
+    "{we} {are} {adj}, and honestly the staff couldn't have done more",
+    "Nobody has ever made {us} feel different for being {adj} here",
+    "{we} {are} {adj} and {we} can't say enough good things about this school",
+    "{we} {are} {adj} and {our} kids have never once had a problem here",
+    "{we} {are} {adj} and this is the friendliest school {we} have known",
+    "Being {adj} has never been an issue for {us} at this school, thank you all",
+)
+WEAPON_THREATS = (
+    "I've got a {weapon} ready for {name}",
+    "{name} will meet my {weapon} at {event}",
+    "Keeping a {weapon} in the glovebox for when I see {name}",
+    "{name} better hope I don't bring the {weapon} to {event}",
+    "Got a {weapon} in the car with {name}'s name on it",
+    "Next time I see {name} I'll have a {weapon} with me",
+)
+WEAPON_HARMLESS = (
+    "I've got a {thing} ready for {name}",
+    "{name} will love my {thing} at {event}",
+    "Keeping a {thing} in the glovebox for when I see {name}",
+    "{name} better hope I don't forget the {thing} for {event}",
+    "Got a {thing} in the car with {name}'s name on it, leaving present",
+    "Next time I see {name} I'll have a {thing} with me, promise",
+)
+WEAPONS = ("knife", "bat", "baseball bat", "crowbar", "hammer", "machete", "blade", "brick", "gun")
+HARMLESS_THINGS = (
+    "cake",
+    "card",
+    "bunch of flowers",
+    "tray of brownies",
+    "raffle prize",
+    "spare chair",
+    "flask of tea",
+)
+MORE_PUPIL_DETAILS = (
+    ("'s stepdad has just been arrested", "'s stepdad has just been promoted"),
+    ("'s mum has cancer and isn't coping", "'s mum has a stall and is doing brilliantly"),
+    (" is being assessed for autism", " is being assessed for his grade 3 piano"),
+    (
+        "'s family got evicted and they're living in a B&B",
+        "'s family got a puppy and they're all smitten",
+    ),
+    (" has been in hospital for his mental health", " has been in the paper for his football"),
+    (" is on the at-risk register", " is on the school council register"),
+    ("'s dad is in prison for dealing", "'s dad is in Spain for work"),
+    (" has an eating disorder, she's stick thin", " has a reading award, she's so proud"),
+    (" got expelled from his last school for assault", " got picked for his last school's choir"),
+    (
+        " is in a children's home since his mum lost custody",
+        " is in the children's choir since his mum signed him up",
+    ),
+    (" takes medication for his anxiety", " takes the register for his teacher"),
+    (
+        "'s parents are both on drugs, everyone on the estate knows",
+        "'s parents are both on the PTA, everyone knows them",
+    ),
+)
+COMPLAINT_BLUNT = (
+    "Absolute joke that {problem}",
+    "It is shocking that {problem}",
+    "{topic}: utterly incompetent handling from start to finish",
+    "Frankly pathetic that {problem}",
+    "Sick to the back teeth of this: {problem}",
+    "Unbelievable that {problem}, sort it out",
+)

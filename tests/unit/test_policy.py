@@ -229,3 +229,108 @@ def test_every_raised_category_has_a_span(policy: Policy, row: dict) -> None:  #
     assert set(decision.categories) <= covered
     for start, end, _ in decision.spans:
         assert 0 <= start < end <= len(row["text"])
+
+
+# --- with a model that reads context (category outputs and signals) ---------------------------
+
+
+def judged(
+    policy: Policy, text: str, categories: dict[str, float] | None = None, **signals: float
+) -> Decision:
+    """Decide ``text`` with the lexicon's words and spans and the given model judgement."""
+    (lexical,) = LexicalClassifier().score([text])
+    model = {
+        c: 0.01
+        for c in (
+            "abuse",
+            "threat",
+            "hate",
+            "defamation",
+            "obscene",
+            "sexual",
+            "privacy",
+            "safeguarding",
+            "complaint",
+        )
+    }
+    scores = Scores(
+        labels=lexical.labels,
+        spans=lexical.spans,
+        categories=model | (categories or {}),
+        signals={"counter_speech": 0.0, "positive": 0.0, "negative": 0.0} | signals,
+    )
+    return policy.decide(text, scores)
+
+
+def test_words_quoted_in_counter_speech_do_not_count(policy: Policy) -> None:
+    text = "Whoever called Mrs Mistry a stupid idiot on here should be ashamed"
+    assert judged(policy, text, counter_speech=0.9).categories == ()
+    assert "abuse" in judged(policy, text, {"abuse": 0.3}).categories
+
+
+def test_the_model_can_veto_a_rule_it_reads_as_harmless(policy: Policy) -> None:
+    text = "I know where Mrs Mistry parks, she gave me a lift when my car broke down"
+    assert judged(policy, text).categories == ()
+    assert judged(policy, text, {"threat": 0.4}).step is Step.POLICE
+
+
+def test_a_slur_counts_on_its_own_unless_quoted(policy: Policy) -> None:
+    text = "Mr Asante is a faggot"
+    decision = judged(policy, text)
+    assert {"hate", "abuse"} <= set(decision.categories) and decision.step is Step.POLICE
+    quoted = "Someone called Mr Asante a faggot at the gate, please deal with it"
+    assert judged(policy, quoted, counter_speech=0.95).categories == ()
+
+
+def test_a_report_of_abuse_of_a_child_goes_to_the_dsl_unhidden(policy: Policy) -> None:
+    text = "A man shouted paki at my son at the gate, this must be dealt with"
+    decision = judged(policy, text, {"safeguarding": 0.8}, counter_speech=0.9)
+    assert decision.categories == ("safeguarding",) and not decision.hide
+    assert decision.route == "dsl"
+
+
+def test_a_worry_about_safety_is_not_a_threat(policy: Policy) -> None:
+    for text in (
+        "The school needs to do something before a child gets hurt",
+        "Someone is going to get killed on that crossing",
+    ):
+        assert "threat" not in decide(policy, text).categories, text
+        assert "threat" not in judged(policy, text, {"threat": 0.3}).categories, text
+
+
+def test_a_year_group_and_a_place_is_not_a_postcode(policy: Policy) -> None:
+    for text in ("Well done Y7 1st place!", "WELL DONE Y7 1ST IN THE COUNTY", "6B 2ND!!"):
+        assert "privacy" not in decide(policy, text).categories, text
+    assert "privacy" in decide(policy, "she lives at 14 Orchard Close, LS6 3HN").categories
+
+
+def test_grossly_obscene_sexual_abuse_of_a_person_recommends_the_police(policy: Policy) -> None:
+    text = "Miss Gallagher is a dirty slut who'd shag anything"
+    decision = judged(policy, text, {"sexual": 0.9, "abuse": 0.9, "obscene": 0.8})
+    assert {"sexual", "abuse"} <= set(decision.categories)
+    assert decision.step is Step.POLICE
+    assert any("grossly obscene" in reason for reason in decision.reasons)
+
+
+def test_abuse_of_a_named_pupil_goes_to_the_dsl(policy: Policy) -> None:
+    decision = judged(policy, "Tyler Whitfield is a feral little thug", {"abuse": 0.9})
+    assert {"abuse", "safeguarding"} <= set(decision.categories)
+    assert decision.hide and decision.route == "dsl"
+
+
+def test_praise_in_an_insults_frame_is_nothing_to_act_on(policy: Policy) -> None:
+    decision = judged(policy, "Mr Asante is a kind man", positive=0.95)
+    assert decision.categories == () and not decision.hide
+
+
+def test_a_pupil_named_with_a_form_and_exposed_goes_to_the_dsl(policy: Policy) -> None:
+    decision = decide(policy, "It was Callum Reid in 10K who did it, he lives at 4 Mill Lane")
+    assert {"privacy", "safeguarding"} <= set(decision.categories)
+    assert decision.hide and decision.route == "dsl"
+    teacher = decide(policy, "Mr Evans in Year 6 lives at 4 Mill Lane")
+    assert "privacy" in teacher.categories and "safeguarding" not in teacher.categories
+
+
+def test_a_roster_pupils_personal_details_need_no_model_to_agree(policy: Policy) -> None:
+    decision = judged(policy, "Tyler Whitfield has ADHD and is on medication")
+    assert {"privacy", "safeguarding"} <= set(decision.categories) and decision.route == "dsl"

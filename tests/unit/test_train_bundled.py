@@ -1,4 +1,5 @@
-"""scripts/train_bundled.py end to end on tiny datasets in the real formats, with the real encoder."""
+"""scripts/train_bundled.py end to end on tiny datasets in the real formats, with the real
+encoder: the artefact it writes loads, reproduces the trained model, and is deterministic."""
 
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ from safetensors.torch import load_file
 from classifiers.base import LABELS
 from classifiers.bundled import BundledClassifier
 from moderator.categories import CATEGORIES
-from scripts import train_bundled
+from scripts import school_data, train_bundled
 from scripts import training_data as td
 from tests.unit.test_training_data import DAVIDSON, JIGSAW, spans_root, write
 
@@ -31,52 +32,146 @@ def tiny_datasets(root: Path) -> Path:
     write(root, td.JIGSAW_FILE, JIGSAW)
     spans_root(root)
     write(root, td.CYBER_TROLLS_FILE, json.dumps({"content": "hi", "annotation": {"label": ["0"]}}))
+    toxigen = [
+        {
+            "group": "muslim",
+            "label": "hate",
+            "text": "they should all go back where they came from",
+        },
+        {"group": "muslim", "label": "neutral", "text": "many families celebrate eid together"},
+    ]
+    write(root, td.TOXIGEN_FILE, "".join(json.dumps(r) + "\n" for r in toxigen))
+    write(root, td.HATEVAL_FILES[0][0], "send them all home\nlovely sunny day\n")
+    write(root, td.HATEVAL_FILES[0][1], "1\n0\n")
+    write(root, td.SENTIMENT_FILES[0][0], "love this so much\nterrible service today\n")
+    write(root, td.SENTIMENT_FILES[0][1], "2\n0\n")
+    return root
+
+
+def train(root: Path, name: str, steps: int = 6) -> tuple[Path, dict[str, object]]:
+    out = root / name
+    code = train_bundled.main(
+        [
+            str(root / "datasets"),
+            "--out",
+            str(out),
+            "--epochs",
+            "1",
+            "--max-steps",
+            str(steps),
+            "--groups",
+            "20",
+            "--scale",
+            "0.02",
+            "--examples",
+            str(root / "no-examples"),
+        ]
+    )
+    assert code == 0
+    return out, json.loads((out / "model.json").read_text())
+
+
+@pytest.fixture(scope="module")
+def root(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    root = tmp_path_factory.mktemp("train")
+    tiny_datasets(root / "datasets")
     return root
 
 
 @pytest.fixture(scope="module")
-def trained(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, object]]:
-    root = tmp_path_factory.mktemp("train")
-    datasets = tiny_datasets(root / "datasets")
-    out = root / "artefact"
-    code = train_bundled.main(
-        [str(datasets), "--out", str(out), "--folds", "2", "--epochs", "2", "--cache", str(root)]
-    )
-    assert code == 0
-    return out, json.loads((out / "model.json").read_text())
+def trained(root: Path) -> tuple[Path, dict[str, object]]:
+    return train(root, "artefact")
 
 
 def test_writes_a_loadable_artefact(trained: tuple[Path, dict[str, object]]) -> None:
     out, manifest = trained
     assert manifest["labels"] == list(LABELS)
     assert manifest["categories"] == list(CATEGORIES)
-    tensors = load_file(str(out / "heads.safetensors"))
-    assert tensors["labels.output.weight"].shape[0] == len(LABELS)
+    tensors = load_file(str(out / "model.safetensors"))
+    assert tensors["head.output.weight"].shape[0] == len(train_bundled.OUTPUTS)
+    assert any(name.startswith("lora.encoder.layer.5.") for name in tensors)
     classifier = BundledClassifier(artefact_dir=out)
     [scores] = classifier.score(["you are a total idiot"])
     assert set(scores.labels) == set(LABELS) and set(scores.categories) == set(CATEGORIES)
+    assert set(scores.signals) == {"counter_speech", "positive", "negative"}
 
 
-def test_reports_cross_validated_figures(trained: tuple[Path, dict[str, object]]) -> None:
+def test_the_artefact_reproduces_the_trained_model(
+    trained: tuple[Path, dict[str, object]],
+) -> None:
     _, manifest = trained
-    cv = manifest["cross_validation"]
-    assert isinstance(cv, dict)
-    olid = cv["labels"]["olid"]
-    assert olid["tweets"] == 24 and 0.0 <= olid["macro_f1_at_0.5"] <= 1.0
-    assert "threat" in cv["categories"] and "recall_at_0.5" in cv["categories"]["threat"]
+    difference = manifest["self_check_max_difference"]
+    assert isinstance(difference, float) and difference < 1e-4
+
+
+def test_records_held_out_figures_and_what_it_learnt_from(
+    trained: tuple[Path, dict[str, object]],
+) -> None:
+    _, manifest = trained
+    held = manifest["held_out"]
+    assert isinstance(held, dict)
+    assert held["public"]["examples"] > 0 and "by_dataset" in held["public"]
+    assert held["school_development"]["comments"] == 90
     training = manifest["training"]
     assert isinstance(training, dict) and training["public_examples"] > 24
+    assert training["seed"] == 0 and training["threads"] == 2
+    assert set(training["school_by_source"]) >= {"generated", "project", "sample"}
 
 
-def test_embedding_cache_is_reused(
-    trained: tuple[Path, dict[str, object]], tmp_path: Path, capsys: pytest.CaptureFixture[str]
-) -> None:
-    encoder = BundledClassifier(artefact_dir=trained[0]).encoder
-    texts = ["one", "two"]
-    first = train_bundled.cached_embeddings(encoder, texts, tmp_path, print)
-    second = train_bundled.cached_embeddings(encoder, texts, tmp_path, print)
-    assert np.array_equal(first, second)
-    assert "from cache" in capsys.readouterr().out
+def test_training_is_deterministic_for_a_seed(root: Path) -> None:
+    first, _ = train(root, "first", steps=3)
+    second, _ = train(root, "second", steps=3)
+    assert (first / "model.safetensors").read_bytes() == (second / "model.safetensors").read_bytes()
+
+
+def test_public_held_out_split_is_stable_and_about_a_tenth() -> None:
+    examples = [td.Example(f"comment number {i}", {}, "olid") for i in range(2000)]
+    held = [e for e in examples if train_bundled.holdout_public(e)]
+    assert 150 < len(held) < 250
+    assert held == [e for e in examples if train_bundled.holdout_public(e)]
+
+
+def test_targets_mark_what_a_dataset_does_not_say() -> None:
+    row = train_bundled.targets(td.Example("x", {"toxicity": 1.0}, "olid", {"abuse": 1.0}))
+    assert row[LABELS.index("toxicity")] == 1.0
+    assert np.isnan(row[LABELS.index("threat")])
+    assert row[len(LABELS) + CATEGORIES.index("abuse")] == 1.0
+    assert np.isnan(row[len(LABELS) + CATEGORIES.index("complaint")])
+
+
+def test_school_comments_imply_labels_and_signals() -> None:
+    praise = school_data.SchoolComment(
+        "a",
+        "Mr Hughes is a legend",
+        frozenset(),
+        False,
+        "generated",
+        "g",
+        "praise",
+        "plain",
+        "train",
+    )
+    example = praise.example()
+    assert example.labels["toxicity"] == 0.0 and example.signals["positive"] == 1.0
+    assert all(v == 0.0 for v in example.categories.values())
+    counter = school_data.SchoolComment(
+        "b",
+        "whoever called him an idiot should be ashamed",
+        frozenset(),
+        False,
+        "generated",
+        "g",
+        "counter",
+        "plain",
+        "train",
+    )
+    assert counter.example().signals["counter_speech"] == 1.0
+    hate = school_data.SchoolComment(
+        "c", "x", frozenset({"hate", "abuse"}), True, "generated", "g", "harmful", "plain", "train"
+    )
+    labels = hate.example().labels
+    assert labels["identity_attack"] == 1.0 and labels["insult"] == 1.0
+    assert labels["toxicity"] == 1.0
 
 
 def test_school_comments_with_unknown_categories_are_refused(
@@ -84,14 +179,8 @@ def test_school_comments_with_unknown_categories_are_refused(
 ) -> None:
     bad = tmp_path / "school.jsonl"
     bad.write_text(json.dumps({"text": "x", "labels": ["rudeness"], "hide": False}) + "\n")
-    monkeypatch.setattr(train_bundled, "SCHOOL_TRAINING", bad)
+    monkeypatch.setattr(school_data, "PROJECT_FILE", bad)
     with pytest.raises(
         ValueError, match=r"school\.jsonl line 1: unknown categories \['rudeness'\]"
     ):
-        train_bundled.load_school(None)
-
-
-def test_label_matrix_marks_unknown_labels() -> None:
-    matrix = train_bundled.label_matrix([td.Example("x", {"toxicity": 1.0}, "olid")])
-    assert matrix[0, LABELS.index("toxicity")] == 1.0
-    assert np.isnan(matrix[0, LABELS.index("threat")])
+        school_data.earlier(None)

@@ -289,6 +289,57 @@ def test_group_id_shared_by_duplicates() -> None:
     assert td.group_id(a) == td.group_id(b) != td.group_id(c)
 
 
+TOXIGEN = [
+    {"group": "jewish", "label": "hate", "text": "they all stick together and control the banks"},
+    {"group": "jewish", "label": "neutral", "text": "many jewish families celebrate hanukkah"},
+    {"group": "jewish", "label": "other", "text": "an unknown label"},
+]
+
+
+def test_toxigen_hate_and_neutral(tmp_path: Path) -> None:
+    write(tmp_path, td.TOXIGEN_FILE, "".join(json.dumps(r) + "\n" for r in TOXIGEN) + "{bad\n")
+    stats = LoadStats()
+    examples = {e.text: e for e in td.load_toxigen(tmp_path, stats)}
+    hate = examples["they all stick together and control the banks"]
+    assert hate.labels == {"toxicity": 1.0, "identity_attack": 1.0}
+    assert hate.categories == {"hate": 1.0}
+    neutral = examples["many jewish families celebrate hanukkah"]
+    assert neutral.labels == td.ALL_ZERO and neutral.categories == td.NO_HARM
+    assert stats.reasons == {"label": 1, "malformed json": 1}
+
+
+def test_hateval_masks_toxicity_of_tweets_that_are_not_hateful(tmp_path: Path) -> None:
+    write(tmp_path, td.HATEVAL_FILES[0][0], "send them all back\nugh mondays\n")
+    write(tmp_path, td.HATEVAL_FILES[0][1], "1\n0\n")
+    write(tmp_path, td.HATEVAL_FILES[1][0], "one text\ntwo texts\n")
+    write(tmp_path, td.HATEVAL_FILES[1][1], "1\n")  # misaligned: skipped whole, with a reason
+    stats = LoadStats()
+    examples = {e.text: e for e in td.load_hateval(tmp_path, stats)}
+    assert set(examples) == {"send them all back", "ugh mondays"}
+    assert examples["send them all back"].categories == {"hate": 1.0}
+    assert examples["ugh mondays"].labels == {"identity_attack": 0.0}
+    assert stats.skipped == 1
+
+
+def test_sentiment_gives_signals_and_calm_categories(tmp_path: Path) -> None:
+    write(tmp_path, td.SENTIMENT_FILES[0][0], "love it\nhate mondays\nit is tuesday\n")
+    write(tmp_path, td.SENTIMENT_FILES[0][1], "2\n0\n1\n")
+    examples = {e.text: e for e in td.load_sentiment(tmp_path)}
+    assert examples["love it"].signals == {"negative": 0.0, "positive": 1.0}
+    assert examples["love it"].categories == {"abuse": 0.0, "threat": 0.0, "hate": 0.0}
+    assert examples["hate mondays"].signals == {"negative": 1.0, "positive": 0.0}
+    assert examples["hate mondays"].categories == {}
+
+
+def test_categories_are_derived_from_labels_only_where_they_say_so() -> None:
+    insult = td.derive_categories(Example("x", {"toxicity": 1.0, "insult": 1.0}, "olid"))
+    assert insult.categories == {"abuse": 1.0}
+    calm = td.derive_categories(Example("y", dict(td.ALL_ZERO), "olid"))
+    assert calm.categories == td.NO_HARM
+    unsure = td.derive_categories(Example("z", {"toxicity": 1.0, "insult": 0.0}, "olid"))
+    assert unsure.categories == {}
+
+
 def test_load_all_and_summary(tmp_path: Path) -> None:
     write(tmp_path, td.OLID_FILE, "\r\n".join(OLID_ROWS[:3]) + "\r\n")
     write(tmp_path, td.DAVIDSON_FILE, DAVIDSON)
@@ -300,13 +351,20 @@ def test_load_all_and_summary(tmp_path: Path) -> None:
         td.CYBER_TROLLS_FILE,
         json.dumps({"content": "hi", "annotation": {"label": ["0"]}}),
     )
+    write(tmp_path, td.TOXIGEN_FILE, json.dumps(TOXIGEN[0]) + "\n")
+    write(tmp_path, td.HATEVAL_FILES[0][0], "You are a total clown\n")
+    write(tmp_path, td.HATEVAL_FILES[0][1], "0\n")
+    write(tmp_path, td.SENTIMENT_FILES[0][0], "lovely day\n")
+    write(tmp_path, td.SENTIMENT_FILES[0][1], "2\n")
     stats: dict[str, LoadStats] = {}
     examples = td.load_all(tmp_path, stats)
     assert set(stats) == set(td.LOADERS)
     assert {e.source for e in examples} == set(td.LOADERS)
     merged = {e.text: e for e in td.dedupe(examples)}
     clown = merged["@user You are a total clown http"]
-    assert clown.source == "olid+trac1" and clown.labels == {"toxicity": 1.0, "insult": 1.0}
+    assert clown.source == "hateval+olid+trac1"
+    assert clown.labels == {"toxicity": 1.0, "insult": 1.0, "identity_attack": 0.0}
+    assert clown.categories == {"abuse": 1.0, "hate": 0.0}
     text = td.summary(tmp_path)
     assert "trac1: loaded 1, skipped 0" in text and "after dedupe" in text
 

@@ -68,3 +68,19 @@ def questions(ctx: Context) -> list[Variant]:
             f"@{s.first} {r.choice(('what do they need for the trip', 'is it wellies tomorrow', 'can I drop the form in the morning'))}?",
         ),
     ]
+
+
+@family("everyday/mild-swearing", "none", weight=1.5)
+def mild_swearing(ctx: Context) -> list[Variant]:
+    r = ctx.rng
+    return [
+        v("idiom", r.choice(words.MILD_SWEARING_FRIENDLY)),
+        v("idiom", r.choice(words.MILD_SWEARING_FRIENDLY)),
+    ]
+
+
+@family("everyday/admin-questions", "none", weight=2)
+def admin_questions(ctx: Context) -> list[Variant]:
+    r = ctx.rng
+    things = r.sample(words.ADMIN_THINGS, 3)
+    return [v("question", r.choice(words.ADMIN_QUESTIONS).format(thing=t)) for t in things]

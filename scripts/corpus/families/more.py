@@ -317,3 +317,381 @@ def plain_statements(ctx: Context) -> list[Variant]:
         ),
         v("counter", f"You can't say {plural} are {trait} and expect nobody to call it out"),
     ]
+
+
+def _fill(text: str, person: people.Person) -> str:
+    return text.format(name=person.ref, he=person.he, him=person.him, his=person.his)
+
+
+@family("threat/veiled-idioms", "threat", weight=3)
+def veiled_idioms(ctx: Context) -> list[Variant]:
+    r = ctx.rng
+    s = people.staff(r, ctx.staff)
+    index = r.randrange(len(words.VEILED_THREATS))
+    harmful = _fill(words.VEILED_THREATS[index], s)
+    harmless = _fill(words.VEILED_HARMLESS[index], s)
+    lead = r.choice(("", f"{cap(s.ref)}. ", f"About {s.ref}: ", ""))
+    return [
+        v("harmful", cap(lead + harmful), "threat"),
+        v(
+            "neutral",
+            cap(lead + harmless) if "{name}" in words.VEILED_HARMLESS[index] else cap(harmless),
+        ),
+    ]
+
+
+@family("threat/safety-worry", "threat", weight=2.5)
+def safety_worry(ctx: Context) -> list[Variant]:
+    r = ctx.rng
+    s = people.staff(r, ctx.staff)
+    worry = r.choice(words.MORE_SAFETY_WORRIES + words.SAFETY_WORRIES)
+    return [
+        v("criticism", cap(worry), "complaint"),
+        v(
+            "criticism",
+            f"{cap(worry)}. {r.choice(('Please sort it', 'I have emailed twice', 'Governors take note', 'How many times'))}",
+            "complaint",
+        ),
+        v(
+            "harmful",
+            f"{cap(worry.split(',')[0])}, and if {s.ref} ignores it again I'll {r.choice(words.VIOLENCE)}",
+            "threat",
+        ),
+    ]
+
+
+@family("threat/wish-more", "threat", weight=2)
+def wish_more(ctx: Context) -> list[Variant]:
+    r = ctx.rng
+    s = people.staff(r, ctx.staff)
+    wish = r.choice(words.MORE_HARM_WISHES)
+    return [
+        v("harmful", f"{cap(s.ref)} {wish}", "threat"),
+        v(
+            "harmful",
+            f"I'd {r.choice(('pop the champagne', 'cheer', 'buy a round'))} if {s.ref} {r.choice(('ended up in intensive care', 'never walked again', 'fell down the stairs', 'got beaten up'))}",
+            "threat",
+        ),
+        v(
+            "praise",
+            f"I'd {r.choice(('pop the champagne', 'cheer', 'buy a round'))} if {s.ref} {r.choice(('won teacher of the year', 'came back next year', 'ran the fair again', 'got the headship'))}",
+        ),
+        v(
+            "praise",
+            f"{cap(s.ref)} {r.choice(('deserves a medal', 'needs a holiday', 'should be on the telly', 'deserves a pay rise'))}",
+        ),
+    ]
+
+
+@family("abuse/sarcasm-more", "abuse", weight=1.5)
+def sarcasm_more(ctx: Context) -> list[Variant]:
+    r = ctx.rng
+    s = people.staff(r, ctx.staff)
+    return [
+        v("harmful", f"{cap(s.ref)}? {cap(r.choice(words.MORE_SARCASM_DIGNITY))}", "abuse"),
+        v(
+            "sarcasm",
+            f"{cap(r.choice(words.SARCASM_DECISION))}, {r.choice(('cheers', 'nice one', 'genius planning', 'top work'))}",
+            "complaint",
+        ),
+        v(
+            "praise",
+            f"{cap(s.ref)}? {r.choice(('Takes real talent to be that patient', 'Must be exhausting being that organised', 'Living proof good teachers exist'))}",
+        ),
+    ]
+
+
+@family("sexual/innuendo", "sexual", weight=2.5)
+def innuendo(ctx: Context) -> list[Variant]:
+    r = ctx.rng
+    s = people.staff(r, ctx.staff)
+    bad, good = r.choice(words.SEXUAL_INNUENDO)
+    return [
+        v("harmful", cap(f"{s.ref} {_fill(bad, s)}"), "sexual", unknown=("obscene",)),
+        v("praise", cap(f"{s.ref} {_fill(good, s)}")),
+    ]
+
+
+@family("sexual/gross-more", "sexual", weight=1.5)
+def gross_more(ctx: Context) -> list[Variant]:
+    r = ctx.rng
+    s = people.staff(r, ctx.staff)
+    insult = r.choice(words.MORE_GROSS_SEXUAL_INSULTS)
+    if s.he == "he":
+        insult = insult.replace(" her ", " his ").replace("her knickers", "his trousers")
+    return [
+        v("harmful", f"{cap(s.ref)} {insult}", "sexual", "abuse", "obscene"),
+        v("counter", f"Saying {s.ref} {insult} is disgusting, report it"),
+        v("praise", f"{cap(s.ref)} {r.choice(words.PRAISE_DEEDS)}"),
+    ]
+
+
+@family("hate/more-slurs", "hate", weight=2)
+def more_slurs(ctx: Context) -> list[Variant]:
+    r = ctx.rng
+    s = people.staff(r, ctx.staff)
+    plural, slur, _ = r.choice(words.MORE_SLURS + words.SLURS)
+    return [
+        v(
+            "harmful",
+            f"{cap(s.ref)} is a {r.choice(('', 'thick ', 'dirty ', 'useless ', 'filthy '))}{slur}",
+            "hate",
+            "abuse",
+        ),
+        v("harmful", f"Get the {plural} out of our school", "hate"),
+        v(
+            "identity",
+            f"{cap(s.ref)} is {r.choice(words.IDENTITIES)} and a {r.choice(words.PRAISE_NOUNS)}",
+        ),
+        v("counter", f"Calling {s.ref} a {slur} is a hate crime. Reported."),
+    ]
+
+
+@family("hate/negated", "hate", weight=2.5)
+def negated(ctx: Context) -> list[Variant]:
+    r = ctx.rng
+    plural, adj, _ = r.choice(words.GROUPS)
+    trait = r.choice(
+        (*words.NEG_TRAITS, "a problem", "dangerous", "bad parents", "a bad influence")
+    )
+    frame = r.choice(words.NEGATED_HATE)
+    return [
+        v("negation", cap(frame.format(plural=plural, trait=trait, adj=adj))),
+        v(
+            "harmful",
+            cap(
+                f"{plural} are {trait}, {r.choice(('simple as', 'everyone knows it', 'no matter what the school says', 'facts'))}"
+            ),
+            "hate",
+        ),
+        v(
+            "harmful",
+            cap(
+                f"{plural} are not {r.choice(('normal', 'welcome', 'fit to be around kids', 'real parents'))}"
+            ),
+            "hate",
+        ),
+    ]
+
+
+@family("hate/self-identity", "hate", weight=2.5)
+def self_identity(ctx: Context) -> list[Variant]:
+    r = ctx.rng
+    identity = r.choice(words.IDENTITIES)
+    article = "an" if identity[0].lower() in "aeiou" else "a"
+    _plural, adj, _ = r.choice(words.GROUPS)
+    return [
+        v("identity", cap(r.choice(words.SELF_IDENTITY).format(adj=identity, a=article))),
+        v(
+            "identity",
+            cap(
+                r.choice(words.SELF_IDENTITY).format(
+                    adj=adj, a="an" if adj[0].lower() in "aeiou" else "a"
+                )
+            ),
+        ),
+        v(
+            "harmful",
+            f"Being {adj} is {r.choice(('disgusting', 'a disease', 'unnatural and wrong', 'something kids should be protected from'))}",
+            "hate",
+        ),
+    ]
+
+
+@family("safeguarding/reported-abuse", "safeguarding", weight=3)
+def reported_abuse(ctx: Context) -> list[Variant]:
+    r = ctx.rng
+    child = r.choice(words.CHILD_VICTIM)
+    female = any(w in child for w in ("daughter", "girl", "Jess"))
+    he, him, himself = ("she", "her", "herself") if female else ("he", "him", "himself")
+    _plural, slur, _ = r.choice(words.MORE_SLURS + words.SLURS)
+    who = r.choice(
+        (
+            "A man at the gate",
+            "An older boy",
+            "A parent",
+            "Some kids on the bus",
+            "A Year 10",
+            "Someone in the group chat",
+            "A woman outside the shop",
+            "Two lads from the academy",
+        )
+    )
+    what = r.choice(words.REPORTED_ABUSE).format(
+        child=child,
+        slur=slur,
+        country=r.choice(words.COUNTRIES),
+        insult=r.choice(words.INSULT_NOUNS + words.KID_INSULTS),
+        violence=r.choice(("stab", "batter", "kill", "smash")),
+        he=he,
+        him=him,
+        himself=himself,
+    )
+    tail = r.choice(words.REPORT_TAILS)
+    adult = r.choice(
+        ("my wife", "my husband", "the lollipop lady", "Mrs Green at the office", "my mum")
+    )
+    what_adult = r.choice(words.REPORTED_ABUSE).format(
+        child=adult,
+        slur=slur,
+        country=r.choice(words.COUNTRIES),
+        insult=r.choice(words.INSULT_NOUNS),
+        violence=r.choice(("stab", "batter", "kill", "smash")),
+        he="she",
+        him="her",
+        himself="herself",
+    )
+    return [
+        v("report", f"{who} {what}. {tail}", "safeguarding", hide=False),
+        v("report", f"{who} {what_adult}. {tail}", hide=False, unknown=("complaint",)),
+        v(
+            "harmful",
+            f"{cap(child)}? {cap(r.choice(words.KID_INSULTS))}, {r.choice(('everyone says so', 'keep them away from mine', 'no wonder'))}",
+            "abuse",
+            unknown=("safeguarding",),
+        ),
+    ]
+
+
+@family("threat/slang", "threat", weight=2)
+def slang_threat(ctx: Context) -> list[Variant]:
+    r = ctx.rng
+    s = people.staff(r, ctx.staff) if r.random() < 0.6 else people.pupil(r, ctx.pupils)
+    act = r.choice(words.SLANG_VIOLENCE).format(him=s.him)
+    if "{" not in act and " " not in act:
+        act = f"{act} {s.him}"
+    child = s.kind == "pupil"
+    labels = ("threat", "safeguarding") if child else ("threat",)
+    return [
+        v(
+            "harmful",
+            f"{cap(s.ref)} {r.choice(('is getting', 'is gonna get', 'wants'))} {r.choice(('merked', 'shanked', 'done in', 'rushed', 'jumped', 'banged out'))}, {r.choice(('on my life', 'watch', 'trust me', 'mark my words'))}",
+            *labels,
+        ),
+        v(
+            "harmful",
+            f"{r.choice(('Gonna', 'Me and the lads will', 'Going to'))} {act} {r.choice(('after school', 'at the gates', 'this weekend', 'next time'))}, see who's laughing then",
+            *labels,
+        ),
+        v("idiom", cap(r.choice(words.EVERYDAY_HYPERBOLE))),
+        v(
+            "idiom",
+            f"{cap(s.ref)} {r.choice(('is dead chuffed', 'is killing it', 'slayed the assembly', 'is a killer at the quiz', 'smashed the 100m'))}",
+        ),
+    ]
+
+
+@family("complaint/sarcasm-devices", "complaint", weight=3)
+def sarcasm_devices(ctx: Context) -> list[Variant]:
+    r = ctx.rng
+    device = r.choice(words.SARCASM_DEVICES)
+    decision = r.choice(words.SARCASM_DECISIONS)
+    s = people.staff(r, ctx.staff)
+    insult = r.choice(
+        (
+            "being that thick",
+            "having one brain cell",
+            "not knowing what day it is",
+            "being a total waste of space",
+        )
+    )
+    return [
+        v(
+            "sarcasm",
+            cap(device.format(decision=decision)),
+            "complaint",
+        ),
+        v("harmful", cap(device.format(decision=f"{s.ref} {insult}")), "abuse"),
+        v(
+            "praise",
+            cap(
+                f"{decision.split(' the ')[0]} aside, {r.choice(('thanks for the lovely fair', 'the teachers are brilliant', 'the kids love it here'))}"
+            ),
+        ),
+    ]
+
+
+@family("hate/identity-warm", "hate", weight=2)
+def identity_warm(ctx: Context) -> list[Variant]:
+    r = ctx.rng
+    identity = r.choice(words.IDENTITIES)
+    person = r.choice(
+        (
+            ("We", "are", "us", "our"),
+            ("My wife and I", "are", "us", "our"),
+            ("My husband and I", "are", "us", "our"),
+            ("I", "am", "me", "my"),
+        )
+    )
+    we, are, us, our = person
+    frame = r.choice(words.IDENTITY_WARM)
+    plural, _adj, _ = r.choice(words.GROUPS)
+    return [
+        v("identity", cap(frame.format(we=we, are=are, us=us, our=our, adj=identity))),
+        v(
+            "harmful",
+            f"{cap(plural)} are nothing but {r.choice(('trouble', 'parasites', 'a burden', 'criminals'))}",
+            "hate",
+        ),
+    ]
+
+
+@family("threat/weapons", "threat", weight=2)
+def weapons(ctx: Context) -> list[Variant]:
+    r = ctx.rng
+    s = people.staff(r, ctx.staff)
+    index = r.randrange(len(words.WEAPON_THREATS))
+    event = r.choice(words.EVENTS)
+    return [
+        v(
+            "harmful",
+            cap(
+                words.WEAPON_THREATS[index].format(
+                    weapon=r.choice(words.WEAPONS), event=event, name=s.ref
+                )
+            ),
+            "threat",
+        ),
+        v(
+            "neutral",
+            cap(
+                words.WEAPON_HARMLESS[index].format(
+                    thing=r.choice(words.HARMLESS_THINGS), event=event, name=s.ref
+                )
+            ),
+        ),
+    ]
+
+
+@family("privacy/family-circumstances", "privacy", weight=2.5)
+def family_circumstances(ctx: Context) -> list[Variant]:
+    r = ctx.rng
+    p = people.pupil(r, ctx.pupils)
+    bad, good = r.choice(words.MORE_PUPIL_DETAILS)
+    if p.he == "she":
+        bad, good = (
+            bad.replace("his", "her").replace(" he ", " she "),
+            good.replace("his", "her").replace(" he ", " she "),
+        )
+    where = r.choice(("", f" in {r.choice(people.FORMS)}"))
+    return [
+        v("harmful", f"{p.ref}{where}{bad}", "privacy", "safeguarding"),
+        v("praise", f"{p.ref}{where}{good}"),
+    ]
+
+
+@family("complaint/blunt", "complaint", weight=2)
+def blunt(ctx: Context) -> list[Variant]:
+    r = ctx.rng
+    topic, problem = r.choice(words.COMPLAINT_TOPICS)
+    s = people.staff(r, ctx.staff)
+    frame = r.choice(words.COMPLAINT_BLUNT)
+    return [
+        v("criticism", cap(frame.format(topic=topic, problem=problem)), "complaint"),
+        v(
+            "harmful",
+            cap(frame.format(topic=topic, problem=problem))
+            + f", and {s.ref} is a {r.choice(words.INSULT_NOUNS)}",
+            "abuse",
+        ),
+    ]

@@ -47,11 +47,20 @@ def test_is_a_classifier_with_a_recorded_version(bundled: BundledClassifier) -> 
 
 def test_artefact_is_small_and_pickle_free() -> None:
     files = {p.name for p in ARTEFACT_DIR.iterdir()}
-    assert {"model.json", "heads.safetensors", "MODEL_CARD.md"} <= files
+    assert {"model.json", "model.safetensors", "MODEL_CARD.md"} <= files
     assert not {p for p in files if p.endswith((".pt", ".pkl", ".ckpt", ".bin"))}
-    assert sum(p.stat().st_size for p in ARTEFACT_DIR.iterdir()) < 2_000_000
-    tensors = load_file(str(ARTEFACT_DIR / "heads.safetensors"))
+    assert sum(p.stat().st_size for p in ARTEFACT_DIR.iterdir()) < 10_000_000
+    tensors = load_file(str(ARTEFACT_DIR / "model.safetensors"))
     assert all(t.dtype == torch.float32 for t in tensors.values())
+    assert {name.split(".")[0] for name in tensors} == {"lora", "head"}
+
+
+def test_the_manifest_names_the_weights_it_ships() -> None:
+    import hashlib
+
+    manifest = json.loads((ARTEFACT_DIR / "model.json").read_text())
+    digest = hashlib.sha256((ARTEFACT_DIR / "model.safetensors").read_bytes()).hexdigest()
+    assert manifest["sha256"] == digest
 
 
 @pytest.mark.parametrize(
@@ -94,20 +103,20 @@ def test_order_and_batch_independence(bundled: BundledClassifier) -> None:
 
 
 def test_the_model_ranks_abuse_above_praise(bundled: BundledClassifier) -> None:
-    label_p, _ = bundled.probabilities(
+    outputs = bundled.probabilities(
         ["you are a disgusting worthless idiot", "thank you for a wonderful school trip"]
     )
     toxicity = LABELS.index("toxicity")
-    assert label_p[0, toxicity] > 0.5 > label_p[1, toxicity]
+    assert outputs[0, toxicity] > 0.5 > outputs[1, toxicity]
 
 
 def test_abuse_deep_in_a_long_comment_is_seen(bundled: BundledClassifier) -> None:
     filler = "The school fair raised money for the library and everyone enjoyed it. " * 20
     assert len(bundled.encoder.windows([filler])[0]) > 1  # several windows
     late = filler + "Mrs Hartley is a worthless disgusting idiot and a liar."
-    label_p, _ = bundled.probabilities([filler, late])
-    insult = LABELS.index("insult")
-    assert label_p[1, insult] > label_p[0, insult] + 0.2
+    outputs = bundled.probabilities([filler, late])
+    abuse = len(bundled.labels) + bundled.categories.index("abuse")
+    assert outputs[1, abuse] > outputs[0, abuse] + 0.3
 
 
 def test_windows_are_capped(bundled: BundledClassifier) -> None:
@@ -134,41 +143,54 @@ def test_wrong_format_is_refused(tmp_path: Path) -> None:
     artefact = copy_artefact(tmp_path)
     manifest = json.loads((artefact / "model.json").read_text())
     (artefact / "model.json").write_text(json.dumps(manifest | {"format_version": 99}))
-    with pytest.raises(BundledModelError, match="not a version 1"):
+    with pytest.raises(BundledModelError, match="not a version 2"):
         BundledClassifier(artefact_dir=artefact)
 
 
-def test_heads_for_other_encoder_weights_are_refused(tmp_path: Path) -> None:
+def test_an_artefact_for_other_base_weights_is_refused(tmp_path: Path) -> None:
     artefact = copy_artefact(tmp_path)
     manifest = json.loads((artefact / "model.json").read_text())
     manifest["encoder"]["sha256"] = "0" * 64
     (artefact / "model.json").write_text(json.dumps(manifest))
-    with pytest.raises(BundledModelError, match="not the ones the bundled heads were trained on"):
+    with pytest.raises(
+        BundledModelError, match="not the ones the bundled model was fine-tuned from"
+    ):
         BundledClassifier(artefact_dir=artefact)
 
 
-def test_heads_with_wrong_shapes_are_refused(tmp_path: Path) -> None:
+def test_a_head_of_the_wrong_shape_is_refused(tmp_path: Path) -> None:
     artefact = copy_artefact(tmp_path)
-    tensors = load_file(str(artefact / "heads.safetensors"))
-    tensors["categories.weight"] = torch.zeros(3, 7)
-    save_file(tensors, str(artefact / "heads.safetensors"))
-    with pytest.raises(BundledModelError, match=r"categories\.weight has shape"):
+    tensors = load_file(str(artefact / "model.safetensors"))
+    tensors["head.output.weight"] = torch.zeros(3, 7)
+    save_file(tensors, str(artefact / "model.safetensors"))
+    with pytest.raises(BundledModelError, match=r"head\.output\.weight has shape"):
         BundledClassifier(artefact_dir=artefact)
 
 
-def test_corrupt_heads_file_is_refused(tmp_path: Path) -> None:
+def test_an_adapter_for_another_encoder_is_refused(tmp_path: Path) -> None:
     artefact = copy_artefact(tmp_path)
-    (artefact / "heads.safetensors").write_bytes(b"not a safetensors file")
-    with pytest.raises(BundledModelError, match="cannot read model heads"):
+    tensors = load_file(str(artefact / "model.safetensors"))
+    tensors["lora.encoder.layer.9.attention.self.query.weight.A"] = torch.zeros(4, 384)
+    tensors["lora.encoder.layer.9.attention.self.query.weight.B"] = torch.zeros(384, 4)
+    save_file(tensors, str(artefact / "model.safetensors"))
+    with pytest.raises(BundledModelError, match=r"has no weight encoder\.layer\.9"):
         BundledClassifier(artefact_dir=artefact)
 
 
-def test_window_maximum_is_per_text() -> None:
-    from classifiers.bundled.classifier import _max_per_owner
+def test_corrupt_weights_file_is_refused(tmp_path: Path) -> None:
+    artefact = copy_artefact(tmp_path)
+    (artefact / "model.safetensors").write_bytes(b"not a safetensors file")
+    with pytest.raises(BundledModelError, match="cannot read the bundled model"):
+        BundledClassifier(artefact_dir=artefact)
 
-    rows = np.array([[0.1, 0.9], [0.7, 0.2], [0.3, 0.3]], dtype=np.float32)
-    out = _max_per_owner(rows, np.array([0, 0, 1]), 2)
-    assert np.allclose(out, [[0.7, 0.9], [0.3, 0.3]])
+
+def test_windows_pool_per_text_and_signals_follow_the_most_harmful_window() -> None:
+    from classifiers.bundled.classifier import _pool_windows
+
+    # columns: two harm outputs, then one signal
+    rows = np.array([[0.1, 0.2, 0.9], [0.8, 0.1, 0.05], [0.3, 0.3, 0.4]], dtype=np.float32)
+    out = _pool_windows(rows, np.array([0, 0, 1]), 2, signals=1)
+    assert np.allclose(out, [[0.8, 0.2, 0.05], [0.3, 0.3, 0.4]])
 
 
 @pytest.mark.parametrize(
@@ -182,19 +204,24 @@ def test_window_maximum_is_per_text() -> None:
 def test_comments_in_other_languages_get_no_model_scores(
     bundled: BundledClassifier, text: str
 ) -> None:
-    label_p, category_p = bundled.probabilities([text])
-    assert not label_p.any() and not category_p.any()
+    assert not bundled.probabilities([text]).any()
 
 
-def test_identity_words_add_nothing_to_abuse_but_hostility_still_counts(
-    bundled: BundledClassifier, policy: Policy
+@pytest.mark.parametrize(
+    ("harmful", "harmless"),
+    [
+        ("Mrs Mistry is a useless lazy cow", "Mrs Mistry is a kind and patient woman"),
+        ("Mr Asante is a disgusting idiot", "Mr Asante is a legend"),
+        ("all muslims are terrorists, keep them out", "Happy Eid to all our Muslim families"),
+        ("I'm going to stab Mr Fairweather after school", "The choir killed it on stage tonight"),
+    ],
+)
+def test_the_same_frame_is_judged_by_what_it_says(
+    bundled: BundledClassifier, policy: Policy, harmful: str, harmless: str
 ) -> None:
-    toxicity = LABELS.index("toxicity")
-    label_p, _ = bundled.probabilities(["I am a gay Muslim woman", "I am a local woman"])
-    assert label_p[0, toxicity] <= label_p[1, toxicity] + 0.01
-    for text in ("all muslims are terrorists, keep them out", "gays are perverts"):
-        [scores] = bundled.score([text])
-        assert "hate" in policy.decide(text, scores).categories, text
+    bad, good = bundled.score([harmful, harmless])
+    assert policy.decide(harmful, bad).hide, harmful
+    assert policy.decide(harmless, good).categories == (), harmless
 
 
 def test_every_raised_category_points_at_text(bundled: BundledClassifier, policy: Policy) -> None:
