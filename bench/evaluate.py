@@ -288,7 +288,7 @@ def calibrate(classifier: Classifier) -> list[str]:
     config = config_mod.load(DEV_CONFIG)
     out = []
     best: tuple[tuple[float, ...], float] | None = None
-    for step in range(20, 65, 5):
+    for step in range(20, 95, 5):
         value = step / 100
         thresholds = {c: value for c in CALIBRATED}
         policy = Policy.for_school(config)

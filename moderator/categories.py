@@ -28,21 +28,24 @@ HIDING: frozenset[str] = frozenset(
 )
 
 #: Default confidence thresholds per category; a school can override any of them in
-#: ``[policy.thresholds]``. Calibrated for the bundled model with ``bench/evaluate.py
-#: --calibrate`` on the cross-validated school comments: none of the identity statements and
-#: innocent words in ``NEVER_FLAG`` flagged, no complaint hidden, at most 5% of must-stay
-#: comments hidden, then the most must-hide comments hidden net of wrongly hidden ones, then
-#: the lowest values. Evidence with a word or rule to point at needs
-#: ``policy.PINNED_DISCOUNT`` (0.2) less; rules carry their own confidence (0.7-0.95).
+#: ``[policy.thresholds]``. Calibrated for the bundled model (``minilm-lora-2``) with
+#: ``bench/evaluate.py --calibrate`` on the development set (90 comments) and 1,000 harmless
+#: sentences naming a group: one shared value for the harmful categories, the one that hides
+#: the most must-hide comments with no complaint hidden, at most 3% of must-stay comments
+#: hidden and at most 2% of the identity sentences flagged (0.65: 87.8%, 0%, 0, 1.7%). With the
+#: bundled model a word or rule counts only where the model gives its category some support
+#: (``policy.VETO_BELOW``); backends without categories (Detoxify, the lexicon alone) need
+#: ``policy.PINNED_DISCOUNT`` (0.2) less where there is a word or rule to point at, and rules
+#: carry their own confidence (0.7-0.95).
 DEFAULT_THRESHOLDS: dict[str, float] = {
-    "abuse": 0.7,
-    "threat": 0.6,
-    "hate": 0.6,
-    "defamation": 0.5,
+    "abuse": 0.65,
+    "threat": 0.65,
+    "hate": 0.65,
+    "defamation": 0.65,
     "obscene": 0.6,
-    "sexual": 0.5,
-    "privacy": 0.5,
-    "safeguarding": 0.5,
+    "sexual": 0.65,
+    "privacy": 0.65,
+    "safeguarding": 0.65,
     "complaint": 0.5,
 }
 

@@ -249,7 +249,11 @@ class Policy:
     ) -> None:
         worries = [m.span() for m in SAFETY_WORRY.finditer(normalised.text)]
         for rule in RULES:
-            if judge is not None and not judge.allows(rule.category, quoted_words=True):
+            if (
+                judge is not None
+                and not judge.allows(rule.category, quoted_words=True)
+                and not (rule.plain and not judge.quotes(rule.category))
+            ):
                 if judge.quotes(rule.category) and rule.pattern.search(
                     text if rule.on_original else normalised.text
                 ):

@@ -91,6 +91,9 @@ class Rule:
     on_original: bool = False
     needs_person: bool = False  #: only counts when an identifiable person is named
     case_sensitive: bool = False  #: on the original text, case matters (postcodes)
+    #: says it plainly: counts even where a context-reading model gives the category no
+    #: support (it misreads the idiom), unless the comment quotes it to condemn or report it
+    plain: bool = False
 
 
 def _r(category: str, kind: str, regex: str, **options: object) -> Rule:
@@ -124,6 +127,15 @@ RULES: tuple[Rule, ...] = (
         r"\b(?:brick|petrol bomb|firework)s? through\b|\bburn (?:the|this|that|your|his|her) [a-z ]{0,15}(?:down|school|house|car)\b",
     ),
     _r("threat", "violence", r"\bheads (?:will|are going to|gonna|are gonna) roll\b"),
+    # British idioms of violence a model trained on sport ("beat them 3-0") reads as praise
+    _r(
+        "threat",
+        "violence",
+        r"\b(?:i'?ll|i will|i'?m|im|gonna|going to|will|'ll)\b[^.!?]{0,20}?\b(?:beat|kick|knock|smack|batter) "
+        r"(?:the )?(?:living )?(?:daylights|shit|crap|hell|stuffing) out of\b|"
+        r"\b(?:i'?ll|i will|gonna|going to|will|'ll) (?:do|kick) (?:him|her|them|you|(?:mr|mrs|ms|miss|mx|dr|sir)\.? [a-z'-]+|the [a-z]+)(?: head)? in\b",
+        plain=True,
+    ),
     _r("threat", "veiled threat", r"\b(?:watch|mind) (?:your|his|her|their|yer) backs?\b"),
     _r("threat", "veiled threat", r"\b(?:wants?|needs?|had better|better|ought) to be careful\b"),
     _r(
