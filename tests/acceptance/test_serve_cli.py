@@ -1,0 +1,135 @@
+"""``moderator serve``, ``moderator webhooks serve`` and the worker's webhook receiver bind their
+address before they say they are serving: a port something else holds is one ``error:`` line
+naming the address, and "Serving ..." is printed only once connections are accepted. Real
+processes and real sockets, on SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+import os
+import select
+import signal
+import socket
+import subprocess
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+
+from tests.acceptance.test_cli import MODERATOR, run
+from tests.factories import MINIMAL_CONFIG
+
+WEBHOOKS = '\n[webhooks]\napp_secret_env = "TEST_APP_SECRET"\n'
+
+
+def in_use(port: int) -> str:
+    return (
+        f"error: cannot listen on http://127.0.0.1:{port}: the address is already in use "
+        "(another program listens there; stop it or choose another --port)"
+    )
+
+
+@pytest.fixture
+def school(tmp_path: Path, database_url: str) -> tuple[Path, dict[str, str]]:
+    (tmp_path / "moderator.toml").write_text(MINIMAL_CONFIG + WEBHOOKS, encoding="utf-8")
+    (tmp_path / "comments.jsonl").write_text("", encoding="utf-8")
+    return tmp_path, {"MODERATOR_DATABASE_URL": database_url, "TEST_APP_SECRET": "s3cret"}
+
+
+@pytest.fixture
+def busy() -> Iterator[int]:
+    """A port another program listens on (a plain socket, not ours)."""
+    with socket.socket() as held:
+        held.bind(("127.0.0.1", 0))
+        held.listen()
+        yield held.getsockname()[1]
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def first_line(process: subprocess.Popen[str], seconds: float = 120) -> str:
+    assert process.stdout is not None
+    ready, _, _ = select.select([process.stdout], [], [], seconds)
+    assert ready, "no line within the time limit"
+    return process.stdout.readline().rstrip("\n")
+
+
+def test_serve_listens_before_it_says_so_and_a_second_one_is_one_line(
+    school: tuple[Path, dict[str, str]],
+) -> None:
+    folder, env = school
+    port = free_port()
+    environment = {k: v for k, v in os.environ.items() if not k.startswith("MODERATOR_")}
+    first = subprocess.Popen(
+        [*MODERATOR, "serve", "--port", str(port)],
+        cwd=folder,
+        env={**environment, **env, "PYTHONUNBUFFERED": "1"},
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        line = first_line(first)
+        assert line == f"Serving Test School on http://127.0.0.1:{port} (Ctrl+C to stop)"
+        # Said only once listening: the connection is accepted at once, before uvicorn is up.
+        socket.create_connection(("127.0.0.1", port), timeout=5).close()
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                answer = httpx.get(f"http://127.0.0.1:{port}/login", timeout=5)
+                break
+            except httpx.TransportError:
+                assert time.monotonic() < deadline, "the web interface never answered"
+                time.sleep(0.2)
+        assert answer.status_code == 200
+        second = run("serve", "--port", str(port), cwd=folder, env=env)
+        assert second.returncode == 1
+        assert second.stdout == ""  # no "Serving ..." for a server that is not
+        assert second.stderr.splitlines() == [in_use(port)]
+    finally:
+        first.send_signal(signal.SIGINT)
+        first.communicate(timeout=60)
+
+
+def test_serve_on_a_port_another_program_holds_is_one_line(
+    school: tuple[Path, dict[str, str]], busy: int
+) -> None:
+    folder, env = school
+    result = run("serve", "--port", str(busy), cwd=folder, env=env)
+    assert result.returncode == 1 and result.stdout == ""
+    assert result.stderr.splitlines() == [in_use(busy)]
+
+
+def test_serve_on_an_address_not_this_machines_is_one_line(
+    school: tuple[Path, dict[str, str]],
+) -> None:
+    folder, env = school
+    result = run("serve", "--host", "192.0.2.1", "--port", "8000", cwd=folder, env=env)
+    assert result.returncode == 1 and result.stdout == ""
+    assert result.stderr.splitlines() == [
+        "error: cannot listen on http://192.0.2.1:8000: that address is not one of this machine's"
+    ]
+
+
+def test_webhooks_serve_on_a_busy_port_is_one_line(
+    school: tuple[Path, dict[str, str]], busy: int
+) -> None:
+    folder, env = school
+    result = run("webhooks", "serve", "--port", str(busy), cwd=folder, env=env)
+    assert result.returncode == 1
+    assert result.stderr.splitlines() == [in_use(busy)]  # and no "Receiving webhooks on ..."
+
+
+def test_a_worker_whose_webhook_port_is_busy_stops_with_one_line(
+    school: tuple[Path, dict[str, str]], busy: int
+) -> None:
+    """Before, the receiver's thread died quietly and the worker ran on without it."""
+    folder, env = school
+    result = run("worker", "--webhooks-port", str(busy), cwd=folder, env=env)
+    assert result.returncode == 1
+    assert result.stderr.splitlines() == [in_use(busy)]
