@@ -34,7 +34,7 @@ def cap():
     resource.setrlimit(resource.RLIMIT_AS, (1 << 30, 1 << 30))
 try:
     done = subprocess.run(
-        sys.argv[1:], capture_output=True, text=True, timeout=120, preexec_fn=cap
+        sys.argv[1:], capture_output=True, text=True, timeout=240, preexec_fn=cap
     )
     code, out, err = done.returncode, done.stdout, done.stderr
 except subprocess.TimeoutExpired:
@@ -68,11 +68,11 @@ def check(checker: list[str], target: str | Path, cwd: Path) -> dict[str, Any]:
         text=True,
         cwd=cwd,
         env=environment,
-        timeout=300,
+        timeout=400,
         check=True,
     )
     report: dict[str, Any] = json.loads(done.stdout)
-    assert report["code"] != "timeout", f"{checker} on {target} did not finish in 120 s"
+    assert report["code"] != "timeout", f"{checker} on {target} did not finish in 240 s"
     assert "Traceback" not in report["err"], report["err"]
     assert report["peak"] < PEAK_LIMIT, f"peak memory {report['peak'] / 1e6:.0f} MB"
     report["lines"] = (report["out"] + report["err"]).strip().splitlines()
