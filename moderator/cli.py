@@ -40,7 +40,8 @@ from workqueue.states import FlagStatus
     envvar="MODERATOR_DATABASE_URL",
     show_envvar=True,
     default=db.DEFAULT_URL,
-    help="SQLAlchemy URL, e.g. postgresql+psycopg://user@host/db.",
+    help="sqlite:///path or postgresql+psycopg://user@host/db (postgres:// and postgresql:// "
+    "mean the latter).",
 )
 @click.option("-v", "--verbose", count=True, help="More log output (-v info, -vv debug).")
 @click.version_option(package_name="school-moderator")
@@ -582,7 +583,8 @@ def db_group() -> None:
 def upgrade(obj: Context) -> None:
     """Migrate the database to the newest schema (other commands do this themselves)."""
     engine = obj.engine()
-    click.echo(f"{db.safe_url(obj.database_url)} is at revision {db.current_revision(engine)}")
+    where = engine.url.render_as_string(hide_password=True)  # as used: postgres:// rewritten
+    click.echo(f"{where} is at revision {db.current_revision(engine)}")
 
 
 def _progress() -> scanning.Progress | None:
