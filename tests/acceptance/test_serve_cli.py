@@ -20,7 +20,14 @@ import pytest
 from tests.acceptance.test_cli import MODERATOR, run
 from tests.factories import MINIMAL_CONFIG
 
-WEBHOOKS = '\n[webhooks]\napp_secret_env = "TEST_APP_SECRET"\n'
+WEBHOOKS = """
+[webhooks]
+app_secret_env = "TEST_APP_SECRET"
+verify_token_env = "TEST_VERIFY_TOKEN"
+
+[classifier]
+backend = "lexical"
+"""
 
 
 def in_use(port: int) -> str:
@@ -34,7 +41,8 @@ def in_use(port: int) -> str:
 def school(tmp_path: Path, database_url: str) -> tuple[Path, dict[str, str]]:
     (tmp_path / "moderator.toml").write_text(MINIMAL_CONFIG + WEBHOOKS, encoding="utf-8")
     (tmp_path / "comments.jsonl").write_text("", encoding="utf-8")
-    return tmp_path, {"MODERATOR_DATABASE_URL": database_url, "TEST_APP_SECRET": "s3cret"}
+    env = {"TEST_APP_SECRET": "s3cret", "TEST_VERIFY_TOKEN": "tok"}
+    return tmp_path, {"MODERATOR_DATABASE_URL": database_url, **env}
 
 
 @pytest.fixture
@@ -59,34 +67,41 @@ def first_line(process: subprocess.Popen[str], seconds: float = 240) -> str:
     return process.stdout.readline().rstrip("\n")
 
 
-def test_serve_listens_before_it_says_so_and_a_second_one_is_one_line(
-    school: tuple[Path, dict[str, str]],
-) -> None:
-    folder, env = school
-    port = free_port()
+def start(folder: Path, env: dict[str, str], *args: str) -> subprocess.Popen[str]:
     environment = {k: v for k, v in os.environ.items() if not k.startswith("MODERATOR_")}
-    first = subprocess.Popen(
-        [*MODERATOR, "serve", "--port", str(port)],
+    return subprocess.Popen(
+        [*MODERATOR, *args],
         cwd=folder,
         env={**environment, **env, "PYTHONUNBUFFERED": "1"},
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
     )
+
+
+def answer(url: str, seconds: float = 120) -> httpx.Response:
+    """The first answer from ``url`` once something serves it."""
+    deadline = time.monotonic() + seconds
+    while True:
+        try:
+            return httpx.get(url, timeout=5)
+        except httpx.TransportError:
+            assert time.monotonic() < deadline, f"{url} never answered"
+            time.sleep(0.2)
+
+
+def test_serve_listens_before_it_says_so_and_a_second_one_is_one_line(
+    school: tuple[Path, dict[str, str]],
+) -> None:
+    folder, env = school
+    port = free_port()
+    first = start(folder, env, "serve", "--port", str(port))
     try:
         line = first_line(first)
         assert line == f"Serving Test School on http://127.0.0.1:{port} (Ctrl+C to stop)"
         # Said only once listening: the connection is accepted at once, before uvicorn is up.
         socket.create_connection(("127.0.0.1", port), timeout=5).close()
-        deadline = time.monotonic() + 120
-        while True:
-            try:
-                answer = httpx.get(f"http://127.0.0.1:{port}/login", timeout=5)
-                break
-            except httpx.TransportError:
-                assert time.monotonic() < deadline, "the web interface never answered"
-                time.sleep(0.2)
-        assert answer.status_code == 200
+        assert answer(f"http://127.0.0.1:{port}/login").status_code == 200
         second = run("serve", "--port", str(port), cwd=folder, env=env)
         assert second.returncode == 1
         assert second.stdout == ""  # no "Serving ..." for a server that is not
@@ -133,3 +148,22 @@ def test_a_worker_whose_webhook_port_is_busy_stops_with_one_line(
     result = run("worker", "--webhooks-port", str(busy), cwd=folder, env=env)
     assert result.returncode == 1
     assert result.stderr.splitlines() == [in_use(busy)]
+
+
+HANDSHAKE = "/webhooks/meta?hub.mode=subscribe&hub.verify_token=tok&hub.challenge=4321"
+
+
+@pytest.mark.parametrize("command", [["webhooks", "serve"], ["worker"]])
+def test_the_webhook_receiver_answers_on_a_free_port(
+    school: tuple[Path, dict[str, str]], command: list[str]
+) -> None:
+    folder, env = school
+    port = free_port()
+    option = "--port" if command[0] == "webhooks" else "--webhooks-port"
+    process = start(folder, env, *command, option, str(port))
+    try:
+        reply = answer(f"http://127.0.0.1:{port}{HANDSHAKE}")
+        assert reply.status_code == 200 and reply.text == "4321"
+    finally:
+        process.send_signal(signal.SIGTERM)
+        process.communicate(timeout=120)
