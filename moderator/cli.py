@@ -40,7 +40,8 @@ from workqueue.states import FlagStatus
     envvar="MODERATOR_DATABASE_URL",
     show_envvar=True,
     default=db.DEFAULT_URL,
-    help="SQLAlchemy URL, e.g. postgresql+psycopg://user@host/db.",
+    help="sqlite:///path or postgresql+psycopg://user@host/db (postgres:// and postgresql:// "
+    "mean the latter).",
 )
 @click.option("-v", "--verbose", count=True, help="More log output (-v info, -vv debug).")
 @click.version_option(package_name="school-moderator")
@@ -372,15 +373,15 @@ def cases_link(obj: Context, poster: str, other: str, username: str, note: str) 
 @friendly_errors
 def serve(obj: Context, host: str, port: int, secure_cookies: bool | None) -> None:
     """The moderators' web interface: sign in at /login, the queue at /."""
-    import uvicorn
-
+    from moderator import listening
     from moderator.web import app as web_app
 
     config = obj.config()
     settings = web_app.Settings(secure_cookies=secure_cookies)
     application = web_app.create_app(obj.engine(), config, settings)
-    click.echo(f"Serving {config.name} on http://{host}:{port} (Ctrl+C to stop)")
-    uvicorn.run(application, host=host, port=port, log_level="warning", proxy_headers=True)
+    sock = listening.bind(host, port)  # before saying so: a busy port is one error line
+    click.echo(f"Serving {config.name} on {listening.url(host, port)} (Ctrl+C to stop)")
+    listening.serve(application, sock, log_level="warning", proxy_headers=True)
 
 
 @main.group(name="letters")
@@ -521,9 +522,7 @@ def webhooks_group() -> None:
 @friendly_errors
 def webhooks_serve(obj: Context, host: str, port: int) -> None:
     """Receive webhooks (behind your HTTPS proxy) and process them as they arrive."""
-    import uvicorn
-
-    from moderator import webhook_app, webhook_processing
+    from moderator import listening, webhook_app, webhook_processing
 
     config = obj.config()
     if not config.webhooks.enabled:
@@ -537,10 +536,11 @@ def webhooks_serve(obj: Context, host: str, port: int) -> None:
         lambda: webhook_processing.process_pending(engine, config, classifier())
     )
     app = webhook_app.create_app(engine, config, on_stored=processor.wake)
-    click.echo(f"Receiving webhooks on http://{host}:{port}{config.webhooks.path}", err=True)
+    sock = listening.bind(host, port)
+    click.echo(f"Receiving webhooks on {listening.url(host, port)}{config.webhooks.path}", err=True)
     processor.start()
     try:
-        uvicorn.run(app, host=host, port=port, log_level="warning", access_log=False)
+        listening.serve(app, sock, log_level="warning", access_log=False)
     finally:
         processor.stop()
 
@@ -583,7 +583,8 @@ def db_group() -> None:
 def upgrade(obj: Context) -> None:
     """Migrate the database to the newest schema (other commands do this themselves)."""
     engine = obj.engine()
-    click.echo(f"{db.safe_url(obj.database_url)} is at revision {db.current_revision(engine)}")
+    where = engine.url.render_as_string(hide_password=True)  # as used: postgres:// rewritten
+    click.echo(f"{where} is at revision {db.current_revision(engine)}")
 
 
 def _progress() -> scanning.Progress | None:

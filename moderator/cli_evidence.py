@@ -83,11 +83,12 @@ def export(
 
 
 @evidence_group.command(name="verify")
-@click.argument("bundle_path", metavar="FILE.zip", type=click.Path(path_type=Path, dir_okay=False))
+@click.argument("bundle_path", metavar="FILE.zip", type=click.Path(path_type=Path))
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
 def verify_command(bundle_path: Path, as_json: bool) -> None:
     """Check every hash and custody chain in a bundle: exit 0 when intact, 1 naming the first
-    broken member. Needs no database."""
+    broken member. Needs no database; reads the zip as a stream in bounded memory and refuses
+    what is not a regular file (a FIFO, a device, a folder)."""
     try:
         result = verify.verify(str(bundle_path))
     except verify.Broken as exc:

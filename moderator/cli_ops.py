@@ -46,13 +46,17 @@ def worker_command(obj: Context, once: bool, webhooks_host: str, webhooks_port: 
 
 
 def _serve_webhooks(running: Any, host: str, port: int) -> None:
-    import uvicorn
-
-    from moderator import webhook_app
+    from moderator import listening, webhook_app
 
     app = webhook_app.create_app(running.engine, running.config)
-    server = uvicorn.Server(uvicorn.Config(app, host=host, port=port, log_level="warning"))
-    threading.Thread(target=server.run, name="webhooks", daemon=True).start()
+    sock = listening.bind(host, port)  # here, so a busy port stops the worker with one line
+    threading.Thread(
+        target=listening.serve,
+        args=(app, sock),
+        kwargs={"log_level": "warning"},
+        name="webhooks",
+        daemon=True,
+    ).start()
 
 
 @click.command(name="nightly")

@@ -294,6 +294,14 @@ def parse(text: str, path: Path) -> SchoolConfig:
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"{path}: invalid TOML: {exc}") from exc
     check = tomlcheck.Checker(path, text)
+    for key in ("database", "database_url"):  # where a newcomer looks for it first
+        if key in data:
+            check.fail(
+                "",
+                key,
+                "the database is not set in the config: give --database-url or "
+                "MODERATOR_DATABASE_URL (sqlite:///path or postgresql+psycopg://user@host/db)",
+            )
     check.keys(
         data,
         "",

@@ -3,6 +3,10 @@
 ``connect(url)`` returns an engine on a migrated database: commands that need the database
 call it, so ``moderator db upgrade`` is only needed to migrate ahead of time. A database that
 cannot be reached raises :class:`DatabaseError` naming the database (without its password).
+
+Two backends are supported: SQLite (``sqlite:///path``) and PostgreSQL through psycopg 3
+(``postgresql+psycopg://``). ``postgres://`` and ``postgresql://``, as hosting providers and
+libpq write them, mean the latter; any other URL is refused in one line saying so.
 """
 
 from __future__ import annotations
@@ -16,13 +20,19 @@ from typing import Any
 from alembic import command
 from alembic.config import Config
 from sqlalchemy import Engine, Result, create_engine, event, inspect
-from sqlalchemy.engine import make_url
+from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import ArgumentError, OperationalError, SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
 from moderator.exceptions import DatabaseError
 
 DEFAULT_URL = "sqlite:///./moderator.db"
+SUPPORTED = (
+    "SQLite (sqlite:///path/to/moderator.db) or PostgreSQL (postgresql+psycopg://user@host/db)"
+)
+#: Driver names written for PostgreSQL elsewhere, and the one installed that they mean here.
+ALIASES = {"postgres": "postgresql+psycopg", "postgresql": "postgresql+psycopg"}
+DRIVERS = frozenset({"sqlite", "sqlite+pysqlite", "postgresql+psycopg"})
 MIGRATIONS = Path(__file__).parent / "migrations"
 logger = logging.getLogger(__name__)
 
@@ -35,10 +45,25 @@ def safe_url(url: str) -> str:
         return "<unparseable database URL>"
 
 
-def create(url: str) -> Engine:
-    """An engine for ``url``; SQLite gets foreign keys, WAL and a busy timeout."""
+def parse(url: str) -> URL:
+    """``url`` as SQLAlchemy's URL for a supported backend (``postgres://`` and
+    ``postgresql://`` become ``postgresql+psycopg://``); :class:`DatabaseError` otherwise."""
     try:
-        engine = create_engine(url, pool_pre_ping=True)
+        parsed = make_url(url)
+    except ArgumentError as exc:
+        raise DatabaseError(f"invalid database URL {safe_url(url)!r}: use {SUPPORTED}") from exc
+    driver = ALIASES.get(parsed.drivername, parsed.drivername)
+    if driver not in DRIVERS:
+        raise DatabaseError(
+            f"unsupported database URL {safe_url(url)!r}: the moderator supports {SUPPORTED}"
+        )
+    return parsed.set(drivername=driver)
+
+
+def create(url: str) -> Engine:
+    """An engine for ``url`` (:func:`parse`); SQLite gets foreign keys, WAL and a busy timeout."""
+    try:
+        engine = create_engine(parse(url), pool_pre_ping=True)
     except (ArgumentError, ImportError) as exc:
         raise DatabaseError(f"invalid database URL {safe_url(url)!r}: {exc}") from exc
     if engine.dialect.name == "sqlite":

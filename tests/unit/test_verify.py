@@ -4,6 +4,7 @@ checker is also run alone, with Python's standard library only, as a recipient w
 
 from __future__ import annotations
 
+import struct
 import subprocess
 import sys
 import zipfile
@@ -168,3 +169,85 @@ def test_the_checker_runs_alone_with_the_standard_library(tmp_path: Path) -> Non
         check=False,
     )
     assert done.returncode == 1 and "BROKEN: README.txt" in done.stdout
+
+
+def test_a_zip_method_the_exporter_never_uses_is_refused_unread(tmp_path: Path) -> None:
+    """bzip2 and LZMA can expand far more than deflate's ~1,032 times (LZMA's window alone can
+    take gigabytes), so only stored and deflated members are read."""
+    path = write(tmp_path / "b.zip", members())
+    with zipfile.ZipFile(path, "a") as archive:
+        archive.writestr("extra.txt", b"x" * 100, compress_type=zipfile.ZIP_BZIP2)
+    found = broken(path)
+    assert found.member == "extra.txt" and "zip method 12" in str(found)
+
+
+def test_overlapping_members_are_refused_as_a_zip_bomb(tmp_path: Path) -> None:
+    """Two directory entries over the same data (how the densest zip bombs are made)."""
+    path = tmp_path / "overlap.zip"
+    with zipfile.ZipFile(path, "w") as archive:
+        archive.writestr("a", bytes(1000))
+    data = path.read_bytes()
+    start, end = data.index(b"PK\x01\x02"), data.index(b"PK\x05\x06")
+    entry = data[start:end]
+    twin = entry[:46] + b"b" + entry[47:]  # the same entry named "b" (the name starts at 46)
+    record = bytearray(data[end:])
+    struct.pack_into("<HHL", record, 8, 2, 2, 2 * len(entry))  # entries, entries, directory size
+    path.write_bytes(data[:end] + twin + bytes(record))
+    found = broken(path)
+    assert found.member == str(path) and "overlapping members" in str(found)
+
+
+def test_a_zip_directory_too_big_to_parse_is_refused_before_parsing(tmp_path: Path) -> None:
+    path = tmp_path / "wide.zip"
+    with zipfile.ZipFile(path, "w") as archive:
+        for number in range(verify.MAX_DIRECTORY // 0xFFFF + 1):
+            info = zipfile.ZipInfo(f"n{number}")
+            info.comment = b"c" * 0xFFFF  # kept only in the directory
+            archive.writestr(info, b"")
+    found = broken(path)
+    assert found.member == str(path) and "zip directory is" in str(found)
+
+
+def test_a_huge_manifest_is_refused_unread(tmp_path: Path) -> None:
+    found = broken(write(tmp_path / "b.zip", members(), b" " * (verify.MAX_PARSED + 1)))
+    assert found.member == "manifest.json" and "not read" in str(found)
+
+
+def test_a_manifest_of_more_objects_than_members_is_refused_before_parsing(
+    tmp_path: Path,
+) -> None:
+    """A few megabytes of ``{},`` would be tens of millions of bytes of objects once parsed."""
+    head = b"[" + b"{}," * 10_000 + b"{}]"
+    found = broken(write(tmp_path / "b.zip", members(), head))
+    assert found.member == "manifest.json" and "more entries than" in str(found)
+
+
+def test_a_custody_entry_longer_than_any_real_one_is_refused(tmp_path: Path) -> None:
+    long = chain() + b'{"x":"' + b"y" * verify.MAX_ENTRY + b'"}\n'
+    found = broken(write(tmp_path / "b.zip", members({"exhibits/EX-001/custody.jsonl": long})))
+    assert str(found) == (
+        f"exhibits/EX-001/custody.jsonl: entry 2 is longer than {verify.MAX_ENTRY} bytes"
+    )
+
+
+def test_a_huge_checksum_list_is_refused_unread(tmp_path: Path) -> None:
+    files = members()
+    files["SHA256SUMS"] += b"\n" * verify.MAX_PARSED
+    found = broken(write(tmp_path / "b.zip", files))
+    assert found.member == "SHA256SUMS" and "not read" in str(found)
+
+
+def test_a_timestamp_entry_without_a_size_is_named(tmp_path: Path) -> None:
+    files = members({"timestamp.tsr": b"token"})
+    head = manifest(files, timestamp={"sha256": verify.sha256(b"token"), "imprint": "x"})
+    found = broken(write(tmp_path / "b.zip", files, head))
+    assert str(found) == "timestamp.tsr: has no size in the manifest"
+
+
+def test_a_member_bigger_in_the_zip_than_in_the_manifest_is_refused_unread(
+    tmp_path: Path,
+) -> None:
+    files = members()
+    stated = manifest({**files, "README.txt": b"short"})
+    found = broken(write(tmp_path / "b.zip", files, stated))
+    assert str(found) == "README.txt: is 7 bytes in the zip; the manifest says 5; not read"
