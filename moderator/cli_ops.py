@@ -136,8 +136,8 @@ def status_command(obj: Context, as_json: bool) -> None:
 @friendly_errors
 def rejected_command(obj: Context, source_name: str | None, limit: int, as_json: bool) -> None:
     """Records sources sent that could not be recorded (quarantined): where and why, most
-    recently refused first. Their text is never kept; fix the record at its source and the
-    next scan records it."""
+    recently refused first. Their text is never kept; fixed at its source, a record is
+    recorded by the next scan that reads it again (``scan --full`` reads everything)."""
     if source_name is not None:
         obj.config().source(source_name)  # an unknown name is one clear error
     with obj.session() as session:

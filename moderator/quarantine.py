@@ -10,7 +10,8 @@ and every good record around it is recorded. A record refused again (a file is r
 scan) counts on its row instead of adding one.
 
 ``moderator status`` counts them per source (:func:`counts`); ``moderator rejected`` lists them
-(:func:`listing`). A source that sends a record again once it is fixed gets it recorded as usual.
+(:func:`listing`). A record fixed at its source is recorded as usual by the next scan that reads
+it again; its rejected row stays as history.
 """
 
 from __future__ import annotations
