@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 
@@ -41,11 +41,15 @@ class RawComment:
     can_hide: bool | None = None  #: False when the platform will refuse to hide it
     by_owner: bool = False  #: written by the Page or account itself: recorded, never acted on
     post: RawPost | None = None
+    #: where the source found it, for messages (``file.jsonl line 7``); ``None``: its id says
+    where: str | None = field(default=None, compare=False)
 
 
 @dataclass(frozen=True)
 class Skipped:
-    """An item the source could not read; ``where`` names it (e.g. ``file.jsonl line 7``)."""
+    """An item the source could not read, or the application could not record; ``where``
+    names it (``file.jsonl line 7``, ``comment 123_456``), ``reason`` says why without
+    quoting its text."""
 
     where: str
     reason: str

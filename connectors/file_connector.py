@@ -2,9 +2,11 @@
 
 Each line is ``{"id", "text", "author", "created_time", "post_id", "permalink_url"}``; only
 ``id`` and ``text`` are required and other keys are kept in ``raw``. A line that cannot be
-read is yielded as :class:`Skipped` naming the file and line; reading goes on. The whole file
-is read on every scan (reports can arrive out of time order), and recording is idempotent on
-``id``; an explicit window (``--since``) keeps only comments created inside it.
+read (not UTF-8, not JSON, NaN, nesting too deep for Python, a time out of range) is yielded as
+:class:`Skipped` naming the file and line; reading goes on. Each comment carries its file and
+line in ``where``, so a comment the application refuses later is named by its line too. The
+whole file is read on every scan (reports can arrive out of time order), and recording is
+idempotent on ``id``; an explicit window (``--since``) keeps only comments created inside it.
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from connectors import timeparse
+from connectors import records, timeparse
 from connectors.base import FetchWindow, RawComment, Skipped
 
 
@@ -44,15 +46,17 @@ class FileSource:
 
     def _parse(self, line: bytes, where: str) -> RawComment | Skipped:
         try:
-            data = json.loads(line.decode("utf-8-sig").rstrip("\r\n"))
+            data = records.loads(line.decode("utf-8-sig").rstrip("\r\n"))
         except UnicodeDecodeError as exc:
             return Skipped(where, f"not UTF-8 text (byte {exc.start})")
         except json.JSONDecodeError as exc:
             return Skipped(where, f"invalid JSON: {exc.msg} at column {exc.pos + 1}")
+        except ValueError as exc:  # NaN, nesting too deep, an integer of thousands of digits
+            return Skipped(where, f"invalid JSON: {str(exc).split(';')[0]}")
         if not isinstance(data, dict):
             return Skipped(where, f"expected a JSON object; got {type(data).__name__}")
         try:
-            return _comment(data)
+            return _comment(data, where)
         except ValueError as exc:
             return Skipped(where, str(exc))
 
@@ -75,7 +79,7 @@ class FileSource:
         """Nothing to release: the file is opened and closed on each read."""
 
 
-def _comment(data: dict[str, Any]) -> RawComment:
+def _comment(data: dict[str, Any], where: str) -> RawComment:
     comment_id = data.get("id")
     if isinstance(comment_id, bool) or not isinstance(comment_id, str | int) or comment_id == "":
         raise ValueError("'id' is missing or not a string or number")
@@ -98,6 +102,7 @@ def _comment(data: dict[str, Any]) -> RawComment:
         post_id=_text(data, "post_id"),
         parent_id=_text(data, "parent_id"),
         permalink=_text(data, "permalink_url"),
+        where=where,
     )
 
 
@@ -107,4 +112,8 @@ def _text(data: dict[str, Any], key: str) -> str | None:
         return None
     if isinstance(value, dict):  # {"name": ..., "id": ...} as platforms give authors
         value = value.get("name") or value.get("id")
-    return str(value) if value is not None else None
+    if value is None or value == "":
+        return None
+    if isinstance(value, bool | dict | list):
+        raise ValueError(f"'{key}' must be a string or a number; got {type(value).__name__}")
+    return str(value)

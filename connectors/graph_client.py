@@ -243,7 +243,7 @@ class SdkGraphClient(GraphClient):
             raise graph_errors.from_body(None, status or 502) or _malformed(status) from None
         except KeyError:  # no Content-Type header: the SDK indexes headers["content-type"]
             raise _malformed(self._status()) from None
-        except ValueError:  # requests' JSONDecodeError: a JSON content type, a broken body
+        except (ValueError, RecursionError):  # requests' JSONDecodeError, or nested too deep
             raise _malformed(self._status()) from None
         except requests.RequestException as exc:
             raise _unreachable(exc) from None
@@ -284,7 +284,7 @@ class HttpxGraphClient(GraphClient):
         content_type = response.headers.get("content-type", "")
         try:
             body = json.loads(response.content) if response.content else None
-        except ValueError:
+        except (ValueError, RecursionError):  # RecursionError: nested too deep to read
             body = None
             if "json" in content_type or response.status_code < 400:
                 self.usage.record(response.headers)

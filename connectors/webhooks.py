@@ -11,6 +11,13 @@ Pure functions over bytes and strings (meta-graph-api.md section 3); the HTTP re
   ``item = "comment"`` and Instagram ``comments`` changes. Each carries a ``dedup_key`` that is
   the same when Meta delivers the same change again (retries run for up to 36 hours, and
   ``entry.time`` is the sending time, so it is left out of the key).
+
+A body that is not a delivery raises :class:`PayloadError` (the receiver answers 400 and stores
+nothing): not JSON (``NaN`` included), nested deeper than ``records.MAX_DEPTH``, holding text
+that is not valid Unicode (a lone surrogate), or not of a delivery's shape (``entry`` a list of
+objects, each with an id and a ``changes`` list). Inside a delivery, a change that is not a
+comment change is left out, and a comment change whose ids cannot be stored (too long, a NUL)
+is returned with ``problem`` set, to be kept as rejected rather than processed.
 """
 
 from __future__ import annotations
@@ -22,6 +29,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from connectors import records
 from connectors.graph_client import obj, scalar
 
 SIGNATURE_HEADER = "X-Hub-Signature-256"
@@ -43,6 +51,13 @@ class WebhookChange:
     author_id: str | None
     value: dict[str, Any]  #: the change as delivered
     dedup_key: str
+    problem: str | None = None  #: why it cannot be processed (its ids cannot be stored)
+
+    @property
+    def where(self) -> str:
+        """The change, named for messages (never by its text)."""
+        comment = f" for comment {records.shown(self.comment_id)}" if self.comment_id else ""
+        return f"a {self.platform} webhook change{comment}"
 
     @property
     def by_owner(self) -> bool:
@@ -77,22 +92,38 @@ def sign(raw_body: bytes, app_secret: str) -> str:
 def parse(raw_body: bytes) -> list[WebhookChange]:
     """The comment changes in a delivery; other changes (likes, posts) are left out."""
     try:
-        payload = json.loads(raw_body)
+        payload = records.loads(raw_body)
     except (ValueError, UnicodeDecodeError) as exc:
         raise PayloadError(f"the body is not JSON ({type(exc).__name__})") from None
+    problem = records.json_problem(payload)
+    if problem:
+        raise PayloadError(f"the body has {problem}")
     if not isinstance(payload, dict) or not isinstance(payload.get("entry"), list):
         raise PayloadError("the body has no 'entry' list")
     kind = payload.get("object")
     if kind not in ("page", "instagram"):
-        raise PayloadError(f"object {str(kind)[:40]!r} is not 'page' or 'instagram'")
+        raise PayloadError(f"object {records.shown(str(kind), 40)!r} is not 'page' or 'instagram'")
     changes = []
-    for entry in payload["entry"]:
-        if not isinstance(entry, dict) or not scalar(entry.get("id")):
-            continue
-        for change in entry.get("changes") or []:
+    for number, entry in enumerate(payload["entry"], start=1):
+        for change in _entry_changes(entry, number):
             found = _change(str(kind), str(entry["id"]), change)
             if found is not None:
                 changes.append(found)
+    return changes
+
+
+def _entry_changes(entry: Any, number: int) -> list[Any]:
+    """An entry's changes; :class:`PayloadError` when the entry is not of a delivery's shape."""
+    if not isinstance(entry, dict):
+        raise PayloadError(f"entry {number} is not an object")
+    changes = entry.get("changes")
+    if changes is None:
+        return []
+    if not isinstance(changes, list):
+        raise PayloadError(f"entry {number}: 'changes' is not a list")
+    account = scalar(entry.get("id"))
+    if changes and (account is None or records.id_problem("its id", account)):
+        raise PayloadError(f"entry {number} has no usable 'id'")
     return changes
 
 
@@ -110,14 +141,21 @@ def _change(kind: str, account_id: str, change: Any) -> WebhookChange | None:
         comment_id, post_id = scalar(value.get("id")), scalar(media.get("id"))
     else:
         return None
+    author_id = scalar(author.get("id"))
+    problem = (
+        records.id_problem("its comment id", comment_id)
+        or records.id_problem("its post id", post_id)
+        or records.id_problem("its author id", author_id)
+    )
     key_source = json.dumps([kind, account_id, field, value], sort_keys=True, ensure_ascii=False)
     return WebhookChange(
         platform=platform,
         account_id=account_id,
-        verb=verb[:20],
+        verb=verb.replace("\x00", "")[:20],
         comment_id=comment_id,
         post_id=post_id,
-        author_id=scalar(author.get("id")),
+        author_id=author_id,
         value=value,
         dedup_key=hashlib.sha256(key_source.encode("utf-8")).hexdigest(),
+        problem=problem,
     )

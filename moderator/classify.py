@@ -3,19 +3,22 @@
 Reads and scores ``BATCH`` lines at a time, so 10,000 lines or a 100 KB comment never hold
 more than one batch in memory. Identical texts in a batch are scored once (a copied comment
 posted fifty times, a spam flood) and each line still gets its own verdict. A line that is
-not a JSON object with a string ``text`` gives
+not a JSON object with a string ``text`` (a record without ``text`` is not a clean comment:
+it is not a comment at all), or that holds what JSON cannot (NaN, text that is not valid
+Unicode, nesting deeper than ``connectors.records.MAX_DEPTH``), gives
 ``{"id": ..., "line": N, "error": "..."}`` in its place, and the command exits 1 at the end.
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from itertools import islice
 from typing import Any, TextIO
 
 from classifiers import registry
 from classifiers.base import LABELS, Classifier
+from connectors import records
 from moderator.config import SchoolConfig
 from moderator.exceptions import ClassifierError
 from moderator.policy import Decision, Policy
@@ -41,7 +44,7 @@ def classifier_for(config: SchoolConfig) -> Classifier:
         ) from exc
 
 
-def stream(lines: TextIO, out: TextIO, config: SchoolConfig, classifier: Classifier) -> int:
+def stream(lines: Iterable[str], out: TextIO, config: SchoolConfig, classifier: Classifier) -> int:
     """Classify every line of ``lines`` onto ``out``; return how many lines failed."""
     policy = Policy.for_school(config)
     failures = 0
@@ -84,21 +87,29 @@ def verdict(comment_id: Any, decision: Decision, labels: dict[str, float]) -> di
 
 def _parse(number: int, line: str) -> dict[str, Any]:
     try:
-        data = json.loads(line)
+        data = records.loads(line)
     except json.JSONDecodeError as exc:
-        return {"id": None, "line": number, "error": f"line {number}: invalid JSON: {exc.msg}"}
+        return _error(None, number, f"invalid JSON: {exc.msg}")
+    except ValueError as exc:  # NaN, nesting too deep, an integer of thousands of digits
+        return _error(None, number, f"invalid JSON: {str(exc).split(';')[0]}")
     if not isinstance(data, dict):
-        return {"id": None, "line": number, "error": f"line {number}: expected a JSON object"}
+        return _error(None, number, "expected a JSON object")
+    comment_id = data.get("id")
+    problem = records.json_problem(comment_id)
+    if problem:  # it could not be echoed
+        return _error(None, number, f"'id' has {problem}")
     text = data.get("text")
     if text is None:
-        text = ""
+        return _error(comment_id, number, "no 'text': there is nothing to classify")
     if not isinstance(text, str):
-        return {
-            "id": data.get("id"),
-            "line": number,
-            "error": f"line {number}: 'text' must be a string",
-        }
-    return {"id": data.get("id"), "text": text}
+        return _error(comment_id, number, "'text' must be a string")
+    if not records.valid_text(text):
+        return _error(comment_id, number, "'text' is not valid Unicode (a lone surrogate)")
+    return {"id": comment_id, "text": text}
+
+
+def _error(comment_id: Any, number: int, message: str) -> dict[str, Any]:
+    return {"id": comment_id, "line": number, "error": f"line {number}: {message}"}
 
 
 def _chunks(items: Iterator[tuple[int, str]]) -> Iterator[list[tuple[int, str]]]:

@@ -6,10 +6,11 @@ print one line, ``error: ...``, and exit 1; no traceback reaches the user for th
 
 from __future__ import annotations
 
+import itertools
 import json
 import logging
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any, TextIO
 
@@ -123,12 +124,29 @@ def _report(result: scanning.ScanResult, as_json: bool) -> None:
 def classify(obj: Context, file: TextIO) -> None:
     """Score JSONL comments ({"id", "text"}) from FILE or stdin; one JSON line out per line in."""
     config = obj.config()
-    failures = classify_mod.stream(file, sys.stdout, config, classify_mod.classifier_for(config))
+    if file.isatty():
+        click.echo('Reading JSONL lines {"id", "text"}; end with Ctrl-D.', err=True)
+    lines = _first_line_then_rest(file)
+    if lines is None:  # answer at once: no model to load for nothing
+        click.echo("No input: nothing to classify.", err=True)
+        return
+    failures = classify_mod.stream(lines, sys.stdout, config, classify_mod.classifier_for(config))
     if failures:
         click.echo(
-            f'error: {failures} input line(s) could not be read; see the "error" lines', err=True
+            f'error: {failures} input line(s) could not be classified; see the "error" lines',
+            err=True,
         )
         sys.exit(1)
+
+
+def _first_line_then_rest(file: TextIO) -> Iterable[str] | None:
+    """Every line of ``file``, once a line that is not blank has come; ``None`` when none does."""
+    blank: list[str] = []
+    for line in file:
+        if line.strip():
+            return itertools.chain(blank, [line], file)
+        blank.append(line)
+    return None
 
 
 @main.group(name="queue")
@@ -602,7 +620,8 @@ def _print_summary(result: scanning.ScanResult) -> None:
         click.echo("", err=True)
     click.echo(
         f"Scanned: {result.fetched} fetched, {result.new} new, {result.flagged} flagged, "
-        f"{result.hidden} hidden on the platform, {len(result.errors)} errors."
+        f"{result.hidden} hidden on the platform, {result.rejected} rejected, "
+        f"{len(result.errors)} errors."
     )
 
 
@@ -703,6 +722,7 @@ main.add_command(cli_evidence.evidence_group)
 main.add_command(cli_ops.worker_command)
 main.add_command(cli_ops.nightly_command)
 main.add_command(cli_ops.status_command)
+main.add_command(cli_ops.rejected_command)
 main.add_command(cli_digest.digest_command)
 main.add_command(cli_data.purge_command)
 main.add_command(cli_data.sar_command)

@@ -1,4 +1,5 @@
-"""``moderator worker``, ``moderator nightly`` and ``moderator status``: running unattended."""
+"""``moderator worker``, ``moderator nightly``, ``moderator status`` and ``moderator rejected``:
+running unattended."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ from typing import Any
 
 import click
 
-from moderator import scanning, status
+from moderator import quarantine, scanning, status
 from moderator.cli_context import Context, friendly_errors
 
 logger = logging.getLogger(__name__)
@@ -84,7 +85,7 @@ def nightly_command(obj: Context, days: int | None, as_json: bool) -> None:
         click.echo(
             f"\nnightly scan since {since:%Y-%m-%d %H:%M} UTC: fetched {result.fetched}, "
             f"new {result.new}, flagged {result.flagged}, hidden {result.hidden}, "
-            f"classified again {again}, errors {len(result.errors)}"
+            f"rejected {result.rejected}, classified again {again}, errors {len(result.errors)}"
         )
         for error in result.errors:
             click.echo(f"error: {error}", err=True)
@@ -112,7 +113,8 @@ def status_command(obj: Context, as_json: bool) -> None:
     click.echo(f"{report['school']}: classifier {report['classifier']}")
     click.echo(
         f"queue: {report['open_flags']} open flag(s); outbox: {report['pending_actions']} "
-        f"pending action(s); webhooks: {report['pending_webhooks']} pending change(s)"
+        f"pending action(s); webhooks: {report['pending_webhooks']} pending change(s); "
+        f"rejected: {report['rejected_records']} record(s)"
     )
     for s in report["sources"]:
         health = "ok" if s["healthy"] else "NEEDS ATTENTION"
@@ -123,3 +125,35 @@ def status_command(obj: Context, as_json: bool) -> None:
         )
         if s["last_error"]:
             click.echo(f"      last error: {s['last_error']}")
+        if s["rejected"]:
+            click.echo(
+                f"      rejected: {s['rejected']} record(s), the latest at {s['last_rejected_at']}"
+                f"; `moderator rejected --source {s['name']}` lists them"
+            )
+
+
+@click.command(name="rejected")
+@click.option("--source", "source_name", help="Only this source (its name in the config).")
+@click.option("--limit", default=100, type=click.IntRange(1, 100_000), help="At most this many.")
+@click.option("--json", "as_json", is_flag=True, help="Print a JSON array.")
+@click.pass_obj
+@friendly_errors
+def rejected_command(obj: Context, source_name: str | None, limit: int, as_json: bool) -> None:
+    """Records sources sent that could not be recorded (quarantined): where and why, most
+    recently refused first. Their text is never kept; fixed at its source, a record is
+    recorded by the next scan that reads it again (``scan --full`` reads everything)."""
+    if source_name is not None:
+        obj.config().source(source_name)  # an unknown name is one clear error
+    with obj.session() as session:
+        items = quarantine.listing(session, source_name, limit)
+    if as_json:
+        click.echo(json.dumps(items, indent=2))
+        return
+    if not items:
+        click.echo("No rejected records.")
+        return
+    for item in items:
+        seen = f", refused {item['times_seen']} times" if item["times_seen"] > 1 else ""
+        click.echo(
+            f"{item['last_seen_at'][:19]}  {item['source']}: {item['item']}: {item['reason']}{seen}"
+        )

@@ -420,10 +420,30 @@ class AuditEvent(Base):
     detail: Mapped[dict[str, Any]] = mapped_column(default=dict, comment="no comment text")
 
 
+class RejectedRecord(Base):
+    """A record a source sent that could not be recorded (quarantined): where it was and why,
+    never its content. The same record refused again (a file is read on every scan) counts on
+    its row; ``key`` is SHA-256 of the source, ``item`` and ``reason``."""
+
+    __tablename__ = "rejected_record"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key: Mapped[str] = mapped_column(
+        String(64), unique=True, comment="SHA-256: source, item, reason"
+    )
+    source_id: Mapped[int] = mapped_column(ForeignKey("source.id"), index=True)
+    item: Mapped[str] = mapped_column(Text, comment="file and line, or the platform's id")
+    reason: Mapped[str] = mapped_column(Text, comment="why, in words; never the record's text")
+    first_seen_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    last_seen_at: Mapped[dt.datetime] = mapped_column(default=utcnow, index=True)
+    times_seen: Mapped[int] = mapped_column(default=1, comment="scans that refused it")
+    source: Mapped[Source] = relationship()
+
+
 class WebhookEvent(Base):
     """One change from a Meta webhook delivery, stored before it is acknowledged.
 
     ``dedup_key`` is unique, so a delivery Meta retries (for up to 36 hours) is stored once.
+    ``status`` ``rejected``: its comment could not be recorded (see ``RejectedRecord``).
     """
 
     __tablename__ = "webhook_event"

@@ -12,9 +12,12 @@ For every source, in batches of ``BATCH``, in one transaction per batch:
 4. the batch commits, so a later failure loses nothing already recorded;
 5. the outbox sends the source's due actions; ``hidden`` counts hides the platform confirmed.
 
-Unreadable items and failing sources are reported in ``ScanResult.errors``; other sources go
-on. A token problem marks the source unhealthy. The high-water mark moves only after a source
-finishes cleanly.
+A record that cannot be recorded (unreadable, or unfit: see ``quarantine``) is quarantined: its
+place and the reason are kept as rejected, counted in ``ScanResult.rejected`` and reported in
+``ScanResult.errors``, and the records around it are recorded. Failing sources are reported in
+``ScanResult.errors`` too; other sources go on. A token problem marks the source unhealthy. The
+high-water mark moves only after a source finishes without failing (rejected records do not
+hold it back: they would be refused again), and never past the time of the scan.
 """
 
 from __future__ import annotations
@@ -32,7 +35,7 @@ from sqlalchemy.orm import Session
 from classifiers.base import Classifier
 from connectors.base import CommentSource, FetchWindow, RawComment, Skipped
 from connectors.graph_errors import GraphError
-from moderator import db, escalation, outbox, recording, sources
+from moderator import db, escalation, outbox, quarantine, recording, sources
 from moderator.config import EscalationConfig, EvidenceConfig, SchoolConfig, SourceConfig
 from moderator.evidence import media, snapshot
 from moderator.exceptions import ModeratorError, SourceAuthError
@@ -55,6 +58,7 @@ class ScanResult:
     new: int = 0
     flagged: int = 0
     hidden: int = 0
+    rejected: int = 0  #: records quarantined (each also has its line in ``errors``)
     errors: list[str] = field(default_factory=list)
 
     def as_json(self) -> dict[str, object]:
@@ -63,8 +67,18 @@ class ScanResult:
             "new": self.new,
             "flagged": self.flagged,
             "hidden": self.hidden,
+            "rejected": self.rejected,
             "errors": list(self.errors),
         }
+
+
+@dataclass
+class Recorded:
+    """What recording one batch did: comments new and flagged, and the records it refused."""
+
+    new: int = 0
+    flagged: int = 0
+    rejected: list[Skipped] = field(default_factory=list)
 
 
 def scan(
@@ -166,25 +180,25 @@ class SourceScan:
         is asked between batches: a scan stopped early keeps what it recorded and leaves the
         high-water mark where it was, so the next poll reads the rest."""
         name = self.connector.name
-        mark = self.high_water_mark - OVERLAP if self.high_water_mark else None
-        window = FetchWindow(since=since or (None if full else mark), full=full)
+        window = FetchWindow(since=since or (None if full else self._since_mark()), full=full)
         newest: dt.datetime | None = None
-        errors_before, fetched_before = len(result.errors), result.fetched
+        errors_before, fetched_before, rejected_before = (
+            len(result.errors),
+            result.fetched,
+            result.rejected,
+        )
         token_problem = False
         try:
             self.send_actions(result)  # actions left over from earlier runs first
             for batch in _batches(self.connector.fetch(window), BATCH):
                 comments = [item for item in batch if isinstance(item, RawComment)]
-                result.errors += [
-                    f"source {name!r}: {item.where}: {item.reason}"
-                    for item in batch
-                    if isinstance(item, Skipped)
-                ]
                 result.fetched += len(comments)
                 newest = _newest(newest, comments)
-                new, flagged = self.record(comments)
-                result.new += new
-                result.flagged += flagged
+                good, rejected = quarantine.split(batch)  # in the source's order, for messages
+                recorded = self.record(good)
+                result.new += recorded.new
+                result.flagged += recorded.flagged
+                self.reject(rejected + recorded.rejected, result)
                 self.send_actions(result)
                 if progress:
                     progress(name, result.fetched - fetched_before)
@@ -200,15 +214,41 @@ class SourceScan:
         except ModeratorError as exc:
             token_problem = isinstance(exc, SourceAuthError)
             result.errors.append(str(exc))
-        clean = len(result.errors) == errors_before
+        except Exception as exc:  # a connector's bug must not stop the other sources
+            logger.error("source %s failed: %s", name, type(exc).__name__)
+            logger.debug("source %s failed", name, exc_info=True)  # may quote a value: DEBUG only
+            result.errors.append(
+                f"source {name!r}: failed unexpectedly ({type(exc).__name__}); what was read "
+                "before it is kept"
+            )
+        errors = len(result.errors) - errors_before
+        failed = errors > result.rejected - rejected_before
         _finish_source(
             self.engine,
             self.source_id,
-            newest if clean else None,
-            None if clean else result.errors[-1],
+            None if failed else newest,
+            result.errors[-1] if errors else None,
             healthy=not token_problem,
             usage=self.connector.usage(),
         )
+
+    def _since_mark(self) -> dt.datetime | None:
+        """Where an incremental poll starts: the mark less the overlap."""
+        if self.high_water_mark is None:
+            return None
+        return max(self.high_water_mark, dt.datetime.min.replace(tzinfo=dt.UTC) + OVERLAP) - OVERLAP
+
+    def reject(self, rejected: list[Skipped], result: ScanResult) -> None:
+        """Keep ``rejected`` as quarantined records of this source, and report each."""
+        if not rejected:
+            return
+        with db.session_scope(self.engine) as session:
+            quarantine.keep(session, self.source_id, rejected)
+        result.rejected += len(rejected)
+        result.errors += [
+            f"source {self.connector.name!r}: {item.where}: {item.reason}" for item in rejected
+        ]
+        logger.info("source %s: %d record(s) rejected", self.connector.name, len(rejected))
 
     def send_actions(self, result: ScanResult) -> None:
         """One outbox pass for this source (platform sources only)."""
@@ -243,12 +283,38 @@ class SourceScan:
             made = snapshot.correct(session, row, comment.text, comment.raw, how, reason)
             return made is not None
 
-    def record(self, comments: list[RawComment]) -> tuple[int, int]:
-        """Record a batch in one transaction; return (new, flagged) once it has committed.
+    def record(self, comments: list[RawComment]) -> Recorded:
+        """Record a batch in one transaction; return what it did once it has committed.
 
-        A race with another scanner hits the unique constraint; the batch is then retried once,
-        and the comments the other scanner recorded are skipped.
+        Comments unfit to record are set aside first (``quarantine.split``). When the batch
+        fails on a record's own data all the same, its comments are recorded one by one and the
+        ones that fail are set aside too, so every good comment is recorded. A race with another
+        scanner hits the unique constraint; the batch is then retried once, and the comments
+        the other scanner recorded are skipped.
         """
+        good, rejected = quarantine.split(comments)
+        try:
+            new, flagged = self._commit_retrying(good)
+        except Exception as exc:
+            if not quarantine.caused_by_data(exc):
+                raise
+            logger.warning(
+                "a record in the batch was refused; recording one by one",
+                extra={"source": self.connector.name, "error": type(exc).__name__},
+            )
+            new = flagged = 0
+            for comment in good:
+                try:
+                    one_new, one_flagged = self._commit_retrying([comment])
+                except Exception as one:
+                    if not quarantine.caused_by_data(one):
+                        raise
+                    rejected.append(quarantine.refused(comment, one))
+                    continue
+                new, flagged = new + one_new, flagged + one_flagged
+        return Recorded(new, flagged, rejected)
+
+    def _commit_retrying(self, comments: list[RawComment]) -> tuple[int, int]:
         try:
             return self._commit(comments)
         except IntegrityError:
@@ -316,11 +382,12 @@ def _finish_source(
 ) -> None:
     with db.session_scope(engine) as session:
         source = session.get_one(Source, source_id)
-        source.last_polled_at = utcnow()
+        source.last_polled_at = now = utcnow()
         source.last_error = error
         source.healthy = healthy
         if usage:
             source.usage = usage
+        newest = min(newest, now) if newest else None  # a comment dated ahead moves it no further
         if newest and (source.high_water_mark is None or newest > source.high_water_mark):
             source.high_water_mark = newest
 

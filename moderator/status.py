@@ -1,4 +1,9 @@
-"""``moderator status``: what an operator checks first (no comment text)."""
+"""``moderator status``: what an operator checks first (no comment text).
+
+``rejected_records`` counts the records sources sent that could not be recorded (quarantined:
+``moderator rejected`` lists where and why); each source has its own count and the time the
+latest was refused.
+"""
 
 from __future__ import annotations
 
@@ -8,6 +13,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from moderator import quarantine
 from moderator.config import SchoolConfig
 from moderator.models import Action, Classification, Flag, Source, WebhookEvent, utcnow
 from workqueue.states import OPEN
@@ -18,6 +24,7 @@ def report(
 ) -> dict[str, Any]:
     now = now or utcnow()
     rows = {s.name: s for s in session.scalars(select(Source))}
+    rejected = quarantine.counts(session)
     latest = session.execute(
         select(Classification.model_name, Classification.model_version)
         .order_by(Classification.id.desc())
@@ -30,11 +37,18 @@ def report(
         "open_flags": _count(session, Flag.id, Flag.status.in_(list(OPEN))),
         "pending_actions": _count(session, Action.id, Action.status.in_(["pending", "sending"])),
         "pending_webhooks": _count(session, WebhookEvent.id, WebhookEvent.status == "pending"),
+        "rejected_records": sum(count for count, _ in rejected.values()),
         "sources": [
             _source(s.name, s.platform, s.poll_interval_seconds, rows.get(s.name), now)
+            | _rejected(rows.get(s.name), rejected)
             for s in config.sources
         ],
     }
+
+
+def _rejected(row: Source | None, rejected: dict[int, tuple[int, dt.datetime]]) -> dict[str, Any]:
+    count, latest = rejected.get(row.id, (0, None)) if row else (0, None)
+    return {"rejected": count, "last_rejected_at": latest.isoformat() if latest else None}
 
 
 def _count(session: Session, column: Any, condition: Any) -> int:

@@ -1,8 +1,10 @@
 """The webhook receiver: a small Starlette app served by ``moderator webhooks serve``.
 
 ``GET  {path}``  the subscription handshake: 200 with ``hub.challenge`` as text/plain, else 403.
-``POST {path}``  a delivery: 403 unless ``X-Hub-Signature-256`` matches the raw body; 400 when
-                 it is not a Meta delivery; otherwise each comment change is stored (once) and
+``POST {path}``  a delivery: 403 unless ``X-Hub-Signature-256`` matches the raw body; 400, and
+                 nothing stored, when it is not a Meta delivery (not JSON, text that is not
+                 valid Unicode, nested too deep, not of a delivery's shape: see
+                 ``connectors.webhooks``); otherwise each comment change is stored (once) and
                  the answer is 200 at once. Processing runs in a background thread, so Meta
                  is never kept waiting for the platform or the classifier. When the database
                  is down the answer is 503, so Meta delivers again and nothing is lost.
@@ -25,7 +27,7 @@ from starlette.responses import PlainTextResponse, Response
 from starlette.routing import Route
 
 from connectors import webhooks
-from moderator import webhook_processing
+from moderator import quarantine, webhook_processing
 from moderator.config import SchoolConfig
 from moderator.exceptions import DatabaseError
 
@@ -66,10 +68,15 @@ def create_app(
             logger.warning("webhook refused: %s", exc)
             return PlainTextResponse("bad request", status_code=400)
         try:
-            new = await run_in_threadpool(webhook_processing.store, engine, changes)
+            new = await run_in_threadpool(webhook_processing.store, engine, changes, config)
         except DatabaseError as exc:
             logger.error("webhook not stored; Meta will deliver it again: %s", exc)
             return PlainTextResponse("unavailable", status_code=503)
+        except Exception as exc:
+            if not quarantine.caused_by_data(exc):
+                raise
+            logger.warning("webhook refused: the database refused it (%s)", type(exc).__name__)
+            return PlainTextResponse("bad request", status_code=400)
         logger.info("webhook stored", extra={"changes": len(changes), "new": new})
         if new and on_stored is not None:
             on_stored()

@@ -12,11 +12,14 @@ the receiver answers 200. :func:`process_pending` then works through the stored 
   snapshot (the record of what was first said is never rewritten);
 * ``hide``, ``unhide``: noted;
 * changes for a Page or account no source is configured for, and the Page's own comments,
-  are ignored and say so.
+  are ignored and say so;
+* a change whose ids cannot be stored, or whose comment cannot be recorded (``quarantine``), is
+  kept as a rejected record of its source (where and why, never its text) and marked
+  ``rejected``; the other changes go on.
 
 A change that fails for a reason that may pass (network, rate limit, token) stays pending and
-is tried again; after ``MAX_ATTEMPTS`` it is marked failed. The reconciliation poll (``scan``)
-catches anything a lost webhook would have brought.
+is tried again; after ``MAX_ATTEMPTS`` it is marked failed, as is one that fails unexpectedly.
+The reconciliation poll (``scan``) catches anything a lost webhook would have brought.
 """
 
 from __future__ import annotations
@@ -27,10 +30,11 @@ from collections.abc import Iterable
 from sqlalchemy import Engine, select, update
 
 from classifiers.base import Classifier
-from connectors.base import CommentSource
+from connectors import records
+from connectors.base import CommentSource, Skipped
 from connectors.graph_errors import GraphError
 from connectors.webhooks import WebhookChange
-from moderator import db, recording, scanning, sources
+from moderator import db, quarantine, recording, scanning, sources
 from moderator.config import SchoolConfig, SourceConfig
 from moderator.exceptions import ModeratorError
 from moderator.models import Comment, WebhookEvent, utcnow
@@ -41,8 +45,15 @@ MAX_ATTEMPTS = 10
 BATCH = 200
 
 
-def store(engine: Engine, changes: Iterable[WebhookChange]) -> int:
-    """Store changes not seen before; return how many were new."""
+def store(
+    engine: Engine, changes: Iterable[WebhookChange], config: SchoolConfig | None = None
+) -> int:
+    """Store changes not seen before; return how many were new. A change whose ids cannot be
+    stored is kept as a rejected record of the source ``config`` has for its account instead
+    (dropped, with a warning, when there is none)."""
+    changes = list(changes)
+    _reject_unstorable(engine, [c for c in changes if c.problem], config)
+    changes = [c for c in changes if not c.problem]
     rows = [
         {
             "dedup_key": c.dedup_key,
@@ -65,6 +76,23 @@ def store(engine: Engine, changes: Iterable[WebhookChange]) -> int:
         return sum(
             recording.insert_if_absent(session, WebhookEvent, row, "dedup_key") for row in rows
         )
+
+
+def _reject_unstorable(
+    engine: Engine, changes: list[WebhookChange], config: SchoolConfig | None
+) -> None:
+    if not changes:
+        return
+    by_account = {_account(s): s for s in config.sources if s.platform != "file"} if config else {}
+    with db.session_scope(engine) as session:
+        for change in changes:
+            source = by_account.get((change.platform, change.account_id))
+            if source is None:
+                logger.warning("a webhook change for no configured source was refused")
+                continue
+            row = recording.source_row(session, source.name, source.platform)
+            assert change.problem is not None
+            quarantine.keep(session, row.id, [Skipped(change.where, change.problem)])
 
 
 def process_pending(
@@ -129,7 +157,18 @@ def _process_group(
             engine, config, source_config, connector, classifier, policy
         )
         for event in events:
-            _process_one(engine, run, connector, event, result)
+            try:
+                _process_one(engine, run, connector, event, result)
+            except ModeratorError:
+                raise
+            except Exception as exc:  # a bug must not hold up the changes behind this one
+                logger.error("webhook change %s failed: %s", event.id, type(exc).__name__)
+                logger.debug("webhook change %s failed", event.id, exc_info=True)
+                note = f"failed unexpectedly ({type(exc).__name__})"
+                _settle(engine, [event], "failed", note)
+                result.errors.append(
+                    f"source {connector.name!r}: webhook change {event.id}: {note}"
+                )
         run.send_actions(result)
     except ModeratorError as exc:
         result.errors.append(str(exc))
@@ -159,18 +198,47 @@ def _process_one(
         )
         _retry_later(engine, [event], str(error))
         raise error from exc  # the group stops here; _process_group reports it once
+    except ValueError as exc:  # the platform's answer is not a comment we can read
+        where = f"comment {records.shown(event.comment_id)}"
+        _rejected(engine, run, event, Skipped(where, str(exc)), result)
+        return
     if comment is None:
         _settle(engine, [event], "done", "the comment was gone before it could be read")
         return
     result.fetched += 1
+    good, bad = quarantine.split([comment])
+    if bad:
+        _rejected(engine, run, event, bad[0], result)
+        return
     if known:  # what was first said stays recorded; a flagged comment gets a correction snapshot
-        corrected = run.record_edit(comment)
+        try:
+            corrected = run.record_edit(good[0])
+        except Exception as exc:
+            if not quarantine.caused_by_data(exc):
+                raise
+            _rejected(engine, run, event, quarantine.refused(comment, exc), result)
+            return
         _settle(engine, [event], "done", "edited: correction snapshot" if corrected else "edited")
         return
-    new, flagged = run.record([comment])
-    result.new += new
-    result.flagged += flagged
+    recorded = run.record(good)
+    result.new += recorded.new
+    result.flagged += recorded.flagged
+    if recorded.rejected:
+        _rejected(engine, run, event, recorded.rejected[0], result)
+        return
     _settle(engine, [event], "done", None)
+
+
+def _rejected(
+    engine: Engine,
+    run: scanning.SourceScan,
+    event: WebhookEvent,
+    item: Skipped,
+    result: scanning.ScanResult,
+) -> None:
+    """The change's comment cannot be recorded: keep it as rejected, and say why."""
+    run.reject([item], result)
+    _settle(engine, [event], "rejected", f"rejected: {item.reason}")
 
 
 def _known(engine: Engine, source_id: int, comment_id: str) -> bool:

@@ -70,6 +70,7 @@ def test_scan_twice_on_postgres_is_idempotent(tmp_path: Path, postgres_url: str)
         "new": 4,
         "flagged": 3,
         "hidden": 0,
+        "rejected": 0,
         "errors": [],
     }
     assert json.loads(second.stdout)["new"] == 0

@@ -19,9 +19,15 @@ from starlette.testclient import TestClient
 
 from connectors import webhooks
 from moderator import config as config_mod
-from moderator import db, flags, scanning, webhook_app, webhook_processing
+from moderator import db, flags, scanning, status, webhook_app, webhook_processing
 from moderator.classify import classifier_for
-from moderator.models import Comment, CustodyEvent, EvidenceSnapshot, WebhookEvent
+from moderator.models import (
+    Comment,
+    CustodyEvent,
+    EvidenceSnapshot,
+    RejectedRecord,
+    WebhookEvent,
+)
 from tests import platform_data as data
 from tests.graph_server import GraphServer
 
@@ -252,8 +258,12 @@ def test_changes_left_pending_by_a_token_problem_are_processed_later(
     graph.fail_next("expired_token", path_contains=comment)
     assert deliver(receiver, page_delivery(comment, post)).status_code == 200
     wait_for(lambda: stored(engine)[0].attempts == 1)  # the token failed once ...
-    wait_for(lambda: comment_count(engine) == 1)  # ... the processor's next pass recorded it
-    assert stored(engine)[0].status == "done"
+    # ... and the processor's next pass recorded it: the comment commits before the change is
+    # marked done, so wait for the change's state, not for the comment.
+    wait_for(lambda: stored(engine)[0].status == "done")
+    (event,) = stored(engine)
+    assert event.attempts == 1 and event.last_error is None
+    assert comment_count(engine) == 1
 
 
 def test_a_database_outage_answers_503_so_meta_delivers_again(
@@ -269,3 +279,78 @@ def test_a_database_outage_answers_503_so_meta_delivers_again(
             headers={webhooks.SIGNATURE_HEADER: webhooks.sign(body, SECRET)},
         )
     assert answer.status_code == 503
+
+
+def hostile_bodies() -> dict[str, bytes]:
+    good = json.loads(page_delivery("1_2", "3_4"))
+    surrogate = page_delivery("1_2", "3_4").replace(b"(a message;", b"(a message \\ud800;")
+    deep = json.dumps(good).replace('"item": "comment"', '"item": "comment", "x": DEEP')
+    return {
+        "changes not a list": b'{"entry":[{"changes":5}]}',
+        "changes not a list, on a page": b'{"object":"page","entry":[{"id":"1","changes":5}]}',
+        "an entry that is not an object": b'{"object":"page","entry":[5]}',
+        "an entry without an id": b'{"object":"page","entry":[{"changes":[{"field":"feed"}]}]}',
+        "a lone surrogate": surrogate,
+        "nested 100,000 deep": deep.replace("DEEP", "[" * 100_000 + "]" * 100_000).encode(),
+        "nested 150 deep": deep.replace("DEEP", "[" * 150 + "]" * 150).encode(),
+        "NaN": deep.replace("DEEP", "NaN").encode(),
+        "an account id with a NUL": page_delivery("1_2", "3_4").replace(
+            data.PAGE.encode(), b"1\\u00002"
+        ),
+    }
+
+
+@pytest.mark.parametrize("name", list(hostile_bodies()))
+def test_a_signed_hostile_body_is_a_bad_request_and_stores_nothing(
+    receiver: str, engine: Engine, name: str
+) -> None:
+    answer = deliver(receiver, hostile_bodies()[name])
+    assert (answer.status_code, answer.text) == (400, "bad request")
+    assert stored(engine) == [] and rejected(engine) == []
+    assert httpx.get(f"{receiver}/healthz").status_code == 200  # and it keeps receiving
+
+
+def rejected(engine: Engine) -> list[tuple[str, str]]:
+    with db.session_scope(engine) as session:
+        return [
+            (row.item, row.reason)
+            for row in session.scalars(select(RejectedRecord).order_by(RejectedRecord.id))
+        ]
+
+
+def test_a_change_whose_ids_cannot_be_stored_is_rejected_and_the_others_stored(
+    receiver: str, engine: Engine, graph: GraphServer
+) -> None:
+    post = graph.add_post(data.PAGE, "News", NOW - dt.timedelta(hours=1))
+    comment = graph.add_fb_comment(post, "Lovely photos", NOW - dt.timedelta(minutes=1))
+    payload = json.loads(page_delivery(comment, post))
+    bad = json.loads(page_delivery("9\x009", post))["entry"][0]["changes"][0]
+    payload["entry"][0]["changes"].insert(0, bad)
+    assert deliver(receiver, json.dumps(payload).encode()).status_code == 200
+    wait_for(lambda: [e.status for e in stored(engine)] == ["done"])
+    assert comment_count(engine) == 1
+    assert rejected(engine) == [
+        ("a facebook webhook change for comment 9\\x009", "its comment id holds a NUL character")
+    ]
+
+
+def test_a_comment_that_cannot_be_recorded_is_rejected_and_the_next_change_goes_on(
+    receiver: str, engine: Engine, graph: GraphServer, school: config_mod.SchoolConfig
+) -> None:
+    post = graph.add_post(data.PAGE, "News", NOW - dt.timedelta(hours=1))
+    poisoned = graph.add_fb_comment(post, "secret \ud800 words", NOW - dt.timedelta(minutes=2))
+    good = graph.add_fb_comment(post, data.HARMFUL[1], NOW - dt.timedelta(minutes=1))
+    assert deliver(receiver, page_delivery(poisoned, post)).status_code == 200
+    assert deliver(receiver, page_delivery(good, post)).status_code == 200
+    wait_for(lambda: [e.status for e in stored(engine)] == ["rejected", "done"])
+    wait_for(lambda: graph.comment_state(good)["is_hidden"] is True)
+    first = stored(engine)[0]
+    assert first.last_error == "rejected: its text is not valid Unicode (a lone surrogate)"
+    assert rejected(engine) == [
+        (f"comment {poisoned}", "its text is not valid Unicode (a lone surrogate)")
+    ]
+    assert comment_count(engine) == 1
+    with db.session_scope(engine) as session:
+        report = status.report(session, school)
+    counts = {s["name"]: s["rejected"] for s in report["sources"]}
+    assert report["rejected_records"] == 1 and counts == {"facebook-page": 1, "instagram": 0}
