@@ -193,13 +193,14 @@ def school_sets(dev_only: bool) -> list[tuple[str, Path, list[Row]]]:
     return sets
 
 
-def minimal_pairs(classifier: Classifier) -> tuple[int, int]:
-    """(pairs right on both sides, pairs) for the separately written minimal pairs."""
+def minimal_pairs(classifier: Classifier) -> tuple[int, int, int, int]:
+    """(pairs right on both sides, pairs, harmful sides wrong, harmless sides wrong) for the
+    separately written minimal pairs."""
     path = SEPARATE / "pairs.jsonl"
     pairs = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line]
     texts = [p[side]["text"] for p in pairs for side in ("harmful", "harmless")]
     decisions = decide_all(classifier, _policy(SEPARATE / "school.toml"), texts)
-    right = 0
+    right = harmful_wrong = harmless_wrong = 0
     for index, pair in enumerate(pairs):
         harmful, harmless = decisions[2 * index], decisions[2 * index + 1]
         want_harmful = set(pair["harmful"]["labels"])
@@ -210,7 +211,9 @@ def minimal_pairs(classifier: Classifier) -> tuple[int, int]:
             set(harmless.categories) - set(pair["harmless"]["labels"]) - {"complaint"}
         )
         right += ok_harmful and ok_harmless
-    return right, len(pairs)
+        harmful_wrong += not ok_harmful
+        harmless_wrong += not ok_harmless
+    return right, len(pairs), harmful_wrong, harmless_wrong
 
 
 #: Frames for harmless sentences that name a group; no training template uses them.
@@ -344,9 +347,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         report[name] = result.as_dict()
         print("\n".join(result.lines(name)))
     if not args.dev and (SEPARATE / "pairs.jsonl").is_file():
-        right, total = minimal_pairs(classifier)
+        right, total, harmful_wrong, harmless_wrong = minimal_pairs(classifier)
         report["minimal_pairs"] = [right, total]
-        print(f"minimal pairs (blind-separate): {right} of {total} right on both sides")
+        report["minimal_pairs_sides_wrong"] = {"harmful": harmful_wrong, "harmless": harmless_wrong}
+        print(
+            f"minimal pairs (blind-separate): {right} of {total} right on both sides "
+            f"(harmful side wrong in {harmful_wrong}, harmless side wrong in {harmless_wrong})"
+        )
     sentences = identity_sentences()
     flagged = sum(
         bool(d.categories) for d in decide_all(classifier, _policy(functional.CONFIG), sentences)
