@@ -300,31 +300,25 @@ def _export(web: Web, flag_id: int, username: str) -> tuple[bytes, str]:
 
 
 def _capture(session: Session, flag_id: int, viewer: visibility.Viewer) -> bytes | None:
-    """The latest snapshot's capture image: the stored one, or, when it shows what ``viewer``
-    may not see, one drawn from the redacted view of the snapshot (and labelled so)."""
+    """The latest capture image: the stored one, or, when it shows what ``viewer`` may not see,
+    one drawn from the redacted view of its snapshot (and labelled so)."""
     flag = session.get(Flag, flag_id)
     if flag is None or not visibility.shows(viewer, flag):
         return None
-    shot = session.scalars(
-        select(EvidenceSnapshot)
-        .where(EvidenceSnapshot.comment_id == flag.comment_id)
-        .order_by(EvidenceSnapshot.id.desc())
-        .limit(1)
-    ).first()
-    if shot is None:
-        return None
-    view = visibility.redact(session, viewer, json.loads(shot.content))
-    if view.redacted:
-        return capture_png.render(view.content, shot.sha256)
-    return session.scalars(
-        select(EvidenceArtefact.data)
-        .join(EvidenceSnapshot, EvidenceSnapshot.id == EvidenceArtefact.snapshot_id)
+    found = session.execute(
+        select(EvidenceSnapshot, EvidenceArtefact.data)
+        .join(EvidenceArtefact, EvidenceArtefact.snapshot_id == EvidenceSnapshot.id)
         .where(
             EvidenceSnapshot.comment_id == flag.comment_id, EvidenceArtefact.name == "capture.png"
         )
         .order_by(EvidenceSnapshot.id.desc())
         .limit(1)
     ).first()
+    if found is None:
+        return None
+    shot, image = found
+    view = visibility.redact(session, viewer, json.loads(shot.content))
+    return capture_png.render(view.content, shot.sha256) if view.redacted else image
 
 
 def _letter(session: Session, letter_id: int, viewer: visibility.Viewer) -> dict[str, Any] | None:
