@@ -60,9 +60,10 @@ class Row:
     claimed_by: str | None
 
 
-def page(session: Session, filters: Filters, viewer: visibility.Viewer) -> tuple[list[Row], int]:
-    """One page of the rows ``viewer`` may see, and the total matching."""
-    conditions = _conditions(filters, viewer)
+def page(session: Session, filters: Filters, *, see_dsl: bool) -> tuple[list[Row], int]:
+    """One page of the rows a user may see (``see_dsl``: the safeguarding permission, as
+    ``visibility.Viewer.sees_dsl``), and the total matching."""
+    conditions = _conditions(filters, visibility.Viewer(sees_dsl=see_dsl))
     total = session.scalar(
         select(func.count(Flag.id)).join(Flag.comment).join(Comment.source).where(*conditions)
     )

@@ -229,7 +229,7 @@ def _back(flag_id: int, message: str) -> Response:
 def _queue(
     session: Session, filters: listing.Filters, viewer: visibility.Viewer
 ) -> tuple[Any, int, list[str]]:
-    rows, total = listing.page(session, filters, viewer)
+    rows, total = listing.page(session, filters, see_dsl=viewer.sees_dsl)
     return rows, total, listing.target_names(session, viewer)
 
 
@@ -240,7 +240,7 @@ def _dsl_rows(session: Session) -> list[listing.Row]:
         filters = listing.Filters(
             status="all", route="dsl", page=len(found) // listing.PER_PAGE + 1
         )
-        rows, total = listing.page(session, filters, visibility.EVERYTHING)
+        rows, total = listing.page(session, filters, see_dsl=True)
         found += rows
         if not rows or len(found) >= total:
             return found
