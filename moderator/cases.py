@@ -13,7 +13,7 @@ from typing import Any
 from sqlalchemy import func, or_, select, update
 from sqlalchemy.orm import Session
 
-from moderator import escalation, flags, users
+from moderator import escalation, flags, users, visibility
 from moderator.config import SchoolConfig
 from moderator.exceptions import ModeratorError
 from moderator.models import AuthorAccount, Flag, Letter, Poster, utcnow
@@ -123,19 +123,28 @@ def summaries(session: Session) -> list[dict[str, Any]]:
     ]
 
 
-def view(session: Session, config: SchoolConfig, poster: Poster) -> dict[str, Any]:
-    """The case: accounts, flags, the ladder so far, possible harassment, letters."""
+def view(
+    session: Session,
+    config: SchoolConfig,
+    poster: Poster,
+    viewer: visibility.Viewer = visibility.EVERYTHING,
+) -> dict[str, Any]:
+    """The case: accounts, flags, the ladder so far, possible harassment, letters. The flags
+    and letters listed, and the people named, are those ``viewer`` may see; the counts and the
+    ladder count every incident."""
     rule = config.escalation.rule
-    poster_flags = session.scalars(
+    every_flag = session.scalars(
         select(Flag).where(Flag.poster_id == poster.id).order_by(Flag.created_at, Flag.id)
     ).all()
+    poster_flags = [f for f in every_flag if visibility.shows(viewer, f)]
     history = escalation.incidents(session, [poster.id])[poster.id]
     counted = [
         i for i in history if not i.dismissed and set(i.categories) & rule.incident_categories
     ]
     nxt = _next(history, rule)
-    courses = flags.conduct(session, [poster.id], rule.incident_categories).get(poster.id, {})
-    taken = ladder.highest(f.escalated_step for f in poster_flags)
+    found = flags.conduct(session, [poster.id], rule.incident_categories, viewer)
+    courses = found.get(poster.id, {})
+    taken = ladder.highest(f.escalated_step for f in every_flag)
     return {
         "case": poster.id,
         "name": poster.display_name,
@@ -177,7 +186,11 @@ def view(session: Session, config: SchoolConfig, poster: Poster) -> dict[str, An
             }
             for letter in session.scalars(
                 select(Letter)
-                .where(Letter.poster_id.in_([poster.id, *_linked(session, poster)]))
+                .join(Flag, Flag.id == Letter.flag_id)
+                .where(
+                    Letter.poster_id.in_([poster.id, *_linked(session, poster)]),
+                    *visibility.flag_conditions(viewer),
+                )
                 .order_by(Letter.id)
             )
         ],

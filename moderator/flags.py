@@ -5,9 +5,10 @@ from __future__ import annotations
 from collections.abc import Collection, Iterable
 from typing import Any
 
-from sqlalchemy import or_, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session, joinedload, selectinload
 
+from moderator import visibility
 from moderator.models import Action, AuditEvent, Comment, EvidenceSnapshot, Flag, FlagTarget, Letter
 from workqueue import harassment
 from workqueue.ladder import DEFAULT_INCIDENT_CATEGORIES, rank
@@ -22,7 +23,9 @@ def queue(
     hide_dsl: bool = False,
     counted: Collection[str] = DEFAULT_INCIDENT_CATEGORIES,
 ) -> list[dict[str, Any]]:
-    """Flags in the contract's shape (interface.md ``queue list --json``), with additions."""
+    """Flags in the contract's shape (interface.md ``queue list --json``), with additions;
+    with ``hide_dsl``, only what a user who is not the DSL may see."""
+    viewer = visibility.STAFF if hide_dsl else visibility.EVERYTHING
     query = select(Flag).options(
         joinedload(Flag.comment).joinedload(Comment.source),
         joinedload(Flag.classification),
@@ -32,11 +35,10 @@ def queue(
         query = query.where(Flag.status.in_(list(statuses)))
     if route:
         query = query.where(Flag.route == route)
-    if hide_dsl:
-        query = query.where(or_(Flag.route.is_(None), Flag.route != "dsl"))
+    query = query.where(*visibility.flag_conditions(viewer))
     flags = session.scalars(query).unique().all()
     manual = hidden_by_hand(session)
-    courses = conduct(session, {f.poster_id for f in flags if f.poster_id}, counted)
+    courses = conduct(session, {f.poster_id for f in flags if f.poster_id}, counted, viewer)
     flags = sorted(flags, key=lambda f: (-rank(f.step), f.posted_at, f.id))
     return [_item(flag, flag.id in manual, courses.get(flag.poster_id or 0, {})) for flag in flags]
 
@@ -53,9 +55,13 @@ def hidden_by_hand(session: Session, flag_id: int | None = None) -> set[int]:
 
 
 def conduct(
-    session: Session, poster_ids: Iterable[int], counted: Collection[str]
+    session: Session,
+    poster_ids: Iterable[int],
+    counted: Collection[str],
+    viewer: visibility.Viewer = visibility.EVERYTHING,
 ) -> dict[int, dict[str, list[int]]]:
-    """``{poster: {person: [flag ids]}}``: possible courses of conduct (harassment)."""
+    """``{poster: {person: [flag ids]}}``: possible courses of conduct (harassment), in the
+    flags ``viewer`` may see (a person named only for the DSL is never named to others)."""
     ids = set(poster_ids)
     if not ids:
         return {}
@@ -65,6 +71,7 @@ def conduct(
         .where(
             Flag.poster_id.in_(ids),
             Flag.breach.is_not(False),  # not dismissed
+            *visibility.flag_conditions(viewer),
         )
     ).all()
     pairs: dict[int, list[tuple[int, str]]] = {}
@@ -111,14 +118,18 @@ def _item(flag: Flag, hide_by_hand: bool, courses: dict[str, list[int]]) -> dict
 
 
 def show(
-    session: Session, flag_id: int, counted: Collection[str] = DEFAULT_INCIDENT_CATEGORIES
+    session: Session,
+    flag_id: int,
+    counted: Collection[str] = DEFAULT_INCIDENT_CATEGORIES,
+    viewer: visibility.Viewer = visibility.EVERYTHING,
 ) -> dict[str, Any] | None:
-    """One flag in full: the queue item plus scores, spans, evidence, actions and history."""
+    """One flag in full: the queue item plus scores, spans, evidence, actions and history;
+    None when there is no such flag or ``viewer`` may not see it."""
     flag = session.get(Flag, flag_id)
-    if flag is None:
+    if flag is None or not visibility.shows(viewer, flag):
         return None
     hide_by_hand = flag.id in hidden_by_hand(session, flag.id)
-    courses = conduct(session, [flag.poster_id] if flag.poster_id else [], counted)
+    courses = conduct(session, [flag.poster_id] if flag.poster_id else [], counted, viewer)
     item = _item(flag, hide_by_hand, courses.get(flag.poster_id or 0, {}))
     classification = flag.classification
     item.update(

@@ -28,7 +28,7 @@ from typing import Any
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
-from moderator import archives, cases, users
+from moderator import archives, cases, users, visibility
 from moderator.config import SchoolConfig
 from moderator.evidence import capture_png, custody, snapshot
 from moderator.exceptions import ModeratorError
@@ -151,6 +151,7 @@ class _Gathered:
     withheld: list[str]
     withheld_flags: list[int]
     withheld_comments: set[str]  #: platform ids of the poster's comments left out (the DSL's)
+    viewer: visibility.Viewer  #: who makes the export: what of the DSL's they may see
 
     @classmethod
     def collect(
@@ -164,12 +165,14 @@ class _Gathered:
         )
         withheld: list[str] = []
         hidden_flags: list[int] = []
-        may_see = viewer is None or config.escalation.permissions.allows(
-            viewer.role, "safeguarding"
+        sees = (
+            visibility.Viewer.of(viewer.role, config.escalation.permissions)
+            if viewer
+            else visibility.EVERYTHING
         )
-        if not may_see:
-            hidden_flags = [f.id for f in flags if f.route == "dsl"]
-            flags = [f for f in flags if f.route != "dsl"]
+        if not sees.sees_dsl:
+            hidden_flags = [f.id for f in flags if not visibility.shows(sees, f)]
+            flags = [f for f in flags if visibility.shows(sees, f)]
             if hidden_flags:
                 withheld.append(
                     f"{len(hidden_flags)} flag(s) routed to the Designated Safeguarding Lead "
@@ -222,6 +225,7 @@ class _Gathered:
             withheld,
             hidden_flags,
             hidden_platform_ids,
+            sees,
         )
 
 
@@ -229,7 +233,7 @@ def _files(
     session: Session, config: SchoolConfig, found: _Gathered, who: str, at: dt.datetime
 ) -> dict[str, bytes]:
     files: dict[str, bytes] = {"README.txt": b"", "subject.json": b""}  # filled in last
-    files["comments.json"] = _json([_comment(session, c) for c in found.comments])
+    files["comments.json"] = _json([_comment(session, c, found.viewer) for c in found.comments])
     files["flags.json"] = _json([_flag(session, f) for f in found.flags])
     files["decisions.jsonl"] = _decisions(session, found)
     for letter in found.letters:
@@ -238,6 +242,8 @@ def _files(
     for shot in found.snapshots:
         folder = f"evidence/snapshot-{shot.id}"
         content, withheld = _redact(json.loads(shot.content), found.names, found.withheld_comments)
+        view = visibility.redact(session, found.viewer, content)  # the DSL's, in the raw JSON too
+        content, withheld = view.content, withheld + view.replaced
         withheld_anywhere |= withheld > 0
         artefacts = list(
             session.scalars(
@@ -297,7 +303,7 @@ def _subject(found: _Gathered, who: str, at: dt.datetime) -> dict[str, Any]:
     }
 
 
-def _comment(session: Session, comment: Comment) -> dict[str, Any]:
+def _comment(session: Session, comment: Comment, viewer: visibility.Viewer) -> dict[str, Any]:
     post = comment.post
     classifications = session.scalars(
         select(Classification)
@@ -317,7 +323,7 @@ def _comment(session: Session, comment: Comment) -> dict[str, Any]:
         "first_seen": comment.first_seen_at.isoformat(),
         "removed": _iso(comment.removed_at),
         "permalink": comment.permalink,
-        "raw": comment.raw,
+        "raw": visibility.redact_json(session, viewer, comment.raw, comment.source.name),
         "classifications": [
             {
                 "at": c.created_at.isoformat(),

@@ -23,12 +23,22 @@ from sqlalchemy.orm import Session
 
 from moderator import archives, users
 from moderator.config import SchoolConfig
-from moderator.evidence import custody, dossier, report_pdf, snapshot, timestamp, verify
+from moderator.evidence import (
+    capture_png,
+    custody,
+    dossier,
+    report_pdf,
+    snapshot,
+    timestamp,
+    verify,
+)
 from moderator.evidence.dossier import EvidenceError
 from moderator.evidence.report import Member
 from moderator.models import CustodyEvent, EvidenceExport, utcnow
 
 VERIFIER = Path(verify.__file__)
+REDACTED_SNAPSHOT = "snapshot-redacted.json"
+REDACTED_CAPTURE = "capture-redacted.png"
 
 
 @dataclass(frozen=True)
@@ -161,6 +171,8 @@ def _log_export(
     for item in found.items:
         _complete(session, item, who)
         detail = {"bundle": bundle_id, "subject": found.subject, "exhibit": item.ref}
+        if item.redacted:
+            detail["view"] = "redacted"
         custody.append(session, item.snapshot, who, "exported", detail, at=at)
         chains[item.snapshot.id] = custody.chain(session, item.snapshot)
     return chains
@@ -238,20 +250,26 @@ def _complete(session: Session, item: dossier.Item, actor: str) -> None:
 def _exhibits(files: _Files, found: dossier.Dossier, chains: dict[int, list[CustodyEvent]]) -> None:
     for item in found.items:
         folder, shot = item.folder, item.snapshot
-        files.add(
-            f"{folder}/snapshot.json",
-            shot.content.encode(),
-            "application/json",
-            f"{item.ref}: the snapshot as captured (its SHA-256 anchors the custody log)",
-        )
+        if item.redacted:
+            _redacted_view(files, item)
+        else:
+            files.add(
+                f"{folder}/snapshot.json",
+                shot.content.encode(),
+                "application/json",
+                f"{item.ref}: the snapshot as captured (its SHA-256 anchors the custody log)",
+            )
         raw = json.dumps(item.content.get("raw"), ensure_ascii=False, indent=2, sort_keys=True)
         files.add(
             f"{folder}/raw.json",
             raw.encode(),
             "application/json",
-            f"{item.ref}: the platform's JSON for the comment as received (pretty-printed)",
+            f"{item.ref}: the platform's JSON for the comment as received (pretty-printed)"
+            + (", comments routed to the safeguarding lead replaced" if item.redacted else ""),
         )
         for artefact in shot.artefacts:
+            if item.redacted and artefact.name == "capture.png":
+                continue  # drawn from the sealed snapshot: the redacted view has its own
             files.add(
                 f"{folder}/{artefact.name}",
                 artefact.data,
@@ -265,6 +283,25 @@ def _exhibits(files: _Files, found: dossier.Dossier, chains: dict[int, list[Cust
             "application/jsonl",
             f"{item.ref}: the custody log, hash-chained",
         )
+
+
+def _redacted_view(files: _Files, item: dossier.Item) -> None:
+    """A redacted view in place of the sealed snapshot and its capture image (both derived,
+    both marked; the custody log still names the sealed snapshot's SHA-256)."""
+    sealed = item.snapshot.sha256
+    files.add(
+        f"{item.folder}/{REDACTED_SNAPSHOT}",
+        verify.canonical(item.content),
+        "application/json",
+        f"{item.ref}: a REDACTED VIEW of the snapshot with SHA-256 {sealed}, not the snapshot "
+        "itself: comments routed to the safeguarding lead are replaced",
+    )
+    files.add(
+        f"{item.folder}/{REDACTED_CAPTURE}",
+        capture_png.render(item.content, sealed),
+        "image/png",
+        f"{item.ref}: a capture image drawn from the redacted view (labelled so)",
+    )
 
 
 def _artefact_words(name: str) -> str:
@@ -322,18 +359,12 @@ def _manifest(
         "school": config.name,
         "subject": found.subject,
         "tool": f"school-moderator {_version()}",
-        "exhibits": [
-            {
-                "ref": item.ref,
-                "folder": item.folder,
-                "flag_id": item.flag.id,
-                "comment_id": item.content.get("comment", {}).get("id"),
-                "snapshot_sha256": item.snapshot.sha256,
-                "captured_at": custody.stamp(item.snapshot.captured_at),
-                "corrects_snapshot": item.snapshot.corrects_id,
-            }
-            for item in found.items
-        ],
+        "exhibits": [_listed(item) for item in found.items if not item.redacted],
+        **(
+            {"redacted_views": [_listed(item) for item in found.items if item.redacted]}
+            if any(item.redacted for item in found.items)
+            else {}
+        ),
         "members": [
             {
                 "path": p,
@@ -344,6 +375,18 @@ def _manifest(
             }
             for p, d in files.data.items()
         ],
+    }
+
+
+def _listed(item: dossier.Item) -> dict[str, Any]:
+    return {
+        "ref": item.ref,
+        "folder": item.folder,
+        "flag_id": item.flag.id,
+        "comment_id": item.content.get("comment", {}).get("id"),
+        "snapshot_sha256": item.snapshot.sha256,
+        "captured_at": custody.stamp(item.snapshot.captured_at),
+        "corrects_snapshot": item.snapshot.corrects_id,
     }
 
 
@@ -385,7 +428,7 @@ def _version() -> str:
 def _readme(
     config: SchoolConfig, found: dossier.Dossier, bundle_id: str, who: str, at: dt.datetime
 ) -> str:
-    return README.format(
+    text = README.format(
         school=config.name,
         subject=found.subject,
         bundle_id=bundle_id,
@@ -393,6 +436,10 @@ def _readme(
         at=f"{at.astimezone(dt.UTC):%Y-%m-%d %H:%M:%S} UTC",
         exhibits=len(found.items),
     )
+    redacted = [item.ref for item in found.items if item.redacted]
+    if redacted:
+        text += REDACTED_README.format(refs=", ".join(redacted))
+    return text
 
 
 README = """\
@@ -434,6 +481,18 @@ HOW TO CHECK IT
 Each custody log entry's hash is the SHA-256 of its JSON (sorted keys, no spaces, UTF-8)
 without the "hash" key; the first entry's "prev" is the SHA-256 of snapshot.json, and each
 later entry's "prev" is the hash of the entry before it.
+"""
+
+
+REDACTED_README = """
+REDACTED VIEWS
+  {refs}: redacted/EX-NNN/ holds a REDACTED VIEW in place of the exhibit: the comment's thread
+  held comments routed to the school's Designated Safeguarding Lead, which the person who made
+  this bundle may not see. snapshot-redacted.json and capture-redacted.png are derived from the
+  sealed snapshot with those comments replaced by "[a comment routed to the safeguarding lead]";
+  they are not the sealed evidence and are listed under "redacted_views" in manifest.json, not
+  under "exhibits". custody.jsonl still begins from the sealed snapshot's SHA-256. The sealed
+  snapshot is kept unchanged by the school: its DSL can export it for the police.
 """
 
 

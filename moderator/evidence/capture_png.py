@@ -57,6 +57,8 @@ _WORD = re.compile(r"\S+|\n")
 _LONGEST = 300  #: characters looked at when breaking a word: more than a line ever holds
 _OWNERS = {"facebook": "(the Page itself)", "instagram": "(the account itself)"}
 _PLATFORMS = {"facebook": "Facebook", "instagram": "Instagram", "file": "File import"}
+#: The key of a redacted view's content (``moderator.visibility.MARK``): drawn as such.
+REDACTED = "redacted_view"
 
 
 @dataclass(frozen=True)
@@ -135,14 +137,26 @@ def _font(size: int, bold: bool) -> ImageFont.FreeTypeFont:
 
 def render(content: dict[str, Any], sha256: str) -> bytes:
     """The capture image of a parsed evidence snapshot whose hash is ``sha256``, as PNG bytes."""
+    return _encode(_layout(content, sha256).paint())
+
+
+def drawn_text(content: dict[str, Any], sha256: str) -> list[str]:
+    """Every line of text :func:`render` draws for ``content``, top to bottom: what the image
+    says, readable without OCR."""
+    return [op.text for op in _layout(content, sha256).ops if isinstance(op, _Text)]
+
+
+def _layout(content: dict[str, Any], sha256: str) -> _Canvas:
     canvas = _Canvas(y=MARGIN)
     _header(canvas, content)
+    if content.get(REDACTED):
+        _redacted(canvas, _dict(content.get(REDACTED)))
     if content.get("indecent_image_risk"):
         _warning(canvas)
     _post(canvas, _dict(content.get("post")))
     _thread(canvas, content)
     _footer(canvas, content, sha256)
-    return _encode(canvas.paint())
+    return canvas
 
 
 def _encode(image: Image.Image) -> bytes:
@@ -361,9 +375,10 @@ def _header(canvas: _Canvas, content: dict[str, Any]) -> None:
     top, at = canvas.y, len(canvas.ops)
     canvas.y += 14
     x = MARGIN + 22
+    title = "REDACTED VIEW" if content.get(REDACTED) else "EVIDENCE CAPTURE"
     _note(
         canvas,
-        "EVIDENCE CAPTURE - drawn from the recorded data, not a screenshot",
+        f"{title} - drawn from the recorded data, not a screenshot",
         x,
         _Style(TITLE, bold=True, fill=NAVY),
     )
@@ -417,6 +432,19 @@ def _warning(canvas: _Canvas) -> None:
         style,
     )
     _note(canvas, "Refer to the DSL and the police.", MARGIN + 22, style)
+    canvas.y += 12
+    canvas.behind(at, _Rect((MARGIN, top, MARGIN + 7, canvas.y), RED))
+    canvas.behind(at, _Rect((MARGIN, top, WIDTH - MARGIN, canvas.y), PINK))
+    canvas.y += 18
+
+
+def _redacted(canvas: _Canvas, mark: dict[str, Any]) -> None:
+    """What a redacted view is, in red, before the comments (our words, not the snapshot's)."""
+    top, at = canvas.y, len(canvas.ops)
+    canvas.y += 12
+    x = MARGIN + 22
+    _note(canvas, "Redacted view: not the sealed capture", x, _Style(BODY, bold=True, fill=RED))
+    _note(canvas, _safe(mark.get("note")), x, _Style(SMALL, fill=INK))
     canvas.y += 12
     canvas.behind(at, _Rect((MARGIN, top, MARGIN + 7, canvas.y), RED))
     canvas.behind(at, _Rect((MARGIN, top, WIDTH - MARGIN, canvas.y), PINK))
@@ -604,7 +632,8 @@ def _footer(canvas: _Canvas, content: dict[str, Any], sha256: str) -> None:
     _field(canvas, "Comment id", _safe(comment.get("id")) or "not recorded")
     _field(canvas, "Author id", _safe(_dict(comment.get("author")).get("id")) or "not recorded")
     canvas.y += 4
-    _note(canvas, f"Snapshot SHA-256: {_safe(sha256)}", MARGIN, PLAIN)
+    of = "Redacted view of snapshot" if content.get(REDACTED) else "Snapshot"
+    _note(canvas, f"{of} SHA-256: {_safe(sha256)}", MARGIN, PLAIN)
     corrects = _dict(content.get("corrects"))
     if corrects:
         digest = _safe(corrects.get("sha256"))[:16]

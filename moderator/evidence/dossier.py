@@ -13,7 +13,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from moderator import cases, flags
+from moderator import cases, flags, visibility
 from moderator.config import SchoolConfig
 from moderator.evidence import legislation, media, snapshot, times
 from moderator.evidence.report import ChronologyRow, CustodyLine, Exhibit, Member, Report
@@ -34,10 +34,13 @@ class Item:
     flag: Flag
     snapshot: EvidenceSnapshot
     content: dict[str, Any]
+    #: ``content`` is a redacted view (``visibility.redact``) for a viewer who may not see all
+    #: of the snapshot: it travels beside the exhibits, never as one
+    redacted: bool = False
 
     @property
     def folder(self) -> str:
-        return f"exhibits/{self.ref}"
+        return f"{'redacted' if self.redacted else 'exhibits'}/{self.ref}"
 
 
 @dataclass
@@ -48,6 +51,7 @@ class Dossier:
     letters: list[Letter]
     audit: list[AuditEvent]
     left_out: list[str] = field(default_factory=list)  #: why flags were not included
+    viewer: visibility.Viewer = visibility.EVERYTHING
 
     @property
     def flag_ids(self) -> list[int]:
@@ -73,13 +77,10 @@ def gather(
         if flag is None:
             raise EvidenceError(f"there is no flag {ref}; `moderator queue list` shows them")
         found, subject, poster_id = [flag], f"flag {flag.id}", flag.poster_id
-    dossier = Dossier(subject, poster_id, [], [], [])
+    sees = visibility.Viewer.of(viewer.role, permissions) if viewer else visibility.EVERYTHING
+    dossier = Dossier(subject, poster_id, [], [], [], viewer=sees)
     for flag in found:
-        if (
-            viewer is not None
-            and flag.route == "dsl"
-            and not permissions.allows(viewer.role, "safeguarding")
-        ):
+        if viewer is not None and not visibility.shows(sees, flag):
             if not case:
                 raise EvidenceError(
                     f"flag {flag.id} is a safeguarding concern for the DSL; {viewer.username} "
@@ -128,7 +129,8 @@ def _add_items(session: Session, dossier: Dossier, flag: Flag) -> None:
                 "report it to your data protection officer"
             )
         ref = f"EX-{len(dossier.items) + 1:03d}"
-        dossier.items.append(Item(ref, flag, shot, json.loads(shot.content)))
+        view = visibility.redact(session, dossier.viewer, json.loads(shot.content))
+        dossier.items.append(Item(ref, flag, shot, view.content, view.redacted))
 
 
 def report(
@@ -145,8 +147,12 @@ def report(
 ) -> Report:
     """The report's content (``report_pdf`` draws it)."""
     poster = dossier.items[0].flag.poster if dossier.poster_id else None
-    exhibits = tuple(_exhibit(item, dossier, chains[item.snapshot.id]) for item in dossier.items)
-    courses = flags.conduct(session, [dossier.poster_id] if dossier.poster_id else [], counted)
+    exhibits = tuple(
+        _exhibit(item, dossier, chains[item.snapshot.id], members) for item in dossier.items
+    )
+    courses = flags.conduct(
+        session, [dossier.poster_id] if dossier.poster_id else [], counted, dossier.viewer
+    )
     by_flag = {item.flag.id: item.ref for item in dossier.items}
     harassment = tuple(
         f"{person}: {', '.join(by_flag[i] for i in ids if i in by_flag)} (flags {', '.join(map(str, ids))})"
@@ -208,6 +214,14 @@ def _summary(dossier: Dossier) -> tuple[str, ...]:
             f"{dismissed} exhibit(s) were judged by the school not to breach its policy; they are "
             "included, and marked so, for completeness."
         )
+    redacted = [item.ref for item in items if item.redacted]
+    if redacted:
+        lines.append(
+            f"Exhibit(s) {', '.join(redacted)} are redacted views, not sealed evidence: the thread "
+            f"around the comment held comments routed to the safeguarding lead, shown here as "
+            f"{visibility.PLACEHOLDER!r}. The sealed snapshots (their SHA-256 is given) are kept "
+            "unchanged by the school for its Designated Safeguarding Lead and the police."
+        )
     lines += [f"Not included: {why}." for why in dossier.left_out]
     return tuple(lines)
 
@@ -221,13 +235,23 @@ def _status(flag: Flag) -> str:
     return f"not yet reviewed ({flag.status.value}); recommended: {flag.step.value if flag.step else '-'}"
 
 
-def _exhibit(item: Item, dossier: Dossier, chain: list[CustodyEvent]) -> Exhibit:
+def _exhibit(
+    item: Item, dossier: Dossier, chain: list[CustodyEvent], members: list[Member]
+) -> Exhibit:
     content, flag = item.content, item.flag
     comment = content.get("comment", {})
     author = comment.get("author") or {}
     classification = content.get("classification", {})
-    artefacts = [("snapshot.json", item.snapshot.sha256)]
-    artefacts += [(a.name, a.sha256) for a in item.snapshot.artefacts]
+    if item.redacted:  # the redacted view's own files, as the bundle holds them
+        names = [m.path.rpartition("/") for m in members]
+        artefacts = [
+            (name, m.sha256)
+            for m, (folder, _, name) in zip(members, names, strict=True)
+            if folder == item.folder and name not in ("raw.json", "custody.jsonl")
+        ]
+    else:
+        artefacts = [("snapshot.json", item.snapshot.sha256)]
+        artefacts += [(a.name, a.sha256) for a in item.snapshot.artefacts]
     return Exhibit(
         ref=item.ref,
         flag_id=flag.id,

@@ -8,7 +8,7 @@ from typing import Any
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
-from moderator import db, users
+from moderator import db, users, visibility
 from moderator.config import SchoolConfig
 from moderator.evidence import custody, snapshot
 from moderator.evidence.dossier import EvidenceError
@@ -24,7 +24,7 @@ def viewer(
     if username is None:
         return None
     user = users.acting(session, username)
-    if flag.route == "dsl" and not config.escalation.permissions.allows(user.role, "safeguarding"):
+    if not visibility.shows(visibility.Viewer.of(user.role, config.escalation.permissions), flag):
         raise EvidenceError(
             f"flag {flag_id} is a safeguarding concern for the DSL; {username} "
             f"({user.role.value}) may not see its evidence"

@@ -14,6 +14,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
+from moderator import visibility
 from moderator.categories import CATEGORIES
 from moderator.evidence import times
 from moderator.models import Comment, Flag, Source
@@ -62,10 +63,10 @@ class Chart:
 
 def routes(web: Web, guard: Callable[[Handler], Handler]) -> list[Route]:
     async def dashboard(request: Request) -> Response:
-        see_dsl = web.config.escalation.permissions.allows(
-            request.scope["current"].user.role, "safeguarding"
+        viewer = visibility.Viewer.of(
+            request.scope["current"].user.role, web.config.escalation.permissions
         )
-        charts = await web.run(_charts, see_dsl, dt.datetime.now(dt.UTC))
+        charts = await web.run(_charts, viewer, dt.datetime.now(dt.UTC))
         return web.render(request, "dashboard.html", charts=charts, title="Dashboard")
 
     return [Route("/dashboard", guard(dashboard), methods=["GET"])]
@@ -76,21 +77,19 @@ def _week(moment: dt.datetime) -> dt.date:
     return local - dt.timedelta(days=local.weekday())
 
 
-def _charts(session: Session, see_dsl: bool, now: dt.datetime) -> list[Chart]:
+def _charts(session: Session, viewer: visibility.Viewer, now: dt.datetime) -> list[Chart]:
     first = _week(now) - dt.timedelta(weeks=WEEKS - 1)
     weeks = [first + dt.timedelta(weeks=i) for i in range(WEEKS)]
     start = dt.datetime.combine(first, dt.time(), tzinfo=times.UK)
     rows = session.execute(
-        select(Flag.created_at, Flag.categories, Flag.route, Source.platform)
+        select(Flag.created_at, Flag.categories, Source.platform)
         .join(Comment, Comment.id == Flag.comment_id)
         .join(Source, Source.id == Comment.source_id)
-        .where(Flag.created_at >= start)
+        .where(Flag.created_at >= start, *visibility.flag_conditions(viewer))
     ).all()
     by_category: dict[str, Counter[dt.date]] = defaultdict(Counter)
     by_platform: dict[str, Counter[dt.date]] = defaultdict(Counter)
-    for created, categories, route, platform in rows:
-        if route == "dsl" and not see_dsl:
-            continue
+    for created, categories, platform in rows:
         week = _week(created)
         for category in categories:
             by_category[category][week] += 1

@@ -7,10 +7,11 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import String, case, cast, exists, func, or_, select
+from sqlalchemy import String, case, cast, exists, func, select
 from sqlalchemy.orm import Session, joinedload
 from sqlalchemy.sql.elements import ColumnElement
 
+from moderator import visibility
 from moderator.models import Comment, Flag, FlagTarget, Source
 from workqueue.ladder import Step, rank
 from workqueue.states import OPEN, FlagStatus
@@ -60,8 +61,9 @@ class Row:
 
 
 def page(session: Session, filters: Filters, *, see_dsl: bool) -> tuple[list[Row], int]:
-    """One page of rows and the total matching."""
-    conditions = _conditions(filters, see_dsl)
+    """One page of the rows a user may see (``see_dsl``: the safeguarding permission, as
+    ``visibility.Viewer.sees_dsl``), and the total matching."""
+    conditions = _conditions(filters, visibility.Viewer(sees_dsl=see_dsl))
     total = session.scalar(
         select(func.count(Flag.id)).join(Flag.comment).join(Comment.source).where(*conditions)
     )
@@ -81,10 +83,8 @@ def page(session: Session, filters: Filters, *, see_dsl: bool) -> tuple[list[Row
     return [_row(f, targets.get(f.id, [])) for f in flags], int(total or 0)
 
 
-def _conditions(filters: Filters, see_dsl: bool) -> list[ColumnElement[bool]]:
-    found: list[ColumnElement[bool]] = []
-    if not see_dsl:
-        found.append(or_(Flag.route.is_(None), Flag.route != "dsl"))
+def _conditions(filters: Filters, viewer: visibility.Viewer) -> list[ColumnElement[bool]]:
+    found = visibility.flag_conditions(viewer)
     if filters.status == "open":
         found.append(Flag.status.in_(list(OPEN)))
     elif filters.status in {s.value for s in FlagStatus}:
@@ -142,5 +142,14 @@ def _row(flag: Flag, targets: list[str]) -> Row:
     )
 
 
-def target_names(session: Session) -> list[str]:
-    return list(session.scalars(select(FlagTarget.name).distinct().order_by(FlagTarget.name)))
+def target_names(session: Session, viewer: visibility.Viewer) -> list[str]:
+    """The people named in the flags ``viewer`` may see (the "About" filter's choices)."""
+    return list(
+        session.scalars(
+            select(FlagTarget.name)
+            .join(Flag, Flag.id == FlagTarget.flag_id)
+            .where(*visibility.flag_conditions(viewer))
+            .distinct()
+            .order_by(FlagTarget.name)
+        )
+    )

@@ -20,8 +20,8 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
-from moderator import cases, decisions, flags
-from moderator.evidence import bundle, custody, viewing
+from moderator import cases, decisions, flags, visibility
+from moderator.evidence import bundle, capture_png, custody, viewing
 from moderator.exceptions import ModeratorError
 from moderator.models import AuditEvent, EvidenceArtefact, EvidenceSnapshot, Flag, Letter
 from moderator.web import listing
@@ -40,9 +40,12 @@ def routes(web: Web, guard: Callable[[Handler], Handler]) -> list[Route]:
     def may(request: Request, what: str) -> bool:
         return permissions.allows(request.scope["current"].user.role, what)
 
+    def viewer(request: Request) -> visibility.Viewer:
+        return visibility.Viewer.of(request.scope["current"].user.role, permissions)
+
     async def queue(request: Request) -> Response:
         filters = listing.Filters.parse(request.query_params)
-        rows, total, names = await web.run(_queue, filters, may(request, "safeguarding"))
+        rows, total, names = await web.run(_queue, filters, viewer(request))
         pages = max(1, -(-total // listing.PER_PAGE))
         return web.render(
             request,
@@ -70,7 +73,7 @@ def routes(web: Web, guard: Callable[[Handler], Handler]) -> list[Route]:
     async def flag(request: Request) -> Response:
         flag_id = _id(request)
         who = _who(request)
-        found = await web.run(_flag_page, web, flag_id, who, may(request, "safeguarding"))
+        found = await web.run(_flag_page, web, flag_id, who, viewer(request))
         if found is None:
             return web.render(
                 request, "error.html", 404, message=f"There is no flag {flag_id} you may see."
@@ -141,7 +144,7 @@ def routes(web: Web, guard: Callable[[Handler], Handler]) -> list[Route]:
 
     async def capture(request: Request) -> Response:
         flag_id = _id(request)
-        found = await web.run(_capture, flag_id, may(request, "safeguarding"))
+        found = await web.run(_capture, flag_id, viewer(request))
         if found is None:
             return web.render(request, "error.html", 404, message="No capture image.")
         return Response(found, media_type="image/png")
@@ -155,7 +158,7 @@ def routes(web: Web, guard: Callable[[Handler], Handler]) -> list[Route]:
                 message="The audit log is for the headteacher, the DSL and administrators.",
             )
         page = listing.Filters.parse(request.query_params).page
-        events, total = await web.run(_audit, page)
+        events, total = await web.run(_audit, page, viewer(request))
         pages = max(1, -(-total // AUDIT_PER_PAGE))
         return web.render(
             request, "audit.html", events=events, page=page, pages=pages, title="Audit log"
@@ -163,7 +166,7 @@ def routes(web: Web, guard: Callable[[Handler], Handler]) -> list[Route]:
 
     async def letter(request: Request) -> Response:
         letter_id = int(request.path_params["letter_id"])
-        found = await web.run(_letter, letter_id, may(request, "safeguarding"))
+        found = await web.run(_letter, letter_id, viewer(request))
         if found is None:
             return web.render(
                 request, "error.html", 404, message=f"There is no letter {letter_id} you may see."
@@ -223,9 +226,11 @@ def _back(flag_id: int, message: str) -> Response:
     return RedirectResponse(f"/flags/{flag_id}?m={quote(message[:300])}", status_code=303)
 
 
-def _queue(session: Session, filters: listing.Filters, see_dsl: bool) -> tuple[Any, int, list[str]]:
-    rows, total = listing.page(session, filters, see_dsl=see_dsl)
-    return rows, total, listing.target_names(session)
+def _queue(
+    session: Session, filters: listing.Filters, viewer: visibility.Viewer
+) -> tuple[Any, int, list[str]]:
+    rows, total = listing.page(session, filters, see_dsl=viewer.sees_dsl)
+    return rows, total, listing.target_names(session, viewer)
 
 
 def _dsl_rows(session: Session) -> list[listing.Row]:
@@ -242,28 +247,33 @@ def _dsl_rows(session: Session) -> list[listing.Row]:
 
 
 def _flag_page(
-    session: Session, web: Web, flag_id: int, who: str, see_dsl: bool
+    session: Session, web: Web, flag_id: int, who: str, viewer: visibility.Viewer
 ) -> dict[str, Any] | None:
     flag = session.get(Flag, flag_id)
-    if flag is None or (flag.route == "dsl" and not see_dsl):
+    if flag is None or not visibility.shows(viewer, flag):
         return None
     counted = web.config.escalation.rule.incident_categories
-    item = flags.show(session, flag_id, counted) or {}
+    item = flags.show(session, flag_id, counted, viewer) or {}
     shots = session.scalars(
         select(EvidenceSnapshot)
         .where(EvidenceSnapshot.comment_id == flag.comment_id)
         .order_by(EvidenceSnapshot.id)
     ).all()
+    view = visibility.redact(session, viewer, json.loads(shots[-1].content) if shots else {})
+    seen = {"via": "web flag page", **({"view": "redacted"} if view.redacted else {})}
     for shot in shots:
-        custody.append(session, shot, who, "viewed", {"via": "web flag page"})
-    latest = json.loads(shots[-1].content) if shots else {}
+        custody.append(session, shot, who, "viewed", seen)
+    latest = view.content
     item["segments"] = _segments(item.get("text", ""), item.get("spans", []))
     item["thread"] = latest.get("thread") or {}
     item["post"] = latest.get("post") or {}
     item["media"] = latest.get("media") or []
     item["indecent_image_risk"] = bool(latest.get("indecent_image_risk"))
+    item["redacted"] = view.redacted
     item["evidence_detail"] = viewing.describe(session, flag_id)["snapshots"]
-    item["case_view"] = cases.view(session, web.config, flag.poster) if flag.poster else None
+    item["case_view"] = (
+        cases.view(session, web.config, flag.poster, viewer) if flag.poster else None
+    )
     return item
 
 
@@ -289,27 +299,34 @@ def _export(web: Web, flag_id: int, username: str) -> tuple[bytes, str]:
         return out.read_bytes(), out.name
 
 
-def _capture(session: Session, flag_id: int, see_dsl: bool) -> bytes | None:
+def _capture(session: Session, flag_id: int, viewer: visibility.Viewer) -> bytes | None:
+    """The latest capture image: the stored one, or, when it shows what ``viewer`` may not see,
+    one drawn from the redacted view of its snapshot (and labelled so)."""
     flag = session.get(Flag, flag_id)
-    if flag is None or (flag.route == "dsl" and not see_dsl):
+    if flag is None or not visibility.shows(viewer, flag):
         return None
-    return session.scalars(
-        select(EvidenceArtefact.data)
-        .join(EvidenceSnapshot, EvidenceSnapshot.id == EvidenceArtefact.snapshot_id)
+    found = session.execute(
+        select(EvidenceSnapshot, EvidenceArtefact.data)
+        .join(EvidenceArtefact, EvidenceArtefact.snapshot_id == EvidenceSnapshot.id)
         .where(
             EvidenceSnapshot.comment_id == flag.comment_id, EvidenceArtefact.name == "capture.png"
         )
         .order_by(EvidenceSnapshot.id.desc())
         .limit(1)
     ).first()
+    if found is None:
+        return None
+    shot, image = found
+    view = visibility.redact(session, viewer, json.loads(shot.content))
+    return capture_png.render(view.content, shot.sha256) if view.redacted else image
 
 
-def _letter(session: Session, letter_id: int, see_dsl: bool) -> dict[str, Any] | None:
+def _letter(session: Session, letter_id: int, viewer: visibility.Viewer) -> dict[str, Any] | None:
     found = session.get(Letter, letter_id)
     if found is None:
         return None
     flag = session.get(Flag, found.flag_id)
-    if flag is not None and flag.route == "dsl" and not see_dsl:
+    if flag is not None and not visibility.shows(viewer, flag):
         return None
     return {
         "id": found.id,
@@ -322,7 +339,11 @@ def _letter(session: Session, letter_id: int, see_dsl: bool) -> dict[str, Any] |
     }
 
 
-def _audit(session: Session, page: int) -> tuple[list[AuditEvent], int]:
+def _audit(
+    session: Session, page: int, viewer: visibility.Viewer
+) -> tuple[list[AuditEvent | dict[str, Any]], int]:
+    """A page of the audit log; what was recorded about a flag ``viewer`` may not see (a DSL's
+    note, a person named) is withheld."""
     total = session.scalar(select(func.count(AuditEvent.id))) or 0
     events = session.scalars(
         select(AuditEvent)
@@ -330,4 +351,24 @@ def _audit(session: Session, page: int) -> tuple[list[AuditEvent], int]:
         .offset((page - 1) * AUDIT_PER_PAGE)
         .limit(AUDIT_PER_PAGE)
     ).all()
-    return list(events), int(total)
+    ids = {e.subject_id for e in events if e.subject_type == "flag" and e.subject_id is not None}
+    hidden = set(
+        session.scalars(
+            select(Flag.id).where(Flag.id.in_(ids), *visibility.hidden_conditions(viewer))
+        )
+    )
+    shown: list[AuditEvent | dict[str, Any]] = [
+        _withheld(e) if e.subject_type == "flag" and e.subject_id in hidden else e for e in events
+    ]
+    return shown, int(total)
+
+
+def _withheld(event: AuditEvent) -> dict[str, Any]:
+    return {
+        "at": event.at,
+        "actor": event.actor,
+        "action": event.action,
+        "subject_type": event.subject_type,
+        "subject_id": event.subject_id,
+        "detail": {"detail": visibility.WITHHELD_DETAIL},
+    }
