@@ -16,7 +16,17 @@ from typing import Any, TextIO
 import click
 
 from moderator import classify as classify_mod
-from moderator import cli_data, cli_digest, cli_evidence, cli_ops, db, flags, scanning, timewindow
+from moderator import (
+    cli_data,
+    cli_digest,
+    cli_evidence,
+    cli_ops,
+    cli_words,
+    db,
+    flags,
+    scanning,
+    timewindow,
+)
 from moderator import config as config_mod
 from moderator.cli_context import Context, friendly_errors, operator
 from moderator.evidence import custody
@@ -254,7 +264,7 @@ def queue_decide(
         note=note,
         targets=targets,
     )
-    click.echo(outcome.message)
+    click.echo(cli_words.outcome(outcome))
 
 
 @queue_group.command(name="claim")

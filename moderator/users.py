@@ -125,10 +125,7 @@ def get(session: Session, username: str) -> User:
     """The account named ``username``; an error naming it when there is none."""
     user = session.scalars(select(User).where(User.username == username)).first()
     if user is None:
-        raise UserError(
-            f"no user {username!r}; add one with `moderator users add {username} --name ... "
-            "--role ... --password-stdin`"
-        )
+        raise UserError(f"no user {username!r}", code="unknown_user", user=username)
     return user
 
 
@@ -136,7 +133,7 @@ def acting(session: Session, username: str) -> User:
     """The active account taking a decision."""
     user = get(session, username)
     if not user.active:
-        raise UserError(f"user {username!r} is disabled")
+        raise UserError(f"user {username!r} is disabled", code="user_disabled", user=username)
     return user
 
 

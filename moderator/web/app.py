@@ -14,6 +14,7 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 from sqlalchemy import Engine
 from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
+from starlette.convertors import Convertor, register_url_convertor
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, PlainTextResponse, RedirectResponse, Response
 from starlette.routing import Mount, Route
@@ -27,6 +28,22 @@ from moderator.web import security, sessions
 logger = logging.getLogger(__name__)
 HERE = Path(__file__).parent
 Handler = Callable[[Request], Awaitable[Response]]
+
+
+class RowId(Convertor[int]):
+    """A row id in a path, ``{name:id}``: at most 18 digits, so it always fits the databases'
+    64-bit integers; anything longer (or not digits) matches no route and is a 404."""
+
+    regex = "[0-9]{1,18}"
+
+    def convert(self, value: str) -> int:
+        return int(value)
+
+    def to_string(self, value: int) -> str:
+        return str(int(value))
+
+
+register_url_convertor("id", RowId())
 
 
 @dataclass(frozen=True)
