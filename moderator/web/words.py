@@ -42,10 +42,10 @@ NOTES = {
     "recommendations_lowered": "{count} other recommendation(s) for this poster lowered.",
     "claimed_by_them": "It is in review, with you.",
     "complaint_reply": (
-        "Reply {letter} is written (under Letters on this page): answer it through the "
-        "complaints procedure. The comment is not hidden."
+        "The reply is written (letter {letter}, under Letters on this page): answer it through "
+        "the complaints procedure. The comment is not hidden."
     ),
-    "letter_written": "Letter {letter} is written: it is under Letters on this page.",
+    "letter_written": "The letter is written (letter {letter}): it is under Letters on this page.",
     "take_legal_advice": "Take legal advice, with the evidence kept for this case.",
     "report_to_police": "Report it to the police: 101, or 999 if anyone is in immediate danger.",
     "second_person": (
