@@ -4,9 +4,10 @@ the web words the same things for its readers in ``moderator.web.words``."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from moderator.decisions import Note, Outcome
+if TYPE_CHECKING:  # the command line imports the domain lazily, command by command
+    from moderator.decisions import Note, Outcome
 
 #: What a decision did, as the command line says it.
 DID = {

@@ -180,7 +180,7 @@ def flag_row(engine: Engine, flag_id: int) -> Flag:
         return session.get_one(Flag, flag_id)
 
 
-STATUS = re.compile(r'<p class="message" role="status">(.*?)</p>', re.S)
+STATUS = re.compile(r'<p class="message" role="status">(.*?)</p>', re.DOTALL)
 
 
 def message_after(browser: Browser, response: Any) -> str:
