@@ -16,17 +16,7 @@ from typing import Any, TextIO
 import click
 
 from moderator import classify as classify_mod
-from moderator import (
-    cli_data,
-    cli_digest,
-    cli_evidence,
-    cli_ops,
-    cli_words,
-    db,
-    flags,
-    scanning,
-    timewindow,
-)
+from moderator import cli_data, cli_digest, cli_evidence, cli_ops, db, flags, scanning, timewindow
 from moderator import config as config_mod
 from moderator.cli_context import Context, friendly_errors, operator
 from moderator.evidence import custody
@@ -242,7 +232,7 @@ def queue_decide(
     targets: tuple[str, ...],
 ) -> None:
     """Decide on a flag: --confirm, --dismiss, --escalate STEP, --close or --reopen."""
-    from moderator import decisions
+    from moderator import cli_words, decisions
 
     if step and verb:
         raise click.UsageError(f"--escalate cannot be combined with --{verb}")
