@@ -251,7 +251,7 @@ def queue_decide(
     targets: tuple[str, ...],
 ) -> None:
     """Decide on a flag: --confirm, --dismiss, --escalate STEP, --close or --reopen."""
-    from moderator import decisions
+    from moderator import cli_words, decisions
 
     if step and verb:
         raise click.UsageError(f"--escalate cannot be combined with --{verb}")
@@ -273,7 +273,7 @@ def queue_decide(
         note=note,
         targets=targets,
     )
-    click.echo(outcome.message)
+    click.echo(cli_words.outcome(outcome))
 
 
 @queue_group.command(name="claim")

@@ -16,8 +16,8 @@ from sqlalchemy import Engine
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from moderator import cli_words, db
 from moderator import config as config_mod
-from moderator import db
 from moderator.exceptions import ModeratorError
 from workqueue.errors import QueueError
 
@@ -57,7 +57,7 @@ def friendly_errors(command: F) -> F:
         try:
             return command(*args, **kwargs)
         except (ModeratorError, QueueError) as exc:
-            click.echo(f"error: {exc}", err=True)
+            click.echo(f"error: {cli_words.refusal(exc)}", err=True)
             sys.exit(1)
         except IntegrityError:  # a race with someone else's identical change; no SQL echoed
             click.echo(

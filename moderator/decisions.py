@@ -5,13 +5,18 @@ Each decision is one transaction: the permission checks, the conditional status 
 audit event (``workqueue.store``), any letter, any hide or unhide in the outbox, and the new
 recommendations for the poster's other open flags. Anything that fails rolls all of it back.
 The design and the permission table: docs/queue.md.
+
+What a decision did comes back as an :class:`Outcome` with :class:`Note` s, and a refusal as a
+``QueueError`` (or ``UserError``) with a ``code`` and ``fields``: structured, so the command
+line (``moderator.cli_words``) and the web (``moderator.web.words``) each word them for their
+own readers.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, cast
 
 from sqlalchemy import ColumnElement, Engine, Table, case, func, or_, select, update
@@ -41,13 +46,55 @@ PRIORITY = (
 
 
 @dataclass(frozen=True)
+class Note:
+    """Something a decision set going, or what to do next: ``code`` and what it names."""
+
+    code: str
+    fields: Mapping[str, Any] = field(default_factory=dict)
+
+
+#: What a decision did (``Outcome.did``).
+DID = (
+    "targets_recorded",
+    "confirmed",
+    "complaint_confirmed",
+    "hidden",
+    "dismissed",
+    "closed",
+    "reopened",
+    "escalated",
+    "police_proposed",
+    "police_confirmed",
+)
+#: What an outcome's notes may say (``Note.code``).
+NOTES = (
+    "hide_by_hand",
+    "hide_next_scan",
+    "unhide_next_scan",
+    "hide_cancelled",
+    "recommendations_lowered",
+    "claimed_by_them",
+    "complaint_reply",
+    "letter_written",
+    "take_legal_advice",
+    "report_to_police",
+    "second_person",
+)
+
+
+@dataclass(frozen=True)
 class Outcome:
-    """What a decision did, for the person who took it."""
+    """What a decision did, for the person who took it (each interface words it)."""
 
     flag_id: int
     status: FlagStatus
-    message: str
+    did: str  #: one of :data:`DID`
+    actor: str
+    role: str
+    notes: tuple[Note, ...] = ()
     letter_id: int | None = None
+    step: Step | None = None  #: the rung taken, for ``escalated``
+    proposed_by: str | None = None  #: for ``police_confirmed``
 
 
 def decide(
@@ -67,21 +114,26 @@ def decide(
         user = users.acting(session, username)
         flag = session.get(Flag, flag_id)
         if flag is None:
-            raise NotFound(f"there is no flag {flag_id}")
+            raise _no_flag(flag_id)
         deciding = _Deciding(session, config, flag, user, note)
         deciding.may_see()
         for name in targets:
             deciding.add_target(name)
         if verb is None:
-            return Outcome(flag.id, flag.status, f"flag {flag.id}: targets recorded")
+            return deciding.outcome("targets_recorded")
         deciding.not_claimed_by_another()
         if verb == "escalate":
             if step is None:
-                raise IllegalTransition("--escalate needs a step")
+                raise IllegalTransition("an escalation needs a step", code="no_step")
             return deciding.escalate(step)
         if verb not in VERBS:
-            raise IllegalTransition(f"unknown decision {verb!r}; expected one of {VERBS}")
-        return getattr(deciding, verb)()
+            raise IllegalTransition(
+                f"unknown decision {verb!r}; expected one of {VERBS}",
+                code="unknown_decision",
+                verb=verb,
+                expected=VERBS,
+            )
+        return cast(Outcome, getattr(deciding, verb)())
 
 
 def claim(engine: Engine, config: SchoolConfig, username: str, limit: int = 1) -> list[int]:
@@ -106,9 +158,15 @@ def release(
         user = users.acting(session, username)
         flag = session.get(Flag, flag_id)
         if flag is None:
-            raise NotFound(f"there is no flag {flag_id}")
-        _Deciding(session, config, flag, user, note).not_claimed_by_another()
+            raise _no_flag(flag_id)
+        releasing = _Deciding(session, config, flag, user, note)
+        releasing.may_see()
+        releasing.not_claimed_by_another()
         return STORE.release(session, flag_id, actor=user.username, why=note or "released")
+
+
+def _no_flag(flag_id: int) -> NotFound:
+    return NotFound(f"there is no flag {flag_id}", code="not_found", subject="flag", id=flag_id)
 
 
 def release_stale(engine: Engine, config: SchoolConfig) -> list[int]:
@@ -139,7 +197,11 @@ class _Deciding:
         if self.flag.route == "dsl" and not self.permissions.allows(self.user.role, "safeguarding"):
             raise NotAllowed(
                 f"flag {self.flag.id} is a safeguarding concern for the Designated Safeguarding "
-                f"Lead; {self.user.username} ({self.user.role.value}) may not see or decide it"
+                f"Lead; {self.user.username} ({self.user.role.value}) may not see or decide it",
+                code="dsl_only",
+                id=self.flag.id,
+                user=self.user.username,
+                role=self.user.role.value,
             )
 
     def not_claimed_by_another(self) -> None:
@@ -151,7 +213,11 @@ class _Deciding:
             return
         raise IllegalTransition(
             f"flag {flag.id} is being reviewed by {flag.claimed_by}; ask them, or wait until "
-            f"the claim expires ({self.config.escalation.claim_timeout_minutes} minutes)"
+            f"the claim expires ({self.config.escalation.claim_timeout_minutes} minutes)",
+            code="claimed_by_another",
+            id=flag.id,
+            by=flag.claimed_by,
+            minutes=self.config.escalation.claim_timeout_minutes,
         )
 
     @property
@@ -163,18 +229,16 @@ class _Deciding:
     def confirm(self) -> Outcome:
         self.may("review")
         self._move(FlagStatus.CONFIRMED, "confirm", self._why("agreed with the flag"), breach=True)
-        letter = None
         if self.complaint_only:
             letter = letters.write(
                 self.session, "complaint_reply", self.config, self.flag, [self.flag], self._actor
             )
-            return self._outcome(
-                "confirmed as a complaint",
-                f"; reply {letter.id} written (`moderator letters show {letter.id}`): answer it "
-                "through the complaints procedure, it is not hidden",
-                letter.id,
+            return self.outcome(
+                "complaint_confirmed",
+                Note("complaint_reply", {"letter": letter.id}),
+                letter_id=letter.id,
             )
-        return self._outcome("confirmed", self._hide_if_recommended())
+        return self.outcome("confirmed", *self._hide_if_recommended())
 
     def dismiss(self) -> Outcome:
         self.may("review")
@@ -189,8 +253,8 @@ class _Deciding:
         )
         undone = self._undo_hide()
         changed = self._refresh_poster()
-        later = f"; {changed} other recommendation(s) for this poster lowered" if changed else ""
-        return self._outcome("dismissed", undone + later)
+        later = (Note("recommendations_lowered", {"count": changed}),) if changed else ()
+        return self.outcome("dismissed", *undone, *later)
 
     def close(self) -> Outcome:
         self.may("review")
@@ -200,14 +264,17 @@ class _Deciding:
             self._why("matter finished"),
             **NO_PROPOSAL,
         )
-        return self._outcome("closed")
+        return self.outcome("closed")
 
     def reopen(self) -> Outcome:
         self.may("review")
         if self.flag.status != FlagStatus.DISMISSED:
             raise IllegalTransition(
                 f"flag {self.flag.id} is {self.flag.status.value}: only a dismissed flag can be "
-                "reopened"
+                "reopened",
+                code="not_dismissed",
+                id=self.flag.id,
+                status=self.flag.status.value,
             )
         self._move(
             FlagStatus.IN_REVIEW,
@@ -218,16 +285,21 @@ class _Deciding:
             claimed_at=utcnow(),
         )
         self._refresh_poster()
-        return self._outcome("reopened", "; it is in review, claimed by them")
+        return self.outcome("reopened", Note("claimed_by_them"))
 
     def escalate(self, step: Step) -> Outcome:
         if self.complaint_only:
             raise NotAllowed(
                 f"flag {self.flag.id} is a complaint: it goes to the complaints procedure and is "
-                "never hidden or escalated (confirm it to write the reply, or dismiss it)"
+                "never hidden or escalated (confirm it to write the reply, or dismiss it)",
+                code="complaint_not_escalated",
+                id=self.flag.id,
             )
         if step is Step.REVIEW:
-            raise IllegalTransition("review is not a rung to escalate to; use --confirm")
+            raise IllegalTransition(
+                "review is not a rung to escalate to; confirm the flag instead",
+                code="review_not_a_rung",
+            )
         if self.flag.status not in LIVE:
             raise IllegalTransition(
                 f"flag {self.flag.id} is {self.flag.status.value} and cannot be escalated; "
@@ -235,7 +307,10 @@ class _Deciding:
                     "reopen it first"
                     if self.flag.status == FlagStatus.DISMISSED
                     else "it is finished"
-                )
+                ),
+                code="not_live",
+                id=self.flag.id,
+                status=self.flag.status.value,
             )
         if step is Step.HIDE:
             return self._hide()
@@ -243,19 +318,17 @@ class _Deciding:
             return self._police()
         self.may(step.value)
         self._climb(step, "escalate", self._why(f"escalated to {_words(step)}"))
-        queued = self._hide_if_recommended()
+        notes = list(self._hide_if_recommended())
         letter_id = None
         if step in (Step.MEETING, Step.WRITTEN_WARNING):
             letter = letters.write(
                 self.session, step.value, self.config, self.flag, self._quoted(), self._actor
             )
             letter_id = letter.id
-        tail = queued
-        if letter_id:
-            tail += f"; letter {letter_id} written (`moderator letters show {letter_id}`)"
+            notes.append(Note("letter_written", {"letter": letter_id}))
         if step is Step.LEGAL:
-            tail += "; take legal advice, with the evidence kept for this case"
-        return self._outcome(f"escalated to {_words(step)}", tail, letter_id)
+            notes.append(Note("take_legal_advice"))
+        return self.outcome("escalated", *notes, letter_id=letter_id, step=step)
 
     # -- the rungs -------------------------------------------------------------------------
 
@@ -267,12 +340,16 @@ class _Deciding:
             )
         else:
             self._record("hide", self._why("hidden by a moderator"))
-        return self._outcome("confirmed for hiding", self._request_hide())
+        return self.outcome("hidden", *self._request_hide())
 
     def _police(self) -> Outcome:
         flag = self.flag
         if flag.escalated_step is Step.POLICE:
-            raise IllegalTransition(f"flag {flag.id} has already been referred to the police")
+            raise IllegalTransition(
+                f"flag {flag.id} has already been referred to the police",
+                code="already_referred",
+                id=flag.id,
+            )
         if flag.proposed_step is Step.POLICE and flag.proposed_by:
             self.permissions.second_person(flag.proposed_by, self.user.username)
             self.may("police")
@@ -284,10 +361,7 @@ class _Deciding:
                 proposed_by=proposer,
                 extra=NO_PROPOSAL,
             )
-            return self._outcome(
-                f"police referral proposed by {proposer}, confirmed",
-                ". Report it to the police: 101, or 999 if anyone is in immediate danger",
-            )
+            return self.outcome("police_confirmed", Note("report_to_police"), proposed_by=proposer)
         self.may("propose_police")
         proposal: dict[str, Any] = {
             "proposed_step": Step.POLICE,
@@ -305,13 +379,14 @@ class _Deciding:
             )
             if db.rowcount(moved) != 1:
                 raise IllegalTransition(
-                    f"flag {flag.id} changed while this decision was being made; look again"
+                    f"flag {flag.id} changed while this decision was being made; look again",
+                    code="changed",
+                    subject="flag",
+                    id=flag.id,
                 )
             self._record("police_referral_proposed", why)
-        return self._outcome(
-            "police referral proposed",
-            f"; a second person ({self._second_roles()}) must confirm it: "
-            f"`moderator queue decide {flag.id} --as OTHER --escalate police`",
+        return self.outcome(
+            "police_proposed", Note("second_person", {"roles": self._second_roles()})
         )
 
     def _climb(
@@ -325,7 +400,10 @@ class _Deciding:
         flag = self.flag
         if rank(flag.escalated_step) >= rank(step):
             raise IllegalTransition(
-                f"flag {flag.id} is already escalated to {_words(flag.escalated_step)}"
+                f"flag {flag.id} is already escalated to {_words(flag.escalated_step)}",
+                code="already_escalated",
+                id=flag.id,
+                step=(flag.escalated_step or Step.REVIEW).value,
             )
         detail = {"step": step.value, **({"proposed_by": proposed_by} if proposed_by else {})}
         self._move(
@@ -395,15 +473,13 @@ class _Deciding:
             Flag.claimed_at.is_not_distinct_from(flag.claimed_at),
         ]
 
-    def _second_roles(self) -> str:
+    def _second_roles(self) -> tuple[str, ...]:
         """Who may confirm a police referral on this flag (for the DSL's flags, only those
-        who may also see them)."""
+        who may also see them); none when the school's permissions allow nobody."""
         roles = set(self.permissions.table["police"])
         if self.flag.route == "dsl":
             roles &= set(self.permissions.table["safeguarding"])
-        return (
-            ", ".join(r.value for r in Role if r in roles) or "nobody: see [escalation.permissions]"
-        )
+        return tuple(r.value for r in Role if r in roles)
 
     def _record(self, action: str, why: str) -> None:
         STORE.record(
@@ -415,12 +491,15 @@ class _Deciding:
             detail={"role": self.user.role.value, "status": self.flag.status.value},
         )
 
-    def _outcome(self, what: str, tail: str = "", letter_id: int | None = None) -> Outcome:
+    def outcome(self, did: str, *notes: Note, **more: Any) -> Outcome:
         return Outcome(
             self.flag.id,
             self.flag.status,
-            f"flag {self.flag.id}: {what} by {self._actor} ({self.user.role.value}){tail}.",
-            letter_id,
+            did,
+            self._actor,
+            self.user.role.value,
+            tuple(notes),
+            **more,
         )
 
     def _refresh_poster(self) -> int:
@@ -451,7 +530,7 @@ class _Deciding:
         self.may("review")
         name = " ".join(name.split())
         if not name:
-            raise IllegalTransition("--target must name a person")
+            raise IllegalTransition("a target must name a person", code="no_target")
         person = Roster(self.config.people).find(name)
         canonical = person.name if person else name
         if any(t.name == canonical for t in self.flag.targets):
@@ -468,23 +547,19 @@ class _Deciding:
         self.session.refresh(self.flag)
         self._record("target_added", self.note or f"targets {canonical}")
 
-    def _hide_if_recommended(self) -> str:
+    def _hide_if_recommended(self) -> tuple[Note, ...]:
         if self.flag.classification.hide and not self.config.escalation.auto_hide:
             return self._request_hide()
-        return ""
+        return ()
 
-    def _request_hide(self) -> str:
+    def _request_hide(self) -> tuple[Note, ...]:
         if self.flag.hidden or self._live("hide", ("pending", "sending", "manual")):
-            return ""
+            return ()
         manual = self.flag.comment.source.platform == "file"
         self._action("hide", "manual" if manual else "pending")
-        return (
-            "; hide it on the platform by hand (this source cannot act)"
-            if manual
-            else "; the hide is sent on the next scan"
-        )
+        return (Note("hide_by_hand" if manual else "hide_next_scan"),)
 
-    def _undo_hide(self) -> str:
+    def _undo_hide(self) -> tuple[Note, ...]:
         pending = self.session.execute(
             update(Action)
             .where(
@@ -496,8 +571,8 @@ class _Deciding:
         )
         if self.flag.hidden or self._live("hide", ("sending",)):
             self._action("unhide", "pending")
-            return "; the comment is unhidden on the next scan"
-        return "; the pending hide was cancelled" if db.rowcount(pending) else ""
+            return (Note("unhide_next_scan"),)
+        return (Note("hide_cancelled"),) if db.rowcount(pending) else ()
 
     def _live(self, kind: str, statuses: tuple[str, ...] = ("pending", "sending")) -> bool:
         return bool(

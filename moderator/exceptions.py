@@ -7,6 +7,10 @@ a traceback for these. Driver errors are kept as ``__cause__`` (``raise ... from
 
 Messages never contain comment text: it is personal data and may be evidence.
 
+An error a person can meet in the web interface as well as at the command line also carries a
+``code`` and its ``fields`` (a structured refusal): ``str()`` is the command line's wording, and
+the web words the code for its own readers (``moderator.web.words``).
+
 * ModeratorError
   - ConfigError              the school config (TOML) is missing, unreadable or invalid
   - InputError               a JSONL line (file source, ``classify``) is malformed
@@ -19,12 +23,16 @@ Messages never contain comment text: it is personal data and may be evidence.
 
 from __future__ import annotations
 
+from typing import Any
+
 
 class ModeratorError(Exception):
     """The moderator failed."""
 
-    def __init__(self, message: str | None = None) -> None:
+    def __init__(self, message: str | None = None, *, code: str = "", **fields: Any) -> None:
         super().__init__(message or (self.__doc__ or "").strip())
+        self.code = code  #: what kind of refusal, for wording it elsewhere ("" when not one)
+        self.fields = fields  #: what the wording may name (never comment text)
 
 
 class ConfigError(ModeratorError):

@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import re
+import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -113,7 +114,7 @@ def context(
         "meet_with": "me" if signatory == headteacher else (headteacher or "the headteacher"),
         "date": _day(_local(dt.datetime.now(dt.UTC))),
         "reference": reference,
-        "poster": poster,
+        "poster": isolated(poster),
         "comments": [_comment(flag) for flag in flags],
         "policy_wording": config.letters.policy_wording,
         "complaints_procedure": config.letters.complaints_procedure,
@@ -155,12 +156,26 @@ def _comment(flag: Flag) -> dict[str, Any]:
     comment = flag.comment
     posted = comment.created_time or comment.first_seen_at
     return {
-        "text": comment.text,
+        "text": isolated(comment.text),
         "posted": _moment(posted),
         "platform": _platform(comment.source.platform, comment.permalink or ""),
         "source": comment.source.name,
         "permalink": comment.permalink or "",
     }
+
+
+#: Bidirectional classes that can turn the letter's own words round: right-to-left letters,
+#: and the explicit embeddings, overrides and isolates.
+_TURNING = frozenset({"R", "AL", "RLE", "RLO", "LRE", "LRO", "PDF", "RLI", "LRI", "FSI", "PDI"})
+
+
+def isolated(text: str) -> str:
+    """``text`` between FIRST STRONG ISOLATE and POP DIRECTIONAL ISOLATE when it holds
+    right-to-left letters or direction controls, so a quoted right-to-left override cannot
+    reverse the rest of the letter's line; other text unchanged."""
+    if any(unicodedata.bidirectional(ch) in _TURNING for ch in text):
+        return f"\u2068{text}\u2069"
+    return text
 
 
 def _platform(platform: str, permalink: str) -> str:

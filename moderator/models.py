@@ -300,7 +300,19 @@ class WebSession(Base):
     csrf_token: Mapped[str] = mapped_column(String(64))
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
     last_seen_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    flash: Mapped[str | None] = mapped_column(
+        Text, comment="a status message for the next page, shown once"
+    )
     user: Mapped[User] = relationship()
+
+
+class SignInAddress(Base):
+    """Failed sign-ins from one client address in the current window (the address throttle)."""
+
+    __tablename__ = "sign_in_address"
+    address: Mapped[str] = mapped_column(String(100), primary_key=True)
+    failures: Mapped[int] = mapped_column(comment="attempts not (yet) followed by a success")
+    window_ends: Mapped[dt.datetime] = mapped_column(comment="the count starts again after this")
 
 
 class Action(Base):

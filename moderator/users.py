@@ -3,7 +3,8 @@
 Passwords are stored as argon2id hashes (argon2-cffi's PHC strings, so the cost can be raised
 later). Hashes from earlier releases, ``scrypt$n$r$p$salt$hash``, are still checked and are
 replaced by argon2id at the next successful sign-in. Five failed sign-ins in a row lock an
-account for 15 minutes.
+account for 15 minutes, however many arrive at once; ten failures from one client address in 15
+minutes stop that address signing in to any account for the rest of the 15 minutes.
 """
 
 from __future__ import annotations
@@ -17,11 +18,12 @@ import secrets
 
 from argon2 import PasswordHasher
 from argon2 import exceptions as argon2_errors
-from sqlalchemy import delete, select
+from sqlalchemy import and_, case, delete, literal, or_, select, update
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from moderator.exceptions import ModeratorError
-from moderator.models import User, WebSession
+from moderator.models import SignInAddress, User, UTCDateTime, WebSession
 from moderator.recording import audit
 from workqueue.roles import Role
 
@@ -29,12 +31,18 @@ SCRYPT_N, SCRYPT_R, SCRYPT_P = 2**14, 8, 1
 MIN_PASSWORD = 8
 LOCK_AFTER = 5  #: failed sign-ins in a row
 LOCK_FOR = dt.timedelta(minutes=15)
+ADDRESS_LIMIT = 10  #: failed sign-ins from one client address per window
+ADDRESS_WINDOW = dt.timedelta(minutes=15)
 _HASHER = PasswordHasher()  # argon2id, RFC 9106's second recommended parameters
 _USERNAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._@-]{0,99}$")
 
 
 class UserError(ModeratorError):
     """A user account cannot be created, found or used."""
+
+
+class Throttled(UserError):
+    """Too many failed sign-ins from one client address: none are checked for a while."""
 
 
 def hash_password(password: str) -> str:
@@ -117,10 +125,7 @@ def get(session: Session, username: str) -> User:
     """The account named ``username``; an error naming it when there is none."""
     user = session.scalars(select(User).where(User.username == username)).first()
     if user is None:
-        raise UserError(
-            f"no user {username!r}; add one with `moderator users add {username} --name ... "
-            "--role ... --password-stdin`"
-        )
+        raise UserError(f"no user {username!r}", code="unknown_user", user=username)
     return user
 
 
@@ -128,7 +133,7 @@ def acting(session: Session, username: str) -> User:
     """The active account taking a decision."""
     user = get(session, username)
     if not user.active:
-        raise UserError(f"user {username!r} is disabled")
+        raise UserError(f"user {username!r} is disabled", code="user_disabled", user=username)
     return user
 
 
@@ -145,32 +150,133 @@ def authenticate(session: Session, username: str, password: str) -> User | None:
 
 def sign_in(session: Session, username: str, password: str, where: str) -> User | None:
     """The account, when the password is right and it is active and not locked; else None with
-    the reason in the audit log only (``where``: e.g. the client address). Failures count
-    towards a lock-out; a success resets the count and upgrades an old hash."""
+    the reason in the audit log only (``where``: the client address).
+
+    Every attempt is charged before any password is checked, each charge one atomic ``UPDATE
+    ... RETURNING`` committed at once, so concurrent attempts cannot overtake the count: at most
+    :data:`LOCK_AFTER` passwords are checked per account before the lock, and at most
+    :data:`ADDRESS_LIMIT` failures per address per :data:`ADDRESS_WINDOW` (then
+    :class:`Throttled`). An unknown, locked or disabled account gets the same answer after the
+    same work (a password hash) as a wrong password. A success resets the account's count,
+    gives the address its attempt back and upgrades an old hash."""
     now = dt.datetime.now(dt.UTC)
-    user = session.scalars(select(User).where(User.username == username)).first()
-    if user is None:
-        verify_password(password, _dummy_hash())  # same work whether or not the user exists
+    where = where[:100]
+    if _charge_address(session, where, now) > ADDRESS_LIMIT:
         audit(
-            session, "anonymous", "sign_in_failed", None, None, username=username[:100], where=where
+            session,
+            "anonymous",
+            "sign_in_throttled",
+            None,
+            None,
+            username=username[:100],
+            where=where,
         )
+        session.commit()
+        raise Throttled(
+            f"too many failed sign-ins from {where}; try again in "
+            f"{int(ADDRESS_WINDOW.total_seconds() // 60)} minutes",
+            code="sign_in_throttled",
+            minutes=int(ADDRESS_WINDOW.total_seconds() // 60),
+        )
+    charged = _charge_account(session, username, now)
+    session.commit()  # both charges count before the password is checked
+    if charged is None:  # no such account, or locked: the same work and the same answer
+        verify_password(password, _dummy_hash())
+        user = session.scalars(select(User).where(User.username == username)).first()
+        if user is None:
+            audit(
+                session,
+                "anonymous",
+                "sign_in_failed",
+                None,
+                None,
+                username=username[:100],
+                where=where,
+            )
+        else:
+            audit(
+                session,
+                user.username,
+                "sign_in_refused",
+                "user",
+                user.id,
+                why="locked",
+                where=where,
+            )
         return None
-    if user.locked_until and user.locked_until > now:
-        audit(session, user.username, "sign_in_refused", "user", user.id, why="locked", where=where)
-        return None
+    user_id, attempt = charged
+    user = session.get_one(User, user_id, populate_existing=True)
     if not verify_password(password, user.password_hash) or not user.active:
-        user.failed_logins += 1
         why = "disabled" if user.active is False else "wrong password"
-        if user.failed_logins >= LOCK_AFTER:
-            user.locked_until, user.failed_logins = now + LOCK_FOR, 0
+        if attempt >= LOCK_AFTER:
             why += f"; locked for {int(LOCK_FOR.total_seconds() // 60)} minutes"
         audit(session, user.username, "sign_in_failed", "user", user.id, why=why, where=where)
         return None
+    session.execute(
+        update(User)
+        .where(User.id == user.id)
+        .values(failed_logins=0, locked_until=None, last_login_at=now)
+        .execution_options(synchronize_session=False)
+    )
+    _refund_address(session, where)
+    session.refresh(user)
     if needs_rehash(user.password_hash):
         user.password_hash = hash_password(password)
-    user.failed_logins, user.locked_until, user.last_login_at = 0, None, now
     audit(session, user.username, "sign_in", "user", user.id, where=where)
     return user
+
+
+def _charge_account(session: Session, username: str, now: dt.datetime) -> tuple[int, int] | None:
+    """Count one more attempt on ``username`` unless it is locked, locking it at the
+    :data:`LOCK_AFTER`-th (an expired lock starts a fresh count): ``(id, attempt number)``, or
+    None when there is no such account or it is locked."""
+    expired = and_(User.locked_until.is_not(None), User.locked_until <= now)
+    attempt = case((expired, 0), else_=User.failed_logins) + 1
+    row = session.execute(
+        update(User)
+        .where(
+            User.username == username,
+            or_(User.locked_until.is_(None), User.locked_until <= now),
+        )
+        .values(
+            failed_logins=attempt,
+            locked_until=case(
+                (attempt >= LOCK_AFTER, literal(now + LOCK_FOR, UTCDateTime())), else_=None
+            ),
+        )
+        .returning(User.id, User.failed_logins)
+        .execution_options(synchronize_session=False)
+    ).first()
+    return (int(row[0]), int(row[1])) if row else None
+
+
+def _charge_address(session: Session, where: str, now: dt.datetime) -> int:
+    """Count one more attempt from ``where`` in its window (a new window once it has ended);
+    the number counted. One INSERT ... ON CONFLICT DO UPDATE ... RETURNING on both backends."""
+    row = SignInAddress
+    dialect = session.get_bind().dialect.name
+    upsert = (postgresql.insert if dialect == "postgresql" else sqlite.insert)(row)
+    ended = row.window_ends <= now
+    statement = upsert.values(
+        address=where, failures=1, window_ends=now + ADDRESS_WINDOW
+    ).on_conflict_do_update(
+        index_elements=[row.address],
+        set_={
+            "failures": case((ended, 1), else_=row.failures + 1),
+            "window_ends": case((ended, upsert.excluded.window_ends), else_=row.window_ends),
+        },
+    )
+    return int(session.execute(statement.returning(row.failures)).scalar_one())
+
+
+def _refund_address(session: Session, where: str) -> None:
+    """A success gives the address its attempt back (a school's staff share one address)."""
+    session.execute(
+        update(SignInAddress)
+        .where(SignInAddress.address == where, SignInAddress.failures > 0)
+        .values(failures=SignInAddress.failures - 1)
+        .execution_options(synchronize_session=False)
+    )
 
 
 def set_active(session: Session, username: str, active: bool, actor: str = "system") -> User:

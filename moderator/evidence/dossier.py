@@ -75,7 +75,11 @@ def gather(
     else:
         flag = session.get(Flag, int(ref)) if ref.isdigit() else None
         if flag is None:
-            raise EvidenceError(f"there is no flag {ref}; `moderator queue list` shows them")
+            raise EvidenceError(
+                f"there is no flag {ref}; `moderator queue list` shows them",
+                code="not_found",
+                id=ref,
+            )
         found, subject, poster_id = [flag], f"flag {flag.id}", flag.poster_id
     sees = visibility.Viewer.of(viewer.role, permissions) if viewer else visibility.EVERYTHING
     dossier = Dossier(subject, poster_id, [], [], [], viewer=sees)
@@ -84,14 +88,16 @@ def gather(
             if not case:
                 raise EvidenceError(
                     f"flag {flag.id} is a safeguarding concern for the DSL; {viewer.username} "
-                    f"({viewer.role.value}) may not export its evidence"
+                    f"({viewer.role.value}) may not export its evidence",
+                    code="dsl_only",
+                    id=flag.id,
                 )
             dossier.left_out.append(f"flag {flag.id}: a safeguarding matter for the DSL")
             continue
         _add_items(session, dossier, flag)
     if not dossier.items:
         reason = "; ".join(dossier.left_out) or "no evidence snapshot was captured"
-        raise EvidenceError(f"nothing to export for {subject}: {reason}")
+        raise EvidenceError(f"nothing to export for {subject}: {reason}", code="no_evidence")
     ids = dossier.flag_ids
     dossier.letters = [
         letter
@@ -126,7 +132,10 @@ def _add_items(session: Session, dossier: Dossier, flag: Flag) -> None:
             raise EvidenceError(
                 f"snapshot {shot.id} of flag {flag.id} no longer matches the hash taken at "
                 "capture; the database has been altered outside the moderator: do not export, "
-                "report it to your data protection officer"
+                "report it to your data protection officer",
+                code="evidence_altered",
+                snapshot=shot.id,
+                flag=flag.id,
             )
         ref = f"EX-{len(dossier.items) + 1:03d}"
         view = visibility.redact(session, dossier.viewer, json.loads(shot.content))

@@ -14,6 +14,7 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 from sqlalchemy import Engine
 from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
+from starlette.convertors import Convertor, register_url_convertor
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, PlainTextResponse, RedirectResponse, Response
 from starlette.routing import Mount, Route
@@ -22,11 +23,43 @@ from starlette.staticfiles import StaticFiles
 from moderator import db
 from moderator.config import SchoolConfig
 from moderator.evidence import times
-from moderator.web import security, sessions
+from moderator.web import security, sessions, untrusted
 
 logger = logging.getLogger(__name__)
 HERE = Path(__file__).parent
 Handler = Callable[[Request], Awaitable[Response]]
+
+
+#: The largest row id: the tables' ids are 32-bit integers on PostgreSQL.
+MAX_ID = 2**31 - 1
+
+
+def _at_most(limit: int) -> str:
+    """A regular expression for the decimal numbers from 0 to ``limit`` (no sign, no spaces)."""
+    digits = str(limit)
+    shorter = [f"[0-9]{{1,{len(digits) - 1}}}"] if len(digits) > 1 else []
+    lower = [
+        f"{digits[:i]}[0-{int(d) - 1}][0-9]{{{len(digits) - i - 1}}}"
+        for i, d in enumerate(digits)
+        if d != "0"
+    ]
+    return "(?:" + "|".join([*shorter, *lower, digits]) + ")"
+
+
+class RowId(Convertor[int]):
+    """A row id in a path, ``{name:id}``: a number the databases' id columns can hold; anything
+    larger (or not a number) matches no route and is a 404, never an overflow."""
+
+    regex = _at_most(MAX_ID)
+
+    def convert(self, value: str) -> int:
+        return int(value)
+
+    def to_string(self, value: int) -> str:
+        return str(int(value))
+
+
+register_url_convertor("id", RowId())
 
 
 @dataclass(frozen=True)
@@ -79,6 +112,9 @@ def templates() -> Environment:
     )
     env.filters["when"] = lambda moment: times.words(moment) if moment else "unknown"
     env.filters["short"] = _short
+    env.filters["bdi"] = untrusted.bdi
+    env.filters["isolate"] = untrusted.isolate
+    env.filters["platform_link"] = untrusted.platform_link
     return env
 
 
@@ -138,6 +174,10 @@ def create_app(engine: Engine, config: SchoolConfig, settings: Settings | None =
         *dashboard.routes(web, guard),
         Mount("/static", StaticFiles(directory=HERE / "static"), name="static"),
     ]
-    app = Starlette(routes=routes)
+
+    async def not_found(request: Request, exc: Exception) -> Response:
+        return web.render(request, "error.html", 404, message="There is no such page.")
+
+    app = Starlette(routes=routes, exception_handlers={404: not_found})
     app.add_middleware(security.Headers, hsts=web.settings.secure_cookies)
     return app

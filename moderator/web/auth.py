@@ -16,6 +16,9 @@ from moderator.web.app import Web, safe_next
 
 LOGIN_COOKIE = "moderator_login"
 REFUSED = "Wrong username or password, or the account is locked or disabled."
+THROTTLED = (
+    "Too many failed sign-ins from your network address: wait {minutes} minutes, then try again."
+)
 
 
 def routes(web: Web) -> list[Route]:
@@ -45,8 +48,19 @@ def routes(web: Web) -> list[Route]:
         username = str(form.get("username") or "").strip()[:100]
         password = str(form.get("password") or "")[:1000]
         where = request.client.host if request.client else "unknown"
-        token = await web.run(_sign_in, username, password, where)
         target = safe_next(str(form.get("next") or "/"))
+        try:
+            token = await web.run(_sign_in, username, password, where)
+        except users.Throttled as exc:
+            return web.render(
+                request,
+                "login.html",
+                429,
+                error=THROTTLED.format(**exc.fields),
+                login_csrf=expected,
+                next=target,
+                username=username,
+            )
         if token is None:
             return web.render(
                 request,

@@ -2,7 +2,9 @@
 
 Every action goes through ``moderator.decisions`` (or ``evidence.bundle``) as the signed-in user,
 so the server enforces roles, the two-person police rule, claims and stale readings whatever the
-browser sends. A refusal comes back to the page as a message, never a traceback.
+browser sends. A refusal comes back to the page as a message (worded by ``web.words``, kept in
+the session until the next page: never in the URL), never a traceback. A flag the user may not
+see answers the same 404 to every request, GET or POST, whether or not it exists.
 """
 
 from __future__ import annotations
@@ -24,7 +26,7 @@ from moderator import cases, decisions, flags, visibility
 from moderator.evidence import bundle, capture_png, custody, viewing
 from moderator.exceptions import ModeratorError
 from moderator.models import AuditEvent, EvidenceArtefact, EvidenceSnapshot, Flag, Letter
-from moderator.web import listing
+from moderator.web import listing, sessions, words
 from moderator.web.app import Handler, Web
 from workqueue.errors import QueueError
 from workqueue.ladder import Step, rank
@@ -32,6 +34,8 @@ from workqueue.states import FlagStatus, can_move
 
 AUDIT_PER_PAGE = 100
 VERBS = {"confirm", "dismiss", "close", "reopen", "escalate"}
+#: Refusals that would say a flag exists: answered as a flag the user may not see.
+HIDDEN = {"not_found", "dsl_only"}
 
 
 def routes(web: Web, guard: Callable[[Handler], Handler]) -> list[Route]:
@@ -43,8 +47,28 @@ def routes(web: Web, guard: Callable[[Handler], Handler]) -> list[Route]:
     def viewer(request: Request) -> visibility.Viewer:
         return visibility.Viewer.of(request.scope["current"].user.role, permissions)
 
+    def not_yours(request: Request, flag_id: int) -> Response:
+        """The answer for a flag that does not exist or that the user may not see."""
+        return web.render(
+            request, "error.html", 404, message=f"There is no flag {flag_id} you may see."
+        )
+
+    async def back(request: Request, flag_id: int, message: str) -> Response:
+        """To the flag's page, with ``message`` waiting there."""
+        await web.run(sessions.flash, request.scope["current"].session_id, message)
+        return RedirectResponse(f"/flags/{flag_id}", status_code=303)
+
+    async def refused(request: Request, flag_id: int, exc: Exception) -> Response:
+        if getattr(exc, "code", "") in HIDDEN:
+            return not_yours(request, flag_id)
+        return await back(request, flag_id, words.refusal(exc))
+
+    async def visible(request: Request, flag_id: int) -> bool:
+        return bool(await web.run(_visible, flag_id, viewer(request)))
+
     async def queue(request: Request) -> Response:
         filters = listing.Filters.parse(request.query_params)
+        message = await web.run(sessions.take_flash, request.scope["current"].session_id)
         rows, total, names = await web.run(_queue, filters, viewer(request))
         pages = max(1, -(-total // listing.PER_PAGE))
         return web.render(
@@ -56,6 +80,7 @@ def routes(web: Web, guard: Callable[[Handler], Handler]) -> list[Route]:
             pages=pages,
             targets=names,
             statuses=[s.value for s in FlagStatus],
+            message=message,
             title="Flag queue",
         )
 
@@ -75,9 +100,8 @@ def routes(web: Web, guard: Callable[[Handler], Handler]) -> list[Route]:
         who = _who(request)
         found = await web.run(_flag_page, web, flag_id, who, viewer(request))
         if found is None:
-            return web.render(
-                request, "error.html", 404, message=f"There is no flag {flag_id} you may see."
-            )
+            return not_yours(request, flag_id)
+        message = await web.run(sessions.take_flash, request.scope["current"].session_id)
         allowed = [s for s in Step if s is not Step.REVIEW and may(request, _permission(s))]
         verbs, steps = _offered(found, allowed)
         return web.render(
@@ -86,7 +110,7 @@ def routes(web: Web, guard: Callable[[Handler], Handler]) -> list[Route]:
             f=found,
             steps=steps,
             verbs=verbs,
-            message=request.query_params.get("m", ""),
+            message=message,
             title=f"Flag {flag_id}",
         )
 
@@ -94,8 +118,10 @@ def routes(web: Web, guard: Callable[[Handler], Handler]) -> list[Route]:
         flag_id, form = _id(request), request.scope["form"]
         verb, _, step_name = str(form.get("verb") or "").partition(":")
         note = str(form.get("note") or "").strip()[:2000] or None
+        if not await visible(request, flag_id):
+            return not_yours(request, flag_id)
         if verb not in VERBS or (verb == "escalate" and step_name not in {s.value for s in Step}):
-            return _back(flag_id, "That is not a decision this page offers.")
+            return await back(request, flag_id, "That is not a decision this page offers.")
         step = Step(step_name) if verb == "escalate" else None
         username = request.scope["current"].user.username
         try:
@@ -110,35 +136,44 @@ def routes(web: Web, guard: Callable[[Handler], Handler]) -> list[Route]:
                 note=note,
             )
         except (ModeratorError, QueueError) as exc:
-            return _back(flag_id, f"Refused: {exc}")
-        return _back(flag_id, outcome.message)
+            return await refused(request, flag_id, exc)
+        return await back(request, flag_id, words.outcome(outcome))
 
     async def claim(request: Request) -> Response:
         username = request.scope["current"].user.username
         try:
             taken = await run_in_threadpool(decisions.claim, web.engine, web.config, username, 1)
         except (ModeratorError, QueueError) as exc:
-            return web.render(request, "error.html", 403, message=f"Refused: {exc}")
+            return web.render(request, "error.html", 403, message=words.refusal(exc))
         if not taken:
-            return RedirectResponse("/?m=Nothing+to+claim", status_code=303)
-        return _back(taken[0], "Claimed for you for review.")
+            await web.run(
+                sessions.flash,
+                request.scope["current"].session_id,
+                "Nothing to claim: the queue has no new or hidden flags you may see.",
+            )
+            return RedirectResponse("/", status_code=303)
+        return await back(request, taken[0], "Claimed for you for review.")
 
     async def release(request: Request) -> Response:
         flag_id = _id(request)
         username = request.scope["current"].user.username
+        if not await visible(request, flag_id):
+            return not_yours(request, flag_id)
         try:
             await run_in_threadpool(decisions.release, web.engine, web.config, flag_id, username)
         except (ModeratorError, QueueError) as exc:
-            return _back(flag_id, f"Refused: {exc}")
-        return _back(flag_id, "Put back in the queue.")
+            return await refused(request, flag_id, exc)
+        return await back(request, flag_id, "Put back in the queue.")
 
     async def export(request: Request) -> Response:
         flag_id = _id(request)
         username = request.scope["current"].user.username
+        if not await visible(request, flag_id):
+            return not_yours(request, flag_id)
         try:
             data, name = await run_in_threadpool(_export, web, flag_id, username)
         except (ModeratorError, QueueError) as exc:
-            return _back(flag_id, f"Refused: {exc}")
+            return await refused(request, flag_id, exc)
         headers = {"Content-Disposition": f'attachment; filename="{name}"'}
         return Response(data, media_type="application/zip", headers=headers)
 
@@ -175,15 +210,15 @@ def routes(web: Web, guard: Callable[[Handler], Handler]) -> list[Route]:
 
     return [
         Route("/", guard(queue), methods=["GET"]),
-        Route("/letters/{letter_id:int}", guard(letter), methods=["GET"]),
+        Route("/letters/{letter_id:id}", guard(letter), methods=["GET"]),
         Route("/safeguarding", guard(safeguarding), methods=["GET"]),
         Route("/audit", guard(audit), methods=["GET"]),
         Route("/claim", guard(claim), methods=["POST"]),
-        Route("/flags/{flag_id:int}", guard(flag), methods=["GET"]),
-        Route("/flags/{flag_id:int}/capture.png", guard(capture), methods=["GET"]),
-        Route("/flags/{flag_id:int}/decide", guard(decide), methods=["POST"]),
-        Route("/flags/{flag_id:int}/release", guard(release), methods=["POST"]),
-        Route("/flags/{flag_id:int}/export", guard(export), methods=["POST"]),
+        Route("/flags/{flag_id:id}", guard(flag), methods=["GET"]),
+        Route("/flags/{flag_id:id}/capture.png", guard(capture), methods=["GET"]),
+        Route("/flags/{flag_id:id}/decide", guard(decide), methods=["POST"]),
+        Route("/flags/{flag_id:id}/release", guard(release), methods=["POST"]),
+        Route("/flags/{flag_id:id}/export", guard(export), methods=["POST"]),
     ]
 
 
@@ -220,10 +255,12 @@ def _permission(step: Step) -> str:
     return "propose_police" if step is Step.POLICE else step.value
 
 
-def _back(flag_id: int, message: str) -> Response:
-    from urllib.parse import quote
-
-    return RedirectResponse(f"/flags/{flag_id}?m={quote(message[:300])}", status_code=303)
+def _visible(session: Session, flag_id: int, viewer: visibility.Viewer) -> Flag | None:
+    """The flag, when it exists and this user may see it."""
+    flag = session.get(Flag, flag_id)
+    if flag is None or not visibility.shows(viewer, flag):
+        return None
+    return flag
 
 
 def _queue(
@@ -249,8 +286,8 @@ def _dsl_rows(session: Session) -> list[listing.Row]:
 def _flag_page(
     session: Session, web: Web, flag_id: int, who: str, viewer: visibility.Viewer
 ) -> dict[str, Any] | None:
-    flag = session.get(Flag, flag_id)
-    if flag is None or not visibility.shows(viewer, flag):
+    flag = _visible(session, flag_id, viewer)
+    if flag is None:
         return None
     counted = web.config.escalation.rule.incident_categories
     item = flags.show(session, flag_id, counted, viewer) or {}
@@ -302,8 +339,8 @@ def _export(web: Web, flag_id: int, username: str) -> tuple[bytes, str]:
 def _capture(session: Session, flag_id: int, viewer: visibility.Viewer) -> bytes | None:
     """The latest capture image: the stored one, or, when it shows what ``viewer`` may not see,
     one drawn from the redacted view of its snapshot (and labelled so)."""
-    flag = session.get(Flag, flag_id)
-    if flag is None or not visibility.shows(viewer, flag):
+    flag = _visible(session, flag_id, viewer)
+    if flag is None:
         return None
     found = session.execute(
         select(EvidenceSnapshot, EvidenceArtefact.data)

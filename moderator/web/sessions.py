@@ -1,5 +1,6 @@
 """Server-side sessions: the cookie holds a random token, the table keeps its SHA-256, the user,
-a CSRF token and when it was made and last used."""
+a CSRF token and when it was made and last used, and the status message for the next page (a
+flash, shown once: it never travels in the URL, so nobody can put words in it with a link)."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ import hmac
 import secrets
 from dataclasses import dataclass
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
 
 from moderator.models import User, WebSession, utcnow
@@ -58,6 +59,30 @@ def find(session: Session, token: str | None) -> Current | None:
     if now - row.last_seen_at > dt.timedelta(seconds=60):  # one write a minute, not per request
         row.last_seen_at = now
     return Current(user=row.user, csrf=row.csrf_token, session_id=row.id)
+
+
+def flash(session: Session, session_id: int, message: str) -> None:
+    """Keep ``message`` for the next page this session shows (the latest one wins)."""
+    session.execute(
+        update(WebSession)
+        .where(WebSession.id == session_id)
+        .values(flash=message[:1000])
+        .execution_options(synchronize_session=False)
+    )
+
+
+def take_flash(session: Session, session_id: int) -> str:
+    """The message kept for this page, once: it is cleared as it is read."""
+    message = session.scalar(select(WebSession.flash).where(WebSession.id == session_id))
+    if not message:
+        return ""
+    session.execute(
+        update(WebSession)
+        .where(WebSession.id == session_id, WebSession.flash == message)
+        .values(flash=None)
+        .execution_options(synchronize_session=False)
+    )
+    return message
 
 
 def end(session: Session, token: str | None) -> None:

@@ -8,12 +8,20 @@ own root; the command line reports them like :class:`moderator.exceptions.Modera
 
 from __future__ import annotations
 
+from typing import Any
+
 
 class QueueError(Exception):
-    """The flag queue refused."""
+    """The flag queue refused.
 
-    def __init__(self, message: str | None = None) -> None:
+    A refusal is structured: ``code`` says what kind it is and ``fields`` what it names (never
+    comment text), so each reader's wording can be made from them; ``str()`` is the command
+    line's wording."""
+
+    def __init__(self, message: str | None = None, *, code: str = "", **fields: Any) -> None:
         super().__init__(message or (self.__doc__ or "").strip())
+        self.code = code
+        self.fields = fields
 
 
 class IllegalTransition(QueueError):

@@ -55,16 +55,25 @@ class Permissions:
     def allows(self, role: Role, what: str) -> bool:
         return role in self.table[what]
 
+    def roles(self, what: str) -> tuple[str, ...]:
+        """The roles that may do ``what``, in the order of :class:`Role`."""
+        return tuple(r.value for r in Role if r in self.table[what])
+
     def who(self, what: str) -> str:
         """The roles that may do ``what``, in words."""
-        return ", ".join(r.value for r in Role if r in self.table[what]) or "no role"
+        return ", ".join(self.roles(what)) or "no role"
 
     def check(self, username: str, role: Role, what: str) -> None:
         """Raise :class:`NotAllowed` naming who may, when ``role`` may not do ``what``."""
         if not self.allows(role, what):
             raise NotAllowed(
                 f"{username} ({role.value}) may not {WHAT[what]}: that needs one of "
-                f"{self.who(what)}"
+                f"{self.who(what)}",
+                code="not_permitted",
+                user=username,
+                role=role.value,
+                what=what,
+                roles=self.roles(what),
             )
 
     def second_person(self, proposer: str, confirmer: str) -> None:
@@ -72,5 +81,8 @@ class Permissions:
         if proposer == confirmer:
             raise NotAllowed(
                 f"a police referral needs a second person: {proposer} proposed it, so someone "
-                f"else ({self.who('police')}) must confirm it"
+                f"else ({self.who('police')}) must confirm it",
+                code="second_person",
+                proposer=proposer,
+                roles=self.roles("police"),
             )

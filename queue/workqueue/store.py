@@ -49,7 +49,12 @@ class FlagStore:
             select(self.items.c.status).where(self.items.c.id == item_id)
         ).scalar_one_or_none()
         if value is None:
-            raise NotFound(f"there is no {self.subject} {item_id}")
+            raise NotFound(
+                f"there is no {self.subject} {item_id}",
+                code="not_found",
+                subject=self.subject,
+                id=item_id,
+            )
         return FlagStatus(value)
 
     def move(
@@ -71,7 +76,15 @@ class FlagStore:
         as it was read (a rung, a claim). Returns the status it left."""
         current = expected if expected is not None else self.status(session, item_id)
         if not can_move(current, to):
-            raise IllegalTransition(self._illegal(item_id, current, to))
+            raise IllegalTransition(
+                self._illegal(item_id, current, to),
+                code="illegal_move",
+                subject=self.subject,
+                id=item_id,
+                status=current.value,
+                to=to.value,
+                allowed=tuple(sorted(s.value for s in TRANSITIONS[current])),
+            )
         moved = session.execute(
             update(self.items)
             .where(self.items.c.id == item_id, self.items.c.status == current.value, *where)
@@ -86,7 +99,12 @@ class FlagStore:
             )
             raise IllegalTransition(
                 f"{self.subject} {item_id} changed while this decision was being made ({change}); "
-                "nothing was changed, look again"
+                "nothing was changed, look again",
+                code="changed",
+                subject=self.subject,
+                id=item_id,
+                was=current.value,
+                now=now.value,
             )
         self.record(
             session,
@@ -204,11 +222,22 @@ class FlagStore:
         ).first()
         if row is None:
             current = self.status(session, item_id)
+            if current != FlagStatus.IN_REVIEW:
+                raise IllegalTransition(
+                    f"{self.subject} {item_id} is {current.value}: only a claimed flag "
+                    "(in_review) can be released",
+                    code="not_claimed",
+                    subject=self.subject,
+                    id=item_id,
+                    status=current.value,
+                )
             raise IllegalTransition(
-                f"{self.subject} {item_id} is {current.value}: only a claimed flag (in_review) "
-                "can be released"
-                if current != FlagStatus.IN_REVIEW
-                else f"{self.subject} {item_id} was claimed again meanwhile; nothing was changed"
+                f"{self.subject} {item_id} was claimed again meanwhile; nothing was changed",
+                code="changed",
+                subject=self.subject,
+                id=item_id,
+                was=current.value,
+                now=current.value,
             )
         to = FlagStatus(row[0])
         self.record(

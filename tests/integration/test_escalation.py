@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 from sqlalchemy import Engine, func, select
 
-from moderator import cases, db, decisions, flags, scanning, users
+from moderator import cases, cli_words, db, decisions, flags, scanning, users
 from moderator import config as config_mod
 from moderator.classify import classifier_for
 from moderator.letters import LetterError
@@ -114,7 +114,7 @@ def test_dismissing_an_incident_lowers_the_later_ones(four: tuple[Engine, Any]) 
     outcome = decisions.decide(
         engine, config, items["c2"]["id"], "mod", "dismiss", note="a joke between friends"
     )
-    assert "2 other recommendation(s)" in outcome.message
+    assert "2 other recommendation(s)" in cli_words.outcome(outcome)
     after = queue(engine)
     assert after["c2"]["status"] == "dismissed" and after["c2"]["step"] is None
     assert [after[c]["step"] for c in ("c1", "c3", "c4")] == ["meeting", "written_warning", "legal"]
@@ -250,7 +250,7 @@ def test_roles_and_the_two_person_police_rule(four: tuple[Engine, Any]) -> None:
     with pytest.raises(NotAllowed, match="may not confirm a police referral"):
         decisions.decide(engine, config, c4, "mod2", "escalate", step=Step.POLICE)
     outcome = decisions.decide(engine, config, c4, "head", "escalate", step=Step.POLICE)
-    assert "101" in outcome.message
+    assert "101" in cli_words.outcome(outcome)
     done = queue(engine)["c4"]
     assert done["status"] == "escalated" and done["escalated_step"] == "police"
     assert done["awaiting_second_person"] is None
@@ -283,7 +283,7 @@ def test_safeguarding_is_for_the_dsl_only(engine: Engine, tmp_path: Path) -> Non
     assert decisions.claim(engine, config, "mod", limit=10) == []
     assert decisions.claim(engine, config, "dsl", limit=10) == [item["id"]]
     proposed = decisions.decide(engine, config, item["id"], "dsl", "escalate", step=Step.POLICE)
-    assert "a second person (dsl) must confirm it" in proposed.message
+    assert "a second person (dsl) must confirm it" in cli_words.outcome(proposed)
     with db.session_scope(engine) as session:
         assert [i["id"] for i in flags.queue(session, hide_dsl=True)] == []
 
@@ -311,7 +311,7 @@ def test_dismissing_a_hidden_comment_queues_an_unhide(engine: Engine, tmp_path: 
         action.status = "confirmed"
         session.get_one(Flag, flag_id).hidden = True
     outcome = decisions.decide(engine, config, flag_id, "mod", "dismiss", note="misread")
-    assert "unhidden" in outcome.message
+    assert "unhidden" in cli_words.outcome(outcome)
     with db.session_scope(engine) as session:
         kinds = [
             (a.kind, a.status)
@@ -339,7 +339,7 @@ def test_auto_hide_off_hides_only_when_a_person_confirms(engine: Engine, tmp_pat
     with db.session_scope(engine) as session:
         assert session.scalars(select(Action).where(Action.flag_id == flag_id)).all() == []
     outcome = decisions.decide(engine, config, flag_id, "mod", "confirm")
-    assert "by hand" in outcome.message
+    assert "by hand" in cli_words.outcome(outcome)
     assert queue(engine)["c1"]["hide_by_hand"]
 
 
