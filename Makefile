@@ -27,7 +27,7 @@ system-packages:
 	scripts/ensure-system-packages
 
 test: $(STAMP) postgres system-packages
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n auto --dist loadfile
 
 lint: $(STAMP)
 	$(BIN)/python -m pip install --quiet ruff mypy
