@@ -3,7 +3,9 @@
 The rules (docs/data-protection.md says why):
 
 * **Unflagged comments** (never flagged) are deleted ``unflagged_days`` after they were first
-  seen, with their classifications; so are webhook deliveries processed that long ago.
+  seen, with their classifications; so are webhook deliveries processed that long ago, and
+  rejected records (where a record that could not be recorded was, and why) last seen that
+  long ago.
 * A **case** is a poster's flags (a flag without a poster is a case of its own). Nothing of a
   case is touched while any of its flags is open (new, hidden, in review) or confirmed or
   escalated and not yet closed: the evidence of a live case is kept, dismissed flags included
@@ -19,6 +21,8 @@ The rules (docs/data-protection.md says why):
 * The audit log is kept for ever unless ``audit_days`` is set; even then the events about a
   flag or poster still held are kept with it.
 * ``evidence_export`` rows (who made which bundle, its fingerprint) are never deleted.
+* The sign-in throttle's rows (``sign_in_address``: a client IP address and its failures) go as
+  soon as their window has ended, whatever the periods say: every purge deletes them.
 
 A flag or comment whose hide or unhide is still being sent (action ``pending`` or ``sending``)
 waits for the next purge. Zero days means never for that kind.
@@ -59,6 +63,8 @@ from moderator.models import (
     FlagTarget,
     Letter,
     Poster,
+    RejectedRecord,
+    SignInAddress,
     WebhookEvent,
     utcnow,
 )
@@ -81,6 +87,8 @@ ORDER: tuple[type[Base], ...] = (
     AuthorAccount,
     Poster,
     WebhookEvent,
+    RejectedRecord,
+    SignInAddress,
     AuditEvent,
 )
 KINDS: tuple[str, ...] = tuple(str(model.__tablename__) for model in ORDER)
@@ -106,7 +114,8 @@ class Plan:
     at: dt.datetime
     dry_run: bool
     periods: dict[str, int]
-    ids: dict[str, list[int]] = field(default_factory=dict)
+    #: row keys per table: ids, but the client address for ``sign_in_address``
+    ids: dict[str, list[Any]] = field(default_factory=dict)
     unflagged_comments: list[int] = field(default_factory=list)
     dismissed_flags: list[int] = field(default_factory=list)
     closed_cases: list[int] = field(default_factory=list)  #: poster ids (case numbers)
@@ -172,6 +181,13 @@ def plan(session: Session, config: SchoolConfig, now: dt.datetime | None = None)
                 )
             )
         )
+        result.ids["rejected_record"] = list(
+            session.scalars(select(RejectedRecord.id).where(RejectedRecord.last_seen_at <= before))
+        )
+    # IP addresses: kept only while their throttle window runs, whatever the periods say.
+    result.ids["sign_in_address"] = list(
+        session.scalars(select(SignInAddress.address).where(SignInAddress.window_ends <= now))
+    )
     _rows(session, result)
     _people(session, result)
     if retention.audit_days:
@@ -214,7 +230,7 @@ def purge(
         result = plan(session, config, now)
         result.dry_run = False
         for model in ORDER:
-            _delete(session, model, result.ids.get(str(model.__tablename__), []))
+            _delete(session, model, result.ids.get(str(model.__tablename__), []), now)
         session.execute(delete(EvidencePurge).where(EvidencePurge.purge_id == permit.purge_id))
         audit(
             session,
@@ -393,14 +409,22 @@ def _values(
     return found
 
 
-def _delete(session: Session, model: type[Base], ids: Sequence[int]) -> None:
+def _delete(session: Session, model: type[Base], ids: Sequence[Any], now: dt.datetime) -> None:
     table: Any = model.__table__
+    if model is SignInAddress:  # keyed by address; a window begun again meanwhile stays
+        for chunk in _chunks(ids):
+            session.execute(
+                delete(SignInAddress).where(
+                    SignInAddress.address.in_(chunk), SignInAddress.window_ends <= now
+                )
+            )
+        return
     if model is EvidenceSnapshot:  # a correction goes before the snapshot it corrects
         ids = sorted(ids, reverse=True)
     for chunk in _chunks(ids):  # posters come in the order _children_first gave
         session.execute(delete(table).where(table.c.id.in_(chunk)))
 
 
-def _chunks(values: Sequence[int]) -> Iterator[list[int]]:
+def _chunks(values: Sequence[Any]) -> Iterator[list[Any]]:
     for start in range(0, len(values), CHUNK):
         yield list(values[start : start + CHUNK])

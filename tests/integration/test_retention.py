@@ -30,6 +30,9 @@ from moderator.models import (
     Flag,
     Letter,
     Poster,
+    RejectedRecord,
+    SignInAddress,
+    Source,
     WebhookEvent,
     utcnow,
 )
@@ -236,6 +239,65 @@ def test_a_live_case_keeps_everything_and_zero_days_keeps_for_ever(
     assert retention.purge(engine, nothing).total == 0
     with db.session_scope(engine) as session:
         assert session.get(Flag, flag["c5"]) is not None  # dismissed, but Carl's case is live
+
+
+def test_rejected_records_go_after_their_period_and_ended_sign_in_windows_always(
+    engine: Engine, tmp_path: Path
+) -> None:
+    config = school(tmp_path, [])
+    now = utcnow()
+    with db.session_scope(engine) as session:
+        source = Source(name="rejections", platform="file")
+        session.add(source)
+        session.flush()
+        for key, last_seen in [("old", 31), ("young", 29), ("seen_again", 1)]:
+            session.add(
+                RejectedRecord(
+                    key=key * 4,
+                    source_id=source.id,
+                    item=f"comments.jsonl line {key}",
+                    reason="no text",
+                    first_seen_at=now - dt.timedelta(days=40),
+                    last_seen_at=now - dt.timedelta(days=last_seen),
+                )
+            )
+        for address, ends in [("192.0.2.1", -60), ("192.0.2.2", -1), ("192.0.2.3", 600)]:
+            session.add(
+                SignInAddress(
+                    address=address, failures=3, window_ends=now + dt.timedelta(seconds=ends)
+                )
+            )
+
+    def left() -> tuple[set[str], set[str]]:
+        with db.session_scope(engine) as session:
+            return (
+                set(session.scalars(select(RejectedRecord.key))),
+                set(session.scalars(select(SignInAddress.address))),
+            )
+
+    planned = retention.purge(engine, config, now, dry_run=True)
+    assert planned.counts["rejected_record"] == 1 and planned.counts["sign_in_address"] == 2
+    assert planned.as_json()["counts"]["rejected_record"] == 1
+    assert planned.as_json()["counts"]["sign_in_address"] == 2
+    assert left() == (
+        {"old" * 4, "young" * 4, "seen_again" * 4},
+        {f"192.0.2.{i}" for i in (1, 2, 3)},
+    )
+
+    done = retention.purge(engine, config, now)
+    assert done.counts == planned.counts and done.total == 3
+    assert left() == ({"young" * 4, "seen_again" * 4}, {"192.0.2.3"})
+    with db.session_scope(engine) as session:
+        purged = session.scalars(select(AuditEvent).where(AuditEvent.action == "purged")).one()
+        assert purged.detail["counts"]["sign_in_address"] == 2
+        assert "192.0.2" not in json.dumps(purged.detail)  # counts only, never an address
+
+    # Zero days keeps rejected records for ever; ended throttle windows go whatever the periods.
+    never = config_mod.load(_rewrite(tmp_path, _ZERO))
+    later = now + dt.timedelta(days=400)
+    done = retention.purge(engine, never, later)
+    assert done.counts["rejected_record"] == 0 and done.counts["sign_in_address"] == 1
+    assert left() == ({"young" * 4, "seen_again" * 4}, set())
 
 
 _ZERO = "unflagged_days = 0\ndismissed_days = 0\nclosed_days = 0\n"
