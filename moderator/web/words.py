@@ -8,6 +8,7 @@ import logging
 from collections.abc import Sequence
 from typing import Any
 
+from moderator import cli_words
 from moderator.decisions import Note, Outcome
 from workqueue.roles import WHAT
 
@@ -21,18 +22,9 @@ ROLES = {
     "admin": "an administrator",
 }
 
-DID = {
-    "targets_recorded": "the people it is about recorded",
-    "confirmed": "confirmed",
-    "complaint_confirmed": "confirmed as a complaint",
-    "hidden": "confirmed for hiding",
-    "dismissed": "dismissed",
-    "closed": "closed",
-    "reopened": "reopened",
-    "escalated": "escalated to {step}",
-    "police_proposed": "police referral proposed",
-    "police_confirmed": "police referral proposed by {proposed_by}, confirmed",
-}
+#: What a decision did: the command line's phrases are plain words already (they name no option
+#: or command), so the web says the same.
+DID = {"targets_recorded": "the people it is about recorded", **cli_words.DID}
 
 NOTES = {
     "hide_by_hand": "This source cannot act: hide the comment on the platform by hand.",

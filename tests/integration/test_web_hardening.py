@@ -30,6 +30,7 @@ from moderator.web.app import MAX_ID, RowId, Settings, create_app
 from moderator.web.auth import REFUSED
 from tests import browser
 from tests.factories import MINIMAL_CONFIG, jsonl
+from tests.integration.test_web import Browser as Signed
 from workqueue.ladder import Step
 
 RLO = "\u202e"  # RIGHT-TO-LEFT OVERRIDE
@@ -76,18 +77,6 @@ class Site:
         response = login(client, username, PASSWORD)
         assert response.status_code == 303, response.text
         return Signed(client, csrf(client.get("/").text))
-
-
-@dataclass
-class Signed:
-    client: TestClient
-    csrf: str
-
-    def get(self, path: str) -> Any:
-        return self.client.get(path)
-
-    def post(self, path: str, **data: str) -> Any:
-        return self.client.post(path, data={"csrf_token": self.csrf, **data})
 
 
 def csrf(page: str) -> str:
