@@ -28,9 +28,10 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from connectors.base import FetchWindow
-from moderator import config as config_mod
-from moderator import db, scanning, sources
-from moderator.classify import classifier_for
+from moderator.ingest import scanning, sources
+from moderator.policy.classify import classifier_for
+from moderator.settings import config as config_mod
+from moderator.store import db
 from tests import platform_data as data
 from tests.graph_server import GraphServer
 

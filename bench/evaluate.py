@@ -44,8 +44,8 @@ if str(ROOT) not in sys.path:
 from bench import functional  # noqa: E402
 from classifiers.base import Classifier  # noqa: E402
 from classifiers.bundled import BundledClassifier  # noqa: E402
-from moderator import config as config_mod  # noqa: E402
-from moderator.policy import Decision, Policy  # noqa: E402
+from moderator.policy.decide import Decision, Policy  # noqa: E402
+from moderator.settings import config as config_mod  # noqa: E402
 from scripts import school_data as sd  # noqa: E402
 from scripts import train_bundled as tb  # noqa: E402
 from scripts import training_data as td  # noqa: E402

@@ -25,11 +25,12 @@ from unittest import mock
 
 from sqlalchemy import func, select
 
-from moderator import config as config_mod
-from moderator import db, scanning
-from moderator.classify import classifier_for
 from moderator.evidence import bundle, capture_png, verify
-from moderator.models import EvidenceSnapshot, Flag
+from moderator.ingest import scanning
+from moderator.policy.classify import classifier_for
+from moderator.settings import config as config_mod
+from moderator.store import db
+from moderator.store.models import EvidenceSnapshot, Flag
 
 
 def timed(work: object) -> float:

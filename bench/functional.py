@@ -410,7 +410,7 @@ CORE: frozenset[str] = frozenset(
 
 
 class DecisionLike(Protocol):
-    """What :func:`check` reads of a decision (``moderator.policy.Decision`` has it all)."""
+    """What :func:`check` reads of a decision (``moderator.policy.decide.Decision`` has it all)."""
 
     @property
     def categories(self) -> tuple[str, ...]: ...
@@ -434,7 +434,7 @@ class Case:
 
 def validate_expect(expect: Mapping[str, Any], where: str) -> None:
     """Raise ``ValueError`` naming ``where`` when an expectation is malformed."""
-    from moderator.categories import CATEGORIES
+    from moderator.policy.categories import CATEGORIES
 
     unknown = set(expect) - EXPECT_KEYS
     if unknown:
@@ -519,8 +519,8 @@ def decide(
 ) -> list[DecisionLike]:
     """Decide every case with ``backend`` and the school's policy (default: the suite's)."""
     from classifiers import registry
-    from moderator import config as config_mod
-    from moderator.policy import Policy
+    from moderator.policy.decide import Policy
+    from moderator.settings import config as config_mod
 
     cfg = config_mod.load(Path(config) if config is not None else CONFIG)
     classifier = registry.build(backend, device=cfg.classifier.device)

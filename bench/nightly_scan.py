@@ -42,7 +42,7 @@ from sqlalchemy import create_engine, func, select, text
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from moderator.models import Action, Comment  # noqa: E402
+from moderator.store.models import Action, Comment  # noqa: E402
 from tests import platform_data as data  # noqa: E402
 from tests.graph_server import GraphServer  # noqa: E402
 

@@ -14,9 +14,9 @@ import json
 from collections import Counter
 from pathlib import Path
 
-from moderator import config as config_mod
-from moderator.classify import classifier_for
-from moderator.policy import Policy
+from moderator.policy.classify import classifier_for
+from moderator.policy.decide import Policy
+from moderator.settings import config as config_mod
 
 
 def main() -> None:

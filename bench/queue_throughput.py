@@ -49,15 +49,17 @@ from sqlalchemy.engine import make_url
 
 from classifiers.base import Scores
 from connectors.base import RawComment
-from moderator import db, decisions, escalation, recording
-from moderator.config import Person
-from moderator.models import AuditEvent, Flag, Source
-from moderator.policy import Decision
-from moderator.roster import Roster
+from moderator.ingest import recording
+from moderator.policy.decide import Decision
+from moderator.policy.roster import Roster
+from moderator.review import decisions, escalation
+from moderator.settings.config import Person
+from moderator.store import db
+from moderator.store.models import AuditEvent, Flag, Source
 from workqueue.ladder import LadderRule, Step
 from workqueue.states import FlagStatus
 
-BATCH = 100  # comments per transaction, as moderator.scanning records them
+BATCH = 100  # comments per transaction, as moderator.ingest.scanning records them
 DEFAULT_POSTGRES_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
 PEOPLE = (
     Person("Janet Holloway", "staff", "Headteacher", ("Mrs Holloway",)),

@@ -50,9 +50,10 @@ from sqlalchemy.engine import make_url
 from starlette.datastructures import QueryParams
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from moderator import config as config_mod
-from moderator import db, users
-from moderator.models import Classification, Comment, Flag, FlagTarget, Post, Source
+from moderator.review import users
+from moderator.settings import config as config_mod
+from moderator.store import db
+from moderator.store.models import Classification, Comment, Flag, FlagTarget, Post, Source
 from moderator.web import listing
 from moderator.web.app import Settings, create_app
 from workqueue.ladder import Step

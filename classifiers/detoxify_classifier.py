@@ -32,7 +32,7 @@ from detoxify import Detoxify
 from detoxify.detoxify import get_model_and_tokenizer
 
 from classifiers.base import LABELS, REQUIRED_LABELS, Scores, clamp
-from classifiers.digest import file_sha256
+from classifiers.filehash import file_sha256
 
 MODELS: tuple[str, ...] = (
     "original",

@@ -1,7 +1,7 @@
 """The connector port: what every comment source gives the application.
 
 Connectors return plain :class:`RawComment` records (never ORM objects) and know nothing of
-policy or the database; ``moderator.scanning`` maps between them.
+policy or the database; ``moderator.ingest.scanning`` maps between them.
 """
 
 from __future__ import annotations

@@ -4,10 +4,10 @@ A hostile or broken source can send JSON that parses but cannot be stored or jud
 surrogate (text that is not valid Unicode), NaN or a number too big for a float, nesting
 hundreds of levels deep, an id the database cannot hold (too long, or with a NUL character),
 a time out of range. :func:`comment_problem` names the first such problem in a comment, in
-words that never quote the comment's text; ``moderator.quarantine`` keeps the comment's place
+words that never quote the comment's text; ``moderator.ingest.quarantine`` keeps the comment's place
 and that reason instead of the comment, and the records around it are recorded as usual.
 NUL characters in free text (the comment, its raw JSON, a post's message) are not a problem:
-the application stores them as U+FFFD (``moderator.recording.storable``).
+the application stores them as U+FFFD (``moderator.ingest.recording.storable``).
 
 :func:`loads` is ``json.loads`` that refuses what JSON itself does not allow (``NaN``,
 ``Infinity``) and nesting too deep for Python, with a ``ValueError`` instead of a crash.

@@ -1,7 +1,7 @@
 """Meta webhooks: the subscription handshake, the signature check and the payload's changes.
 
 Pure functions over bytes and strings (meta-graph-api.md section 3); the HTTP receiver is
-``moderator.webhook_app``.
+``moderator.web.webhook_app``.
 
 * :func:`handshake` answers ``hub.mode=subscribe`` with ``hub.challenge`` when
   ``hub.verify_token`` matches.

@@ -2,6 +2,6 @@
 
 from __future__ import annotations
 
-from moderator.cli import main
+from moderator.cli.main import main
 
 main()

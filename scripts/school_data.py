@@ -8,7 +8,7 @@ Four kinds, all labelled by ``docs/labelling-guide.md``:
   (``scripts/data/school_corpus/handwritten_*.jsonl``); a fifth of each author's groups, chosen
   by a hash of the group id, is blind;
 * the project's earlier school comments (``scripts/data/school_training.jsonl``) and the sample
-  school's (``moderator/sample/comments.jsonl``): training only;
+  school's (``moderator/settings/sample/comments.jsonl``): training only;
 * the shared development comments (``../shared/examples/school_comments_dev.jsonl``), read in
   place when present: training only.
 
@@ -27,14 +27,14 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from classifiers.textprep import clean_text
-from moderator.categories import CATEGORIES
+from moderator.policy.categories import CATEGORIES
 from scripts import training_data as td
 from scripts.corpus import build
 
 ROOT = Path(__file__).resolve().parents[1]
 HANDWRITTEN_DIR = ROOT / "scripts" / "data" / "school_corpus"
 PROJECT_FILE = ROOT / "scripts" / "data" / "school_training.jsonl"
-SAMPLE_FILE = ROOT / "moderator" / "sample" / "comments.jsonl"
+SAMPLE_FILE = ROOT / "moderator" / "settings" / "sample" / "comments.jsonl"
 DEV_FILE = "school_comments_dev.jsonl"
 #: The earlier blind holdout, now the development set: never trained on, used to check changes.
 HOLDOUT_FILE = ROOT / "bench" / "data" / "school_holdout.jsonl"

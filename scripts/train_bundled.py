@@ -53,7 +53,7 @@ from classifiers.bundled.classifier import (  # noqa: E402
 )
 from classifiers.bundled.encoder import WINDOW_TOKENS, default_encoder_dir, weights_digest  # noqa: E402
 from classifiers.textprep import clean_text  # noqa: E402
-from moderator.categories import CATEGORIES  # noqa: E402
+from moderator.policy.categories import CATEGORIES  # noqa: E402
 from scripts import metrics  # noqa: E402
 from scripts import school_data as sd  # noqa: E402
 from scripts import training_data as td  # noqa: E402

@@ -22,9 +22,11 @@ import uvicorn
 from playwright.sync_api import BrowserContext, Page, Playwright
 from sqlalchemy import Engine
 
-from moderator import config as config_mod
-from moderator import db, scanning, users
-from moderator.classify import classifier_for
+from moderator.ingest import scanning
+from moderator.policy.classify import classifier_for
+from moderator.review import users
+from moderator.settings import config as config_mod
+from moderator.store import db
 from moderator.web.app import Settings, create_app
 
 #: Where the screenshots go (ignored by git).

@@ -16,8 +16,8 @@ import pytest
 from sqlalchemy import Engine, create_engine, text
 from sqlalchemy.engine import make_url
 
-from moderator import config as config_mod
-from moderator import db
+from moderator.settings import config as config_mod
+from moderator.store import db
 
 POSTGRES_ADMIN_URL = os.environ.get(
     "MODERATOR_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"

@@ -24,7 +24,7 @@ import numpy as np
 import torch
 
 from classifiers.bundled.minilm import MiniLM
-from classifiers.digest import file_sha256
+from classifiers.filehash import file_sha256
 from classifiers.textprep import clean_text
 
 #: Word pieces per window, excluding [CLS] and [SEP]. Comments are short; 126 + 2 keeps

@@ -21,9 +21,8 @@ from typing import Any
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
-from moderator import archives, users
-from moderator.config import SchoolConfig
 from moderator.evidence import (
+    archives,
     capture_png,
     custody,
     dossier,
@@ -34,7 +33,9 @@ from moderator.evidence import (
 )
 from moderator.evidence.dossier import EvidenceError
 from moderator.evidence.report import Member
-from moderator.models import CustodyEvent, EvidenceExport, utcnow
+from moderator.review import users
+from moderator.settings.config import SchoolConfig
+from moderator.store.models import CustodyEvent, EvidenceExport, utcnow
 
 VERIFIER = Path(verify.__file__)
 REDACTED_SNAPSHOT = "snapshot-redacted.json"

@@ -57,7 +57,7 @@ _WORD = re.compile(r"\S+|\n")
 _LONGEST = 300  #: characters looked at when breaking a word: more than a line ever holds
 _OWNERS = {"facebook": "(the Page itself)", "instagram": "(the account itself)"}
 _PLATFORMS = {"facebook": "Facebook", "instagram": "Instagram", "file": "File import"}
-#: The key of a redacted view's content (``moderator.visibility.MARK``): drawn as such.
+#: The key of a redacted view's content (``moderator.review.visibility.MARK``): drawn as such.
 REDACTED = "redacted_view"
 
 

@@ -17,9 +17,9 @@ from sqlalchemy import Engine, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from moderator import db
 from moderator.evidence import verify
-from moderator.models import CustodyEvent, EvidenceSnapshot, utcnow
+from moderator.store import db
+from moderator.store.models import CustodyEvent, EvidenceSnapshot, utcnow
 
 logger = logging.getLogger(__name__)
 T = TypeVar("T")

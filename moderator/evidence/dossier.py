@@ -13,12 +13,12 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from moderator import cases, flags, visibility
-from moderator.config import SchoolConfig
+from moderator.errors import ModeratorError
 from moderator.evidence import legislation, media, snapshot, times
 from moderator.evidence.report import ChronologyRow, CustodyLine, Exhibit, Member, Report
-from moderator.exceptions import ModeratorError
-from moderator.models import AuditEvent, CustodyEvent, EvidenceSnapshot, Flag, Letter, User
+from moderator.review import cases, flags, visibility
+from moderator.settings.config import SchoolConfig
+from moderator.store.models import AuditEvent, CustodyEvent, EvidenceSnapshot, Flag, Letter, User
 from workqueue.roles import Permissions
 
 

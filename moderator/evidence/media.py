@@ -23,9 +23,9 @@ from urllib.parse import urlsplit
 
 import httpx
 
-from moderator.categories import ROUTE_DSL
-from moderator.policy import Decision
-from moderator.roster import Roster
+from moderator.policy.categories import ROUTE_DSL
+from moderator.policy.decide import Decision
+from moderator.policy.roster import Roster
 from workqueue.ladder import Step
 
 logger = logging.getLogger(__name__)

@@ -19,9 +19,9 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from moderator.config import DEFAULT_MEDIA_HOSTS
 from moderator.evidence import capture_png, custody, media
-from moderator.models import (
+from moderator.settings.config import DEFAULT_MEDIA_HOSTS
+from moderator.store.models import (
     Classification,
     Comment,
     EvidenceArtefact,

@@ -24,7 +24,7 @@ from urllib.parse import urlsplit, urlunsplit
 import httpx
 from asn1crypto import cms, core, tsp
 
-from moderator.exceptions import ModeratorError
+from moderator.errors import ModeratorError
 
 __all__ = ["TimestampError", "TokenInfo", "check", "request"]
 

@@ -8,11 +8,12 @@ from typing import Any
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
-from moderator import db, users, visibility
-from moderator.config import SchoolConfig
 from moderator.evidence import custody, snapshot
 from moderator.evidence.dossier import EvidenceError
-from moderator.models import EvidenceSnapshot, Flag
+from moderator.review import users, visibility
+from moderator.settings.config import SchoolConfig
+from moderator.store import db
+from moderator.store.models import EvidenceSnapshot, Flag
 
 
 def viewer(

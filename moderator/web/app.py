@@ -20,9 +20,9 @@ from starlette.responses import HTMLResponse, PlainTextResponse, RedirectRespons
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
-from moderator import db
-from moderator.config import SchoolConfig
 from moderator.evidence import times
+from moderator.settings.config import SchoolConfig
+from moderator.store import db
 from moderator.web import security, sessions, untrusted
 
 logger = logging.getLogger(__name__)

@@ -10,7 +10,7 @@ from starlette.requests import Request
 from starlette.responses import PlainTextResponse, RedirectResponse, Response
 from starlette.routing import Route
 
-from moderator import users
+from moderator.review import users
 from moderator.web import sessions
 from moderator.web.app import Web, safe_next
 

@@ -14,10 +14,10 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from moderator import visibility
-from moderator.categories import CATEGORIES
 from moderator.evidence import times
-from moderator.models import Comment, Flag, Source
+from moderator.policy.categories import CATEGORIES
+from moderator.review import visibility
+from moderator.store.models import Comment, Flag, Source
 from moderator.web.app import Handler, Web
 
 WEEKS = 12

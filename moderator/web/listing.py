@@ -11,8 +11,8 @@ from sqlalchemy import String, case, cast, exists, func, select
 from sqlalchemy.orm import Session, joinedload
 from sqlalchemy.sql.elements import ColumnElement
 
-from moderator import visibility
-from moderator.models import Comment, Flag, FlagTarget, Source
+from moderator.review import visibility
+from moderator.store.models import Comment, Flag, FlagTarget, Source
 from workqueue.ladder import Step, rank
 from workqueue.states import OPEN, FlagStatus
 

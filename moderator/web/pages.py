@@ -1,6 +1,6 @@
 """The queue, a flag and its actions, the safeguarding view and the audit log.
 
-Every action goes through ``moderator.decisions`` (or ``evidence.bundle``) as the signed-in user,
+Every action goes through ``moderator.review.decisions`` (or ``evidence.bundle``) as the signed-in user,
 so the server enforces roles, the two-person police rule, claims and stale readings whatever the
 browser sends. A refusal comes back to the page as a message (worded by ``web.words``, kept in
 the session until the next page: never in the URL), never a traceback. A flag the user may not
@@ -22,10 +22,10 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
-from moderator import cases, decisions, flags, visibility
+from moderator.errors import ModeratorError
 from moderator.evidence import bundle, capture_png, custody, viewing
-from moderator.exceptions import ModeratorError
-from moderator.models import AuditEvent, EvidenceArtefact, EvidenceSnapshot, Flag, Letter
+from moderator.review import cases, decisions, flags, visibility
+from moderator.store.models import AuditEvent, EvidenceArtefact, EvidenceSnapshot, Flag, Letter
 from moderator.web import listing, sessions, words
 from moderator.web.app import Handler, Web
 from workqueue.errors import QueueError

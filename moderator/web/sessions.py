@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
 
-from moderator.models import User, WebSession, utcnow
+from moderator.store.models import User, WebSession, utcnow
 
 COOKIE = "moderator_session"
 IDLE = dt.timedelta(minutes=30)

@@ -1,6 +1,6 @@
 """The web's wording of what the domain returns (a decision's outcome, a refusal), for the
 person at the page: plain sentences, never the command line's options or commands (those are
-``moderator.cli_words``). Nothing here names comment text; the domain's fields never hold any."""
+``moderator.cli.words``). Nothing here names comment text; the domain's fields never hold any."""
 
 from __future__ import annotations
 
@@ -8,8 +8,8 @@ import logging
 from collections.abc import Sequence
 from typing import Any
 
-from moderator import cli_words
-from moderator.decisions import Note, Outcome
+from moderator.cli import words as cli_words
+from moderator.review.decisions import Note, Outcome
 from workqueue.roles import WHAT
 
 logger = logging.getLogger(__name__)

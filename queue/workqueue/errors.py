@@ -1,5 +1,5 @@
 """The queue's errors. ``workqueue`` cannot import the application, so its errors have their
-own root; the command line reports them like :class:`moderator.exceptions.ModeratorError`.
+own root; the command line reports them like :class:`moderator.errors.ModeratorError`.
 
 * QueueError
   - IllegalTransition   the move is not in the transition table, or the state was stale

@@ -1,6 +1,6 @@
 """The school policy's escalation ladder and the per-poster rule that climbs it.
 
-:func:`recommend` is the whole rule, pure and deterministic; ``moderator.escalation`` feeds it
+:func:`recommend` is the whole rule, pure and deterministic; ``moderator.review.escalation`` feeds it
 a poster's incidents from the database and stores what it says on each open flag.
 """
 

@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select, update
 
-from moderator import db
-from moderator.models import AuditEvent, Comment, utcnow
+from moderator.store import db
+from moderator.store.models import AuditEvent, Comment, utcnow
 from tests.acceptance.test_cli import run
 from tests.factories import MINIMAL_CONFIG, jsonl
 

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from moderator import db
+from moderator.store import db
 from tests.acceptance.test_cli import run
 from tests.factories import MINIMAL_CONFIG, jsonl
 

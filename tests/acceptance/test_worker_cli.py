@@ -16,8 +16,8 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
-from moderator import db
-from moderator.models import Action, Comment
+from moderator.store import db
+from moderator.store.models import Action, Comment
 from tests import platform_data as data
 from tests.acceptance.test_cli import MODERATOR, run
 from tests.graph_server import GraphServer

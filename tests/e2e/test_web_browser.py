@@ -27,9 +27,9 @@ from playwright.sync_api import (
 )
 from sqlalchemy import Engine
 
-from moderator import config as config_mod
-from moderator import db
 from moderator.evidence import verify
+from moderator.settings import config as config_mod
+from moderator.store import db
 from tests import browser as b
 
 pytestmark = pytest.mark.slow

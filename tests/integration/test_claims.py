@@ -21,8 +21,9 @@ from typing import Any, NamedTuple
 import pytest
 from sqlalchemy import Engine, event, func, or_, select, update
 
-from moderator import db, decisions
-from moderator.models import AuditEvent, Classification, Comment, Flag, Source, utcnow
+from moderator.review import decisions
+from moderator.store import db
+from moderator.store.models import AuditEvent, Classification, Comment, Flag, Source, utcnow
 from workqueue.errors import IllegalTransition
 from workqueue.ladder import Step
 from workqueue.states import FlagStatus

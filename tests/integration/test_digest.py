@@ -16,10 +16,12 @@ from pathlib import Path
 import pytest
 from sqlalchemy import Engine, select, update
 
-from moderator import config as config_mod
-from moderator import db, digest, scanning
-from moderator.classify import classifier_for
-from moderator.models import AuditEvent, Flag, Source, utcnow
+from moderator.ingest import scanning
+from moderator.ops import digest
+from moderator.policy.classify import classifier_for
+from moderator.settings import config as config_mod
+from moderator.store import db
+from moderator.store.models import AuditEvent, Flag, Source, utcnow
 from tests.factories import MINIMAL_CONFIG, jsonl
 from tests.smtp_server import Received, SMTPServer, free_port
 

@@ -27,11 +27,15 @@ from typing import Any
 import pytest
 from sqlalchemy import Engine, select
 
-from moderator import cases, db, decisions, digest, flags, sar, scanning, users, visibility
-from moderator import config as config_mod
-from moderator.classify import classifier_for
 from moderator.evidence import bundle, capture_png, snapshot, verify
-from moderator.models import Comment, EvidenceArtefact, EvidenceSnapshot, Flag, Poster
+from moderator.ingest import scanning
+from moderator.ops import digest
+from moderator.policy.classify import classifier_for
+from moderator.privacy import sar
+from moderator.review import cases, decisions, flags, users, visibility
+from moderator.settings import config as config_mod
+from moderator.store import db
+from moderator.store.models import Comment, EvidenceArtefact, EvidenceSnapshot, Flag, Poster
 from tests.acceptance.test_cli import run
 from tests.factories import MINIMAL_CONFIG, jsonl
 from tests.integration.test_web import PASSWORD, School, cheap_hashes

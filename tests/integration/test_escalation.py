@@ -9,12 +9,15 @@ from typing import Any
 import pytest
 from sqlalchemy import Engine, func, select
 
-from moderator import cases, cli_words, db, decisions, flags, scanning, users
-from moderator import config as config_mod
-from moderator.classify import classifier_for
-from moderator.letters import LetterError
-from moderator.models import Action, AuditEvent, Flag, Letter
-from moderator.users import UserError
+from moderator.cli import words as cli_words
+from moderator.ingest import scanning
+from moderator.policy.classify import classifier_for
+from moderator.review import cases, decisions, flags, users
+from moderator.review.letters import LetterError
+from moderator.review.users import UserError
+from moderator.settings import config as config_mod
+from moderator.store import db
+from moderator.store.models import Action, AuditEvent, Flag, Letter
 from tests.factories import MINIMAL_CONFIG, jsonl
 from workqueue.errors import IllegalTransition, NotAllowed
 from workqueue.ladder import Step

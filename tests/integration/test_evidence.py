@@ -15,12 +15,13 @@ import pytest
 from sqlalchemy import Engine, select, text
 from sqlalchemy.exc import DBAPIError
 
-from moderator import config as config_mod
-from moderator import db, scanning
-from moderator.classify import classifier_for
 from moderator.evidence import bundle, custody, media, verify
 from moderator.evidence.dossier import EvidenceError
-from moderator.models import (
+from moderator.ingest import scanning
+from moderator.policy.classify import classifier_for
+from moderator.settings import config as config_mod
+from moderator.store import db
+from moderator.store.models import (
     CustodyEvent,
     EvidenceArtefact,
     EvidenceExport,
@@ -367,7 +368,7 @@ def test_a_failed_download_is_recorded_and_the_scan_goes_on(
 def test_a_case_bundle_holds_every_flag_and_marks_the_dismissed(
     engine: Engine, graph: GraphServer, cdn: CDN, school: config_mod.SchoolConfig, tmp_path: Path
 ) -> None:
-    from moderator import decisions, users
+    from moderator.review import decisions, users
 
     now = dt.datetime.now(dt.UTC) - dt.timedelta(hours=2)
     post = graph.add_post(data.PAGE, "News", now)
@@ -400,7 +401,7 @@ def test_a_case_bundle_holds_every_flag_and_marks_the_dismissed(
 def test_a_moderator_cannot_export_a_dsl_flag(
     engine: Engine, graph: GraphServer, cdn: CDN, school: config_mod.SchoolConfig, tmp_path: Path
 ) -> None:
-    from moderator import users
+    from moderator.review import users
 
     comment = thread(graph, cdn, SEXUAL)
     scan(engine, school)
@@ -447,7 +448,7 @@ def test_attachments_come_only_from_the_configured_media_hosts(
 def test_a_moderators_case_bundle_leaves_out_the_dsl_flags_and_says_so(
     engine: Engine, graph: GraphServer, cdn: CDN, school: config_mod.SchoolConfig, tmp_path: Path
 ) -> None:
-    from moderator import users
+    from moderator.review import users
 
     comment = thread(graph, cdn, SEXUAL)  # by Pat Poster, routed to the DSL
     now = dt.datetime.now(dt.UTC) - dt.timedelta(minutes=30)

@@ -6,8 +6,8 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlalchemy import Engine
 
-from moderator import db
-from moderator.models import Base
+from moderator.store import db
+from moderator.store.models import Base
 
 
 def test_migrations_match_models(engine: Engine) -> None:

@@ -12,10 +12,12 @@ from pathlib import Path
 import pytest
 from sqlalchemy import Engine, select, update
 
-from moderator import config as config_mod
-from moderator import db, flags, outbox, scanning, sources
-from moderator.classify import classifier_for
-from moderator.models import Action, Comment, Flag, Source
+from moderator.ingest import outbox, scanning, sources
+from moderator.policy.classify import classifier_for
+from moderator.review import flags
+from moderator.settings import config as config_mod
+from moderator.store import db
+from moderator.store.models import Action, Comment, Flag, Source
 from tests import platform_data as data
 from tests.graph_server import GraphServer
 

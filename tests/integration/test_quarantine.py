@@ -14,10 +14,12 @@ from sqlalchemy import Engine, select
 
 from classifiers.base import Scores
 from classifiers.fake import FixedScoreClassifier
-from moderator import config as config_mod
-from moderator import db, quarantine, scanning, status
-from moderator.classify import classifier_for
-from moderator.models import Comment, Post, RejectedRecord, Source
+from moderator.ingest import quarantine, scanning
+from moderator.ops import status
+from moderator.policy.classify import classifier_for
+from moderator.settings import config as config_mod
+from moderator.store import db
+from moderator.store.models import Comment, Post, RejectedRecord, Source
 from tests import platform_data as data
 from tests.factories import MINIMAL_CONFIG
 from tests.graph_server import GraphServer

@@ -15,10 +15,11 @@ from hypothesis import strategies as st
 from sqlalchemy import Engine, select
 
 from connectors import records
-from moderator import config as config_mod
-from moderator import db, recording, scanning
-from moderator.classify import classifier_for
-from moderator.models import Comment
+from moderator.ingest import recording, scanning
+from moderator.policy.classify import classifier_for
+from moderator.settings import config as config_mod
+from moderator.store import db
+from moderator.store.models import Comment
 from tests.factories import MINIMAL_CONFIG
 
 CONFIG = MINIMAL_CONFIG + '\n[classifier]\nbackend = "lexical"\n'

@@ -14,10 +14,12 @@ from alembic import command
 from sqlalchemy import Engine, func, select, text, update
 from sqlalchemy.exc import DBAPIError
 
-from moderator import cases, db, decisions, retention
-from moderator import config as config_mod
 from moderator.evidence import bundle, verify
-from moderator.models import (
+from moderator.privacy import retention
+from moderator.review import cases, decisions
+from moderator.settings import config as config_mod
+from moderator.store import db
+from moderator.store.models import (
     AuditEvent,
     AuthorAccount,
     Base,

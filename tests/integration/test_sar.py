@@ -12,10 +12,12 @@ from typing import Any
 import pytest
 from sqlalchemy import Engine, select
 
-from moderator import cases, db, decisions, sar
-from moderator import config as config_mod
 from moderator.evidence import bundle, verify
-from moderator.models import AuditEvent, CustodyEvent
+from moderator.privacy import sar
+from moderator.review import cases, decisions
+from moderator.settings import config as config_mod
+from moderator.store import db
+from moderator.store.models import AuditEvent, CustodyEvent
 from tests.integration.test_escalation import add_users, comment, scan, school
 from workqueue.ladder import Step
 

@@ -10,12 +10,14 @@ from pathlib import Path
 import pytest
 from sqlalchemy import Engine, func, select
 
-from moderator import config as config_mod
-from moderator import db, flags, scanning
-from moderator.classify import classifier_for
+from moderator.errors import DatabaseError
 from moderator.evidence import snapshot
-from moderator.exceptions import DatabaseError
-from moderator.models import (
+from moderator.ingest import scanning
+from moderator.policy.classify import classifier_for
+from moderator.review import flags
+from moderator.settings import config as config_mod
+from moderator.store import db
+from moderator.store.models import (
     Action,
     AuditEvent,
     Classification,

@@ -16,8 +16,9 @@ import pytest
 from argon2 import PasswordHasher
 from sqlalchemy import Engine, func, select, update
 
-from moderator import db, users
-from moderator.models import AuditEvent, SignInAddress, User, WebSession
+from moderator.review import users
+from moderator.store import db
+from moderator.store.models import AuditEvent, SignInAddress, User, WebSession
 
 PASSWORD = "correct horse battery"
 

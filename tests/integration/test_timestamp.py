@@ -18,9 +18,9 @@ from pathlib import Path
 import httpx
 import pytest
 
+from moderator.errors import ModeratorError
 from moderator.evidence import timestamp
 from moderator.evidence.timestamp import TimestampError
-from moderator.exceptions import ModeratorError
 from tests.tsa_server import POLICY, TSA
 
 MANIFEST = b'{"members": []}\n'

@@ -25,10 +25,14 @@ from starlette.testclient import TestClient
 
 from classifiers.base import Scores
 from connectors.base import RawComment
-from moderator import config as config_mod
-from moderator import db, decisions, recording, scanning, users
-from moderator.classify import classifier_for
-from moderator.models import (
+from moderator.ingest import recording, scanning
+from moderator.policy.classify import classifier_for
+from moderator.policy.decide import Decision
+from moderator.policy.roster import Roster
+from moderator.review import decisions, users
+from moderator.settings import config as config_mod
+from moderator.store import db
+from moderator.store.models import (
     AuditEvent,
     Comment,
     CustodyEvent,
@@ -41,8 +45,6 @@ from moderator.models import (
     User,
     WebSession,
 )
-from moderator.policy import Decision
-from moderator.roster import Roster
 from moderator.web import sessions
 from moderator.web.app import Settings, create_app
 from moderator.web.auth import LOGIN_COOKIE, REFUSED

@@ -21,10 +21,12 @@ from argon2 import PasswordHasher
 from sqlalchemy import Engine, func, select
 from starlette.testclient import TestClient
 
-from moderator import config as config_mod
-from moderator import db, decisions, scanning, users
-from moderator.classify import classifier_for
-from moderator.models import AuditEvent, Comment, CustodyEvent, Flag, Letter, User, WebSession
+from moderator.ingest import scanning
+from moderator.policy.classify import classifier_for
+from moderator.review import decisions, users
+from moderator.settings import config as config_mod
+from moderator.store import db
+from moderator.store.models import AuditEvent, Comment, CustodyEvent, Flag, Letter, User, WebSession
 from moderator.web import sessions, untrusted
 from moderator.web.app import MAX_ID, RowId, Settings, create_app
 from moderator.web.auth import REFUSED

@@ -18,16 +18,21 @@ from sqlalchemy import Engine, func, select
 from starlette.testclient import TestClient
 
 from connectors import webhooks
-from moderator import config as config_mod
-from moderator import db, flags, scanning, status, webhook_app, webhook_processing
-from moderator.classify import classifier_for
-from moderator.models import (
+from moderator.ingest import scanning
+from moderator.ingest import webhooks as webhook_processing
+from moderator.ops import status
+from moderator.policy.classify import classifier_for
+from moderator.review import flags
+from moderator.settings import config as config_mod
+from moderator.store import db
+from moderator.store.models import (
     Comment,
     CustodyEvent,
     EvidenceSnapshot,
     RejectedRecord,
     WebhookEvent,
 )
+from moderator.web import webhook_app
 from tests import platform_data as data
 from tests.graph_server import GraphServer
 

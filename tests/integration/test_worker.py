@@ -12,11 +12,12 @@ from pathlib import Path
 import pytest
 from sqlalchemy import Engine, func, select, text
 
-from moderator import config as config_mod
-from moderator import db, scanning
-from moderator.classify import classifier_for
-from moderator.models import Classification, Comment, EvidenceSnapshot, Flag, Source
-from moderator.worker import Worker
+from moderator.ingest import scanning
+from moderator.ops.worker import Worker
+from moderator.policy.classify import classifier_for
+from moderator.settings import config as config_mod
+from moderator.store import db
+from moderator.store.models import Classification, Comment, EvidenceSnapshot, Flag, Source
 from tests import platform_data as data
 from tests.graph_server import GraphServer
 

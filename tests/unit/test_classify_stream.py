@@ -6,8 +6,8 @@ import io
 import json
 
 from classifiers.fake import FixedScoreClassifier
-from moderator import classify
-from moderator import config as config_mod
+from moderator.policy import classify
+from moderator.settings import config as config_mod
 
 
 def test_identical_texts_in_a_batch_are_scored_once_and_each_line_gets_its_verdict() -> None:

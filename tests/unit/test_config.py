@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from moderator import config as config_mod
-from moderator.exceptions import ConfigError
+from moderator.errors import ConfigError
+from moderator.settings import config as config_mod
 from tests.factories import MINIMAL_CONFIG
 
 

@@ -6,8 +6,8 @@ from __future__ import annotations
 
 import pytest
 
-from moderator import db
-from moderator.exceptions import DatabaseError
+from moderator.errors import DatabaseError
+from moderator.store import db
 
 
 @pytest.mark.parametrize(

@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from moderator import config as config_mod
-from moderator import digest
-from moderator.exceptions import ConfigError
+from moderator.errors import ConfigError
+from moderator.ops import digest
+from moderator.settings import config as config_mod
 from tests.factories import MINIMAL_CONFIG
 from workqueue.ladder import Step
 

@@ -33,5 +33,7 @@ def test_a_leaf_package_never_imports_the_application(leaf: str) -> None:
 
 def test_the_check_sees_an_import_inside_a_function(tmp_path: Path) -> None:
     module = tmp_path / "m.py"
-    module.write_text("def f():\n    from moderator.policy import Policy\n", encoding="utf-8")
+    module.write_text(
+        "def f():\n    from moderator.policy.decide import Policy\n", encoding="utf-8"
+    )
     assert "moderator" in imported(module)

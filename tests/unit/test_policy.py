@@ -10,9 +10,9 @@ import pytest
 from classifiers.base import Scores
 from classifiers.fake import FixedScoreClassifier
 from classifiers.lexical_classifier import LexicalClassifier
-from moderator import config as config_mod
-from moderator.policy import Decision, Policy
-from moderator.roster import Roster
+from moderator.policy.decide import Decision, Policy
+from moderator.policy.roster import Roster
+from moderator.settings import config as config_mod
 from workqueue.ladder import Step
 
 SAMPLE = [

@@ -12,7 +12,7 @@ from safetensors.torch import load_file
 
 from classifiers.base import LABELS
 from classifiers.bundled import BundledClassifier
-from moderator.categories import CATEGORIES
+from moderator.policy.categories import CATEGORIES
 from scripts import school_data, train_bundled
 from scripts import training_data as td
 from tests.unit.test_training_data import DAVIDSON, JIGSAW, spans_root, write

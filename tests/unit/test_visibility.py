@@ -1,4 +1,4 @@
-"""The redaction logic of ``moderator.visibility`` (no database: the ids to hide are given).
+"""The redaction logic of ``moderator.review.visibility`` (no database: the ids to hide are given).
 
 Property-based: whatever platform JSON and thread a snapshot holds, no comment to hide survives
 the redacted view, everything else is kept as it was, and the original is never changed.
@@ -13,8 +13,8 @@ from typing import Any
 from hypothesis import given
 from hypothesis import strategies as st
 
-from moderator import visibility
 from moderator.evidence import capture_png
+from moderator.review import visibility
 
 IDS = ["c1", "c2", "7"]
 ids = st.sampled_from(IDS) | st.sampled_from([7, 8, True])  # numbers as a file source gives them

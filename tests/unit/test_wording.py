@@ -10,9 +10,10 @@ from pathlib import Path
 
 import pytest
 
-from moderator import cli_words, decisions
-from moderator.decisions import Note, Outcome
-from moderator.users import UserError
+from moderator.cli import words as cli_words
+from moderator.review import decisions
+from moderator.review.decisions import Note, Outcome
+from moderator.review.users import UserError
 from moderator.web import words
 from workqueue.errors import IllegalTransition, NotAllowed
 from workqueue.ladder import Step

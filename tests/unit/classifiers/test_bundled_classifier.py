@@ -15,10 +15,10 @@ from classifiers.base import LABELS, Classifier
 from classifiers.bundled import BundledClassifier, BundledModelError
 from classifiers.bundled.classifier import ARTEFACT_DIR
 from classifiers.bundled.encoder import MAX_WINDOWS, WINDOW_TOKENS
-from moderator import config as config_mod
-from moderator.categories import NEVER_FLAG
-from moderator.policy import Policy
-from moderator.roster import Roster
+from moderator.policy.categories import NEVER_FLAG
+from moderator.policy.decide import Policy
+from moderator.policy.roster import Roster
+from moderator.settings import config as config_mod
 
 
 @pytest.fixture(scope="module")

@@ -29,8 +29,9 @@ from tokenizers import Tokenizer, decoders, models, pre_tokenizers
 
 from classifiers.base import REQUIRED_LABELS, Classifier, Scores
 from classifiers.detoxify_classifier import DetoxifyClassifier, DetoxifyLoadError
-from moderator import classify, config
-from moderator.exceptions import ClassifierError
+from moderator.errors import ClassifierError
+from moderator.policy import classify
+from moderator.settings import config
 
 ORIGINAL_CLASSES = ["toxic", "severe_toxic", "obscene", "threat", "insult", "identity_hate"]
 UNBIASED_CLASSES = [

@@ -1,0 +1,276 @@
+"""The outbox: platform actions (hide, unhide) sent until confirmed, and never sent twice.
+
+An action row is written, with the evidence snapshot and the flag, before anything is sent
+(``recording.request_hide``). :func:`send_due` then works through one source's due actions:
+
+* **claim**: a conditional update ``pending -> sending`` (attempts + 1, ``sent_at``) commits
+  before the call, so two workers never send the same action (a batch at a time);
+* **send**: the connector's ``set_hidden``;
+* **confirm** on success: ``confirmed``, the flag marked hidden, an audit event;
+* a **rate limit** returns the action to ``pending`` with a later ``next_attempt_at``;
+* a **temporary fault** may or may not have reached the platform, so the action stays
+  ``sending`` (in doubt) until :func:`_settle_in_doubt` has read the comment's state back:
+  applied -> confirmed without sending; not applied -> pending again;
+* a **refusal** (the comment cannot be hidden, is gone, or the token may not do it) fails the
+  action with the reason; the queue shows it as "hide by hand".
+
+A process that dies between claim and confirm leaves ``sending``; after ``IN_DOUBT_AFTER`` it
+is settled by reading the platform, never by sending blindly.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from dataclasses import dataclass, field
+
+from sqlalchemy import Engine, or_, select, update
+from sqlalchemy.orm import Session
+
+from connectors.base import CommentSource
+from connectors.graph_errors import GraphError, Kind
+from moderator.ingest import recording, sources
+from moderator.store import db
+from moderator.store.models import Action, Comment, Flag, utcnow
+from workqueue.states import FlagStatus
+
+logger = logging.getLogger(__name__)
+IN_DOUBT_AFTER = dt.timedelta(minutes=5)
+RETRY_CAP = dt.timedelta(hours=1)
+BATCH = 50
+
+
+@dataclass
+class OutboxResult:
+    """What one pass did."""
+
+    confirmed: int = 0  #: hides (or unhides) the platform confirmed in this pass
+    deferred: int = 0  #: left for a later pass (rate limit, temporary fault)
+    failed: int = 0  #: refused by the platform; a person has to act
+    errors: list[str] = field(default_factory=list)
+
+
+def send_due(
+    engine: Engine,
+    connector: CommentSource,
+    source_id: int,
+    result: OutboxResult | None = None,
+    token_env: str | None = None,
+    in_doubt_after: dt.timedelta = IN_DOUBT_AFTER,
+) -> OutboxResult:
+    """Send every due action for one source; raises :class:`SourceAuthError` on a token problem.
+
+    Actions are claimed ``BATCH`` at a time in one transaction, sent one by one, and their
+    outcomes written in one transaction: a crash in between leaves them ``sending``, which the
+    next pass settles by reading the platform.
+    """
+    result = result or OutboxResult()
+    _settle_in_doubt(engine, connector, source_id, result, token_env, in_doubt_after)
+    while claimed := _claim(engine, source_id):
+        outcomes: list[_Outcome] = []
+        stop: GraphError | None = None
+        for action_id, comment_id, kind in claimed:
+            if stop is not None:
+                outcomes.append(_Outcome(action_id, "release"))
+                continue
+            try:
+                connector.set_hidden(comment_id, kind == "hide")
+            except GraphError as exc:
+                outcome = _outcome(action_id, exc)
+                outcomes.append(outcome)
+                if exc.kind in (Kind.RATE_LIMIT, Kind.TOKEN):
+                    stop = exc
+                continue
+            outcomes.append(_Outcome(action_id, "confirmed", how="platform confirmed"))
+        _apply(engine, connector.name, outcomes, result, token_env)
+        if stop is not None and stop.kind is Kind.TOKEN:
+            raise sources.source_error(connector.name, stop, "hiding a comment", token_env)
+        if stop is not None:
+            return result  # rate limited past the run's budget: the rest waits for a later run
+    return result
+
+
+@dataclass
+class _Outcome:
+    """What happened to one claimed action."""
+
+    action_id: int
+    status: str  #: confirmed | pending | in_doubt | failed | release
+    error: GraphError | None = None
+    how: str = ""
+
+
+def _outcome(action_id: int, exc: GraphError) -> _Outcome:
+    if exc.kind in (Kind.RATE_LIMIT, Kind.TOKEN):  # refused before anything happened
+        return _Outcome(action_id, "pending", exc)
+    if exc.kind is Kind.TRANSIENT:  # it may or may not have reached the platform
+        return _Outcome(action_id, "in_doubt", exc)
+    return _Outcome(action_id, "failed", exc)
+
+
+def _claim(engine: Engine, source_id: int) -> list[tuple[int, str, str]]:
+    """Due actions moved ``pending -> sending`` in one committed transaction, before any send.
+
+    The update is conditional on ``pending``, so an action another worker claimed first is
+    not returned here."""
+    now = utcnow()
+    with db.session_scope(engine) as session:
+        due = list(
+            session.scalars(
+                select(Action.id)
+                .join(Comment, Comment.id == Action.comment_id)
+                .where(
+                    Comment.source_id == source_id,
+                    Action.status == "pending",
+                    or_(Action.next_attempt_at.is_(None), Action.next_attempt_at <= now),
+                )
+                .order_by(Action.id)
+                .limit(BATCH)
+            )
+        )
+        if not due:
+            return []
+        claimed = set(
+            session.scalars(
+                update(Action)
+                .where(Action.id.in_(due), Action.status == "pending")
+                .values(status="sending", attempts=Action.attempts + 1, sent_at=now)
+                .returning(Action.id)
+            )
+        )
+        rows = session.execute(
+            select(Action.id, Comment.platform_comment_id, Action.kind)
+            .join(Comment, Comment.id == Action.comment_id)
+            .where(Action.id.in_(claimed))
+            .order_by(Action.id)
+        ).all()
+    return [(row[0], row[1], row[2]) for row in rows]
+
+
+def _apply(
+    engine: Engine,
+    source: str,
+    outcomes: list[_Outcome],
+    result: OutboxResult,
+    token_env: str | None,
+) -> None:
+    """Write a batch's outcomes in one transaction."""
+    with db.session_scope(engine) as session:
+        for outcome in outcomes:
+            action = session.get_one(Action, outcome.action_id)
+            if outcome.status == "confirmed":
+                _confirm(session, action, outcome.how)
+                result.confirmed += 1
+            elif outcome.status == "release":
+                action.status, action.next_attempt_at = "pending", None
+                action.attempts -= 1  # never sent
+            elif outcome.status == "failed":
+                message = _message(source, outcome.error, token_env)
+                _fail(session, action, message)
+                result.failed += 1
+                result.errors.append(message)
+            else:
+                assert outcome.error is not None
+                status = "sending" if outcome.status == "in_doubt" else "pending"
+                _defer(action, status, outcome.error)
+                result.deferred += 1
+                if outcome.error.kind is not Kind.TOKEN:
+                    result.errors.append(_message(source, outcome.error, token_env))
+
+
+def _message(source: str, exc: GraphError | None, token_env: str | None) -> str:
+    assert exc is not None
+    return str(sources.source_error(source, exc, "hiding a comment", token_env))
+
+
+def _settle_in_doubt(
+    engine: Engine,
+    connector: CommentSource,
+    source_id: int,
+    result: OutboxResult,
+    token_env: str | None,
+    in_doubt_after: dt.timedelta,
+) -> None:
+    """Read back each stale ``sending`` action: confirm it, or return it to ``pending``."""
+    now = utcnow()
+    with db.session_scope(engine) as session:
+        rows = session.execute(
+            select(Action.id, Action.kind, Comment.platform_comment_id)
+            .join(Comment, Comment.id == Action.comment_id)
+            .where(
+                Comment.source_id == source_id,
+                Action.status == "sending",
+                or_(
+                    Action.next_attempt_at <= now,
+                    Action.sent_at.is_(None),
+                    Action.sent_at < now - in_doubt_after,
+                ),
+            )
+        ).all()
+    for action_id, kind, comment_id in rows:
+        try:
+            state = connector.is_hidden(comment_id)
+        except GraphError as exc:
+            error = sources.source_error(connector.name, exc, "checking a hide", token_env)
+            if exc.kind is Kind.TOKEN:
+                raise error from exc
+            result.errors.append(str(error))
+            continue
+        with db.session_scope(engine) as session:
+            action = session.get_one(Action, action_id)
+            if action.status != "sending":
+                continue  # another worker settled it meanwhile
+            if state is None:
+                _fail(session, action, "the comment is no longer on the platform")
+                result.failed += 1
+            elif state == (kind == "hide"):
+                _confirm(session, action, "confirmed by reading the platform")
+                result.confirmed += 1
+            else:
+                action.status, action.next_attempt_at = "pending", None
+
+
+def _confirm(session: Session, action: Action, how: str) -> None:
+    action.status, action.confirmed_at, action.last_error = "confirmed", utcnow(), None
+    hidden = action.kind == "hide"
+    if action.flag_id is not None:
+        session.execute(update(Flag).where(Flag.id == action.flag_id).values(hidden=hidden))
+        if hidden:
+            session.execute(
+                update(Flag)
+                .where(Flag.id == action.flag_id, Flag.status == FlagStatus.NEW)
+                .values(status=FlagStatus.HIDDEN)
+            )
+    recording.audit(
+        session,
+        "system",
+        f"{action.kind}_confirmed",
+        "action",
+        action.id,
+        flag_id=action.flag_id,
+        how=how,
+        attempts=action.attempts,
+    )
+    logger.info("platform action confirmed", extra={"action_id": action.id, "how": how})
+
+
+def _defer(action: Action, status: str, exc: GraphError) -> None:
+    if exc.retry_after:
+        backoff = dt.timedelta(seconds=exc.retry_after)
+    else:
+        backoff = min(dt.timedelta(seconds=30 * 2 ** max(action.attempts - 1, 0)), RETRY_CAP)
+    action.status, action.next_attempt_at = status, utcnow() + backoff
+    action.last_error = f"{exc} ({exc.reference})" if exc.reference else str(exc)
+
+
+def _fail(session: Session, action: Action, reason: str) -> None:
+    action.status, action.last_error = "failed", reason
+    recording.audit(
+        session,
+        "system",
+        f"{action.kind}_failed",
+        "action",
+        action.id,
+        flag_id=action.flag_id,
+        reason=reason,
+    )

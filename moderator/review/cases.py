@@ -1,0 +1,229 @@
+"""Cases: one per poster, across platforms. A poster's accounts (a Facebook author, an Instagram
+username, a name given in a report) can be linked into one case by a moderator.
+
+``POSTER`` on the command line is a case number, an account id or username, or a name; an
+ambiguous name is an error listing the candidates.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from sqlalchemy import func, or_, select, update
+from sqlalchemy.orm import Session
+
+from moderator.errors import ModeratorError
+from moderator.ingest.recording import audit
+from moderator.review import escalation, flags, users, visibility
+from moderator.settings.config import SchoolConfig
+from moderator.store.models import AuthorAccount, Flag, Letter, Poster, utcnow
+from workqueue import ladder
+from workqueue.ladder import Incident, rank
+
+
+class CaseError(ModeratorError):
+    """A case cannot be found or changed."""
+
+
+def resolve(session: Session, ref: str) -> Poster:
+    """The poster (following links) that ``ref`` names."""
+    ref = ref.strip()
+    found: dict[int, Poster] = {}
+    if ref.isdigit():
+        poster = session.get(Poster, int(ref))
+        if poster is not None:
+            found[poster.id] = _current(session, poster)
+    if not found:
+        folded = ref.casefold()
+        accounts = session.scalars(
+            select(AuthorAccount).where(
+                or_(
+                    AuthorAccount.platform_author_id == ref,
+                    AuthorAccount.platform_author_id == f"name:{ref}",
+                    func.lower(AuthorAccount.name) == folded,
+                )
+            )
+        ).all()
+        for account in accounts:
+            poster = _current(session, account.poster)
+            found[poster.id] = poster
+        for poster in session.scalars(
+            select(Poster).where(func.lower(Poster.display_name) == folded)
+        ):
+            poster = _current(session, poster)
+            found[poster.id] = poster
+    if not found:
+        raise CaseError(f"no poster matches {ref!r}; `moderator cases list` shows them")
+    if len(found) > 1:
+        options = "; ".join(f"case {p.id} ({_accounts_line(p)})" for p in found.values())
+        raise CaseError(f"{ref!r} matches more than one poster: {options}; use the case number")
+    return next(iter(found.values()))
+
+
+def _current(session: Session, poster: Poster) -> Poster:
+    seen = set()
+    while poster.merged_into_id is not None and poster.id not in seen:
+        seen.add(poster.id)
+        poster = session.get_one(Poster, poster.merged_into_id)
+    return poster
+
+
+def _accounts_line(poster: Poster) -> str:
+    return ", ".join(f"{a.platform} {a.name or a.platform_author_id}" for a in poster.accounts)
+
+
+def link(
+    session: Session, config: SchoolConfig, keep_ref: str, other_ref: str, username: str, note: str
+) -> Poster:
+    """Make ``other``'s accounts, flags and letters part of ``keep``'s case."""
+    user = users.acting(session, username)
+    config.escalation.permissions.check(user.username, user.role, "review")
+    keep, other = resolve(session, keep_ref), resolve(session, other_ref)
+    if keep.id == other.id:
+        raise CaseError(f"{keep_ref!r} and {other_ref!r} are already the same case ({keep.id})")
+    moved = [f"{a.platform}:{a.platform_author_id}" for a in other.accounts]
+    for model in (AuthorAccount, Flag, Letter):
+        session.execute(update(model).where(model.poster_id == other.id).values(poster_id=keep.id))
+    other.merged_into_id = keep.id
+    audit(
+        session,
+        user.username,
+        "accounts_linked",
+        "poster",
+        keep.id,
+        why=note or "the same person",
+        merged_case=other.id,
+        accounts=moved,
+    )
+    session.flush()
+    session.expire_all()
+    escalation.refresh(session, [keep.id], config.escalation.rule)
+    return session.get_one(Poster, keep.id)
+
+
+def summaries(session: Session) -> list[dict[str, Any]]:
+    """Every case with flags, the most recent first."""
+    rows = session.execute(
+        select(Poster, func.count(Flag.id), func.max(Flag.created_at))
+        .join(Flag, Flag.poster_id == Poster.id)
+        .where(Poster.merged_into_id.is_(None))
+        .group_by(Poster.id)
+        .order_by(func.max(Flag.created_at).desc())
+    ).all()
+    return [
+        {
+            "case": poster.id,
+            "name": poster.display_name,
+            "accounts": _accounts(poster),
+            "flags": count,
+            "last_flagged": last.isoformat() if last else None,
+        }
+        for poster, count, last in rows
+    ]
+
+
+def view(
+    session: Session,
+    config: SchoolConfig,
+    poster: Poster,
+    viewer: visibility.Viewer = visibility.EVERYTHING,
+) -> dict[str, Any]:
+    """The case: accounts, flags, the ladder so far, possible harassment, letters. The flags
+    and letters listed, and the people named, are those ``viewer`` may see; the counts and the
+    ladder count every incident."""
+    rule = config.escalation.rule
+    every_flag = session.scalars(
+        select(Flag).where(Flag.poster_id == poster.id).order_by(Flag.created_at, Flag.id)
+    ).all()
+    poster_flags = [f for f in every_flag if visibility.shows(viewer, f)]
+    history = escalation.incidents(session, [poster.id])[poster.id]
+    counted = [
+        i for i in history if not i.dismissed and set(i.categories) & rule.incident_categories
+    ]
+    nxt = _next(history, rule)
+    found = flags.conduct(session, [poster.id], rule.incident_categories, viewer)
+    courses = found.get(poster.id, {})
+    taken = ladder.highest(f.escalated_step for f in every_flag)
+    return {
+        "case": poster.id,
+        "name": poster.display_name,
+        "accounts": _accounts(poster),
+        "linked_cases": _linked(session, poster),
+        "incidents": len(counted),
+        "highest_step_taken": taken.value if taken else None,
+        "next_incident_would_recommend": nxt.step.value if nxt.step else None,
+        "next_incident_reason": nxt.reason,
+        "possible_harassment": [
+            {"target": name, "flags": ids} for name, ids in sorted(courses.items())
+        ],
+        "awaiting_second_person": [f.id for f in poster_flags if f.proposed_step is not None],
+        "flags": [
+            {
+                "id": f.id,
+                "status": f.status.value,
+                "categories": list(f.categories),
+                "step": f.step.value if f.step else None,
+                "step_reason": f.step_reason,
+                "escalated_step": f.escalated_step.value if f.escalated_step else None,
+                "platform": f.comment.source.platform,
+                "author": f.comment.author_name,
+                "posted": f.posted_at.isoformat(),
+                "text": f.comment.text,
+                "targets": [t.name for t in f.targets],
+                "hidden": f.hidden,
+            }
+            for f in poster_flags
+        ],
+        "letters": [
+            {
+                "id": letter.id,
+                "kind": letter.kind,
+                "flag": letter.flag_id,
+                "created_by": letter.created_by,
+                "created_at": letter.created_at.isoformat(),
+                "sha256": letter.sha256,
+            }
+            for letter in session.scalars(
+                select(Letter)
+                .join(Flag, Flag.id == Letter.flag_id)
+                .where(
+                    Letter.poster_id.in_([poster.id, *_linked(session, poster)]),
+                    *visibility.flag_conditions(viewer),
+                )
+                .order_by(Letter.id)
+            )
+        ],
+    }
+
+
+def _linked(session: Session, poster: Poster) -> list[int]:
+    """The cases linked into this one, directly or through another."""
+    found: list[int] = []
+    frontier = [poster.id]
+    while frontier:
+        children = session.scalars(select(Poster.id).where(Poster.merged_into_id.in_(frontier)))
+        frontier = [child for child in children if child not in found]
+        found += frontier
+    return found
+
+
+def _accounts(poster: Poster) -> list[dict[str, Any]]:
+    return [
+        {"platform": a.platform, "id": a.platform_author_id, "name": a.name}
+        for a in poster.accounts
+    ]
+
+
+def _next(history: list[Incident], rule: ladder.LadderRule) -> ladder.Recommendation:
+    """What one more incident (of the lowest severity) would recommend today."""
+    probe = Incident(
+        id=-1,
+        at=max([utcnow(), *(i.at for i in history)]) + dt.timedelta(seconds=1),
+        categories=tuple(sorted(rule.incident_categories))[:1],
+        floor=None,
+    )
+    advice = ladder.recommend([*history, probe], rule)[-1]
+    if rank(advice.step) == 0:
+        return ladder.Recommendation(None, "no incidents")
+    return advice
