@@ -338,7 +338,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument(
         "--runtime", choices=("onnx", "torch"), help="default: ONNX Runtime on the CPU"
     )
-    parser.add_argument("--precision", choices=("int8", "fp32"), default="int8")
+    parser.add_argument("--precision", choices=("int8", "fp32"), default="fp32")
     args = parser.parse_args(argv)
     classifier = BundledClassifier(runtime=args.runtime, precision=args.precision)
     if args.calibrate:
