@@ -121,6 +121,8 @@ class BundledClassifier:
         if precision not in onnx_cache.PRECISIONS:
             raise BundledModelError(f"unknown precision {precision!r} for the bundled model")
         self.precision = precision if self.runtime == "onnx" else "fp32"
+        if self.precision == "int8":  # other scores: a re-read must tell them apart
+            self.version += "+int8"
         self._manifest = manifest
         self._weights = self.artefact_dir / str(manifest["weights_file"])
         self._scale = float(manifest["lora"].get("scale", 0.0))

@@ -82,6 +82,8 @@ def test_int8_weights_are_a_quarter_of_the_encoders(
     int8: BundledClassifier, fp32: BundledClassifier
 ) -> None:
     assert int8.onnx is not None and fp32.onnx is not None
+    shipped = json.loads((ARTEFACT_DIR / "model.json").read_text())["version"]
+    assert (fp32.version, int8.version) == (shipped, f"{shipped}+int8")
     # the matrices shrink fourfold; the word embedding table (47 MB) stays float32
     assert int8.onnx.path.stat().st_size < 0.7 * fp32.onnx.path.stat().st_size
 
