@@ -11,6 +11,7 @@ The kinds of value and the checks pydantic cannot say by type are in ``values``.
 
 from __future__ import annotations
 
+import json
 from typing import TYPE_CHECKING, Annotated, Any, Literal, cast
 
 from pydantic import (
@@ -93,7 +94,7 @@ class Source(Table):
     """The Instagram professional account's id (required for `instagram`)."""
     path: str | None = None
     """The JSONL file, relative to this config file (required for `file`)."""
-    access_token_env: EnvName | None = None
+    access_token_env: EnvName = None
     """The environment variable holding the access token (required for facebook and
     instagram); the token itself is never written in the file."""
     graph_url: Annotated[str, Blank] = "https://graph.facebook.com"
@@ -138,10 +139,10 @@ class Source(Table):
 class Webhooks(Table):
     """The Meta webhook receiver (`moderator serve`); secrets are named, never written."""
 
-    app_secret_env: EnvName | None = None
+    app_secret_env: EnvName = None
     """The environment variable holding the app secret, which checks X-Hub-Signature-256
     (required: webhooks are accepted only when signed)."""
-    verify_token_env: EnvName | None = None
+    verify_token_env: EnvName = None
     """The environment variable holding the verify token for the subscription handshake."""
     path: Annotated[str, Blank, AfterValidator(url_path), Kind("a URL path")] = "/webhooks/meta"
     """Where the receiver listens."""
@@ -182,11 +183,14 @@ class Classifier(Table):
     """Comments scored at once."""
 
 
-def _table_of(name: str, doc: str, keys: dict[str, tuple[str, str]], annotation: Any) -> Any:
-    """A table whose keys are a fixed set of names: ``keys`` maps each to (what it means, its
-    default in words); a key left out is ``None`` and keeps the application's default."""
+def _table_of(name: str, doc: str, keys: dict[str, tuple[str, Any]], annotation: Any) -> Any:
+    """A table whose keys are a fixed set of names: ``keys`` maps each to (what it means, the
+    application's default); a key left out is ``None`` and keeps that default."""
     fields: dict[str, Any] = {
-        key: (Annotated[annotation, Shown(default)], Field(None, description=meaning))
+        key: (
+            Annotated[annotation, Shown(f"`{json.dumps(default)}`")],
+            Field(None, description=meaning),
+        )
         for key, (meaning, default) in keys.items()
     }
     return create_model(name, __base__=Table, __doc__=doc, **fields)
@@ -201,7 +205,7 @@ else:
         "Thresholds",
         "The confidence from which each category is raised; a key left out keeps the "
         "calibrated default.",
-        {c: (f"The threshold for `{c}`.", f"{DEFAULT_THRESHOLDS[c]:g}") for c in CATEGORIES},
+        {c: (f"The threshold for `{c}`.", DEFAULT_THRESHOLDS[c]) for c in CATEGORIES},
         Annotated[float | None, Field(ge=0, le=1)],
     )
     Floors = _table_of(
@@ -217,7 +221,7 @@ else:
         {
             what: (
                 f"Who may {WHAT[what]}.",
-                ", ".join(r.value for r in Role if r in roles) or "no role",
+                [r.value for r in Role if r in roles],
             )
             for what, roles in DEFAULT_PERMISSIONS.items()
         },
@@ -226,7 +230,7 @@ else:
 
 
 class Policy(Table):
-    """The policy's settings."""
+    """The policy's settings (one table, below)."""
 
     thresholds: Thresholds = Field(default_factory=Thresholds)
     """Per-category confidence thresholds."""
@@ -316,7 +320,7 @@ class Mail(Table):
     """TLS from the first byte (port 465); then starttls is off."""
     username: str = ""
     """Log in as this user when set."""
-    password_env: EnvName | None = None
+    password_env: EnvName = None
     """The environment variable holding the password (required with a username); the
     password itself is never written in the file."""
     from_address: Annotated[str, Kind("an email address")] = ""
@@ -358,7 +362,7 @@ class Mail(Table):
 class Digest(Table):
     """The daily digest email to moderators."""
 
-    to: list[Email] = []
+    to: Annotated[list[Email], Kind("a list of email addresses")] = []
     """Recipients' email addresses; none: no digest is sent."""
     at: Annotated[
         str,

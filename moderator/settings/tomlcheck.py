@@ -97,7 +97,7 @@ def explain(
         close = difflib.get_close_matches(key, allowed, n=1)
         hint = f" (did you mean {close[0]!r}?)" if close else ""
         message = f"unknown key{hint}; expected one of {', '.join(allowed)}"
-    elif (table := _table_in(field.annotation)) is not None:
+    elif (table := table_in(field.annotation)) is not None:
         message = _table_message(error["type"], key, table, value)
     elif error["type"] == "missing":
         message = "missing; expected a string"
@@ -107,8 +107,8 @@ def explain(
         message = f"expected a string; got {show(value)}"
     elif _is_choice(field) and not value.strip() and field.is_required():
         message = "must not be empty"
-    elif rest and _each_of(field) and isinstance(error["input"], str) and error["input"].strip():
-        message = f"expected {_each_of(field)}; got {show(error['input'])}"
+    elif rest and each_of(field) and isinstance(error["input"], str) and error["input"].strip():
+        message = f"expected {each_of(field)}; got {show(error['input'])}"
     else:
         message = f"expected {expected(field)}; got {show(value)}"
     return lines.error(where, key, message)
@@ -122,11 +122,11 @@ def _locate(
     while i < len(loc):
         key, rest = str(loc[i]), loc[i + 1 :]
         field = model.model_fields.get(key)
-        table = _table_in(field.annotation) if field is not None else None
-        if table is None or not rest or (_is_array(field) and len(rest) < 2):
+        table = table_in(field.annotation) if field is not None else None
+        if table is None or not rest or (is_array(field) and len(rest) < 2):
             return where, key, model, rest
         names.append(key)
-        if _is_array(field):
+        if is_array(field):
             where, i = f"[[{'.'.join(names)}]] #{int(rest[0]) + 1}", i + 2
         else:
             where, i = f"[{'.'.join(names)}]", i + 1
@@ -151,40 +151,40 @@ def _table_message(kind: str, key: str, table: type[BaseModel], value: Any) -> s
     return f"expected a table [{key}]; got {type(value).__name__}"
 
 
-def _bare(annotation: Any) -> Any:
+def unwrap(annotation: Any) -> Any:
     """``annotation`` without ``| None``."""
     if get_origin(annotation) in (Union, types.UnionType):
         (annotation,) = (a for a in get_args(annotation) if a is not type(None))
     return annotation
 
 
-def _table_in(annotation: Any) -> type[BaseModel] | None:
+def table_in(annotation: Any) -> type[BaseModel] | None:
     """The model of a table (``Model``) or of an array of tables (``list[Model]``)."""
-    bare = _bare(annotation)
+    bare = unwrap(annotation)
     if get_origin(bare) is list:
-        bare = _bare(get_args(bare)[0])
+        bare = unwrap(get_args(bare)[0])
     return bare if isinstance(bare, type) and issubclass(bare, BaseModel) else None
 
 
-def _is_array(field: FieldInfo | None) -> bool:
-    return field is not None and get_origin(_bare(field.annotation)) is list
+def is_array(field: FieldInfo | None) -> bool:
+    return field is not None and get_origin(unwrap(field.annotation)) is list
 
 
 def _is_choice(field: FieldInfo) -> bool:
-    return get_origin(_bare(field.annotation)) is Literal
+    return get_origin(unwrap(field.annotation)) is Literal
 
 
-def _each_of(field: FieldInfo) -> str:
+def each_of(field: FieldInfo) -> str:
     """ "each of a, b, c" for a list of choices, else ""."""
-    bare = _bare(field.annotation)
-    if get_origin(bare) is list and get_origin(item := _bare(get_args(bare)[0])) is Literal:
+    bare = unwrap(field.annotation)
+    if get_origin(bare) is list and get_origin(item := unwrap(get_args(bare)[0])) is Literal:
         return f"each of {', '.join(get_args(item))}"
     return ""
 
 
 def expected(field: FieldInfo) -> str:
     """What ``field`` holds, in words: "a whole number of at least 1", "one of a, b"."""
-    bare = _bare(field.annotation)
+    bare = unwrap(field.annotation)
     low = next((m.ge for m in field.metadata if isinstance(m, annotated_types.Ge)), None)
     high = next((m.le for m in field.metadata if isinstance(m, annotated_types.Le)), None)
     if bare is bool:

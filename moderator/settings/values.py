@@ -70,8 +70,8 @@ def _blank_is_default(value: object) -> object:
     return value
 
 
-def env_name(value: str) -> str:
-    if not _ENV_NAME.match(value):
+def env_name(value: str | None) -> str | None:
+    if value is not None and not _ENV_NAME.match(value):
         fail(f"expected an environment variable name; got {value!r}")
     return value
 
@@ -101,7 +101,9 @@ def zone(value: str) -> str:
 
 Blank = BeforeValidator(_blank_is_default)
 Text = Annotated[str, StringConstraints(pattern=r"\S")]  #: a string with something in it
-EnvName = Annotated[str, Blank, AfterValidator(env_name), Kind("an environment variable name")]
+EnvName = Annotated[
+    str | None, Blank, AfterValidator(env_name), Kind("an environment variable name")
+]
 Email = Annotated[str, StringConstraints(pattern=r"\S"), AfterValidator(email_address)]
 StepName = Literal["review", "hide", "meeting", "written_warning", "legal", "police"]
 RoleName = Literal["moderator", "headteacher", "dsl", "admin"]
