@@ -12,7 +12,7 @@ The kinds of value and the checks pydantic cannot say by type are in ``values``.
 from __future__ import annotations
 
 import json
-from typing import TYPE_CHECKING, Annotated, Any, Literal, cast
+from typing import TYPE_CHECKING, Annotated, Any, cast
 
 from pydantic import (
     AfterValidator,
@@ -30,11 +30,14 @@ from moderator.settings.values import (
     DEFAULT_COMPLAINTS_PROCEDURE,
     DEFAULT_MEDIA_HOSTS,
     DEFAULT_POLICY_WORDING,
+    Backend,
     Blank,
     Category,
+    DetoxifyModel,
     Email,
     EnvName,
     Kind,
+    Platform,
     RoleName,
     Shown,
     StepName,
@@ -86,7 +89,7 @@ class Source(Table):
 
     name: Text
     """A name for the channel, unique among the sources (`moderator scan --source NAME`)."""
-    platform: Literal["facebook", "instagram", "file"]
+    platform: Platform
     """Where the comments come from; `file` reads JSONL reports and can hide nothing."""
     page_id: str | None = None
     """The Facebook Page's id (required for `facebook`)."""
@@ -166,11 +169,9 @@ class Webhooks(Table):
 class Classifier(Table):
     """Which backend scores comments, and how."""
 
-    backend: Annotated[Literal["bundled", "detoxify", "lexical"], Blank] = "bundled"
+    backend: Annotated[Backend, Blank] = "bundled"
     """`bundled` (the offline default), `detoxify` or `lexical` (the word lists alone)."""
-    model: Annotated[
-        Literal["original", "unbiased", "multilingual", "original-small", "unbiased-small"], Blank
-    ] = "original"
+    model: Annotated[DetoxifyModel, Blank] = "original"
     """The Detoxify model (backend `detoxify`)."""
     checkpoint: Annotated[str | None, Blank] = None
     """A Detoxify checkpoint file for offline use, relative to this config file."""

@@ -9,16 +9,19 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
-from typing import Annotated, Literal, NoReturn
+from typing import Annotated, Literal, NoReturn, get_args
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import AfterValidator, BeforeValidator, StringConstraints, ValidationInfo
 from pydantic_core import PydanticCustomError, PydanticUseDefault
 
-PLATFORMS = ("facebook", "instagram", "file")
-BACKENDS = ("bundled", "detoxify", "lexical")
-DETOXIFY_MODELS = ("original", "unbiased", "multilingual", "original-small", "unbiased-small")
+Platform = Literal["facebook", "instagram", "file"]
+Backend = Literal["bundled", "detoxify", "lexical"]
+DetoxifyModel = Literal["original", "unbiased", "multilingual", "original-small", "unbiased-small"]
+PLATFORMS: tuple[str, ...] = get_args(Platform)
+BACKENDS: tuple[str, ...] = get_args(Backend)
+DETOXIFY_MODELS: tuple[str, ...] = get_args(DetoxifyModel)
 DEFAULT_MEDIA_HOSTS = ("fbcdn.net", "cdninstagram.com", "facebook.com", "instagram.com")
 DEFAULT_POLICY_WORDING = (
     "Our social media policy asks everyone who comments on the school's pages to be respectful. "
