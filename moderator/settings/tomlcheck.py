@@ -82,8 +82,8 @@ class Lines:
 def explain(
     exc: ValidationError, schema: type[BaseModel], data: dict[str, Any], lines: Lines
 ) -> ConfigError:
-    """The first of ``exc``'s errors (an unknown key before the rest: a misspelt key is the
-    likelier mistake than the key it hides) about ``data`` as one line."""
+    """``exc``'s first error about ``data`` as one line; an unknown key goes before the rest
+    (a misspelt key is the likelier mistake than the "missing" key it hides)."""
     errors = exc.errors(include_url=False)
     error = next((e for e in errors if e["type"] == "extra_forbidden"), errors[0])
     loc = (*error["loc"], *(error.get("ctx") or {}).get("at", ()))
@@ -97,8 +97,8 @@ def explain(
         close = difflib.get_close_matches(key, allowed, n=1)
         hint = f" (did you mean {close[0]!r}?)" if close else ""
         message = f"unknown key{hint}; expected one of {', '.join(allowed)}"
-    elif (table := table_in(field.annotation)) is not None:
-        message = _table_message(error["type"], key, table, value)
+    elif table_in(field.annotation) is not None:
+        message = _table_message(error["type"], key, value)
     elif error["type"] == "missing":
         message = "missing; expected a string"
     elif error["type"] == "string_pattern_mismatch" and not rest:
@@ -143,7 +143,7 @@ def _value_at(data: Any, loc: tuple[str | int, ...]) -> Any:
     return data
 
 
-def _table_message(kind: str, key: str, table: type[BaseModel], value: Any) -> str:
+def _table_message(kind: str, key: str, value: Any) -> str:
     if kind == "missing":
         return f"missing table [{key}]"
     if kind == "list_type" or isinstance(value, list):
