@@ -1,11 +1,12 @@
 """The Facebook Page source: the Page's feed, every comment and reply, hide and unhide.
 
 Posts come from ``/{page-id}/feed`` (the Page's posts and visitors' posts), newest first.
-Comments come from ``/{post-id}/comments?filter=stream``: every level in one flat list,
-replies carrying ``parent``. ``from`` is optional (meta-graph-api.md section 1.5): a comment
-without it is recorded with no author. Comments by the Page itself are marked ``by_owner``
-and never acted on. Hiding is ``POST /{comment-id}`` with ``is_hidden=true``; ``can_hide`` is
-read first and a comment the platform will not let us hide is never sent.
+Comments come from ``/{post-id}/comments?filter=stream``: every level in one flat list, replies
+carrying ``parent``. ``from`` is optional (Meta withholds the author unless a Page token reads
+the Page's own comments): a comment without it is recorded with no author. Comments by the Page
+itself are marked ``by_owner`` and never acted on. Hiding is ``POST /{comment-id}`` with
+``is_hidden=true``; ``can_hide`` is read first and a comment the platform will not let us hide
+is never sent.
 
 Which posts are opened: with ``FetchWindow.full`` all of them; otherwise those created in the
 last ``lookback_days``, and of those only the ones whose ``updated_time`` (bumped by every new

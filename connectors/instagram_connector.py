@@ -1,10 +1,11 @@
 """The Instagram source (professional account, Graph API on httpx): media, comments, replies.
 
 Media come from ``/{account-id}/media``, newest first. Comments come from
-``/{media-id}/comments`` with ``replies{...}`` nested in the same call (meta-graph-api.md
-section 2.1); when a comment's replies run to more than one page, they are read through
-``/{comment-id}/replies``. A comment by the account itself is marked ``by_owner`` (Instagram
-ignores hiding those anyway). Hiding is ``POST /{comment-id}`` with ``hide=true``.
+``/{media-id}/comments`` with ``replies{...}`` nested in the same call (the edge returns
+top-level comments only; replies come through the ``replies`` field); when a comment's replies
+run to more than one page, they are read through ``/{comment-id}/replies``. A comment by the
+account itself is marked ``by_owner`` (Instagram ignores hiding those anyway). Hiding
+is ``POST /{comment-id}`` with ``hide=true``.
 
 Media have no "last commented" time, so an incremental poll opens every media item from the
 last ``lookback_days`` that has comments; ``FetchWindow.full`` opens all of them.
