@@ -6,13 +6,14 @@ A **visitor post** (one whose ``from`` is not the Page: parents post on school P
 itself yielded as a record of kind ``visitor_post`` and judged like a comment; a post without
 ``from`` is taken as the Page's own. Comments come from ``/{post-id}/comments?filter=stream``:
 every level in one flat list, replies carrying ``parent``. ``from`` is optional
-(meta-graph-api.md section 1.5): a comment without it is recorded with no author. Comments by
+(Meta withholds the author unless a Page token reads the Page's own comments): a comment without
+it is recorded with no author. Comments by
 the Page itself are marked ``by_owner`` and never acted on. Hiding is ``POST /{id}`` with
 ``is_hidden=true`` (comments and visitor posts alike); ``can_hide`` is read first and a
 comment the platform will not let us hide is never sent.
 
 Blocking is ``POST /{page-id}/blocked`` with ``user``, lifting it ``DELETE`` with the same,
-and ``GET /{page-id}/blocked?user=`` reads it back (section 1.6). A public reply is
+and ``GET /{page-id}/blocked?user=`` reads it back. A public reply is
 ``POST /{comment-id}/comments`` with ``message``, sent once.
 
 Which posts are opened: with ``FetchWindow.full`` all of them; otherwise those created in the

@@ -6,9 +6,10 @@ Both point at the configured ``graph_url`` and ``api_version``, give every call 
 the usage headers of every response, and turn every failure into a
 :class:`~connectors.graph_errors.GraphError`.
 
-Paging follows ``paging.next`` to the end (meta-graph-api.md section 1.3): its path and query are
-reused against the configured base URL with our token, so a ``next`` that names another host
-never leaves it, and one that drops ``access_token`` still works. A page may be empty and still
+Paging follows ``paging.next`` until it no longer appears, as Meta's paging guide says
+(https://developers.facebook.com/docs/graph-api/results): its path and query are reused
+against the configured base URL with our token, so a ``next`` that names another host never
+leaves it, and one that drops ``access_token`` still works. A page may be empty and still
 carry ``next``; a guard stops a server that loops on the same ``next``.
 """
 
@@ -143,7 +144,7 @@ class GraphSource:
     client: GraphClient
 
     def reply(self, comment_id: str, message: str) -> str:
-        """``POST /{comment-id}/{reply_edge}`` once (meta-graph-api.md sections 1.2, 2.2)."""
+        """``POST /{comment-id}/{reply_edge}`` once: a reply that may have been created is never sent twice."""
         body = self.client.post(f"{comment_id}/{self.reply_edge}", {"message": message}, once=True)
         new_id = scalar(body.get("id"))
         if new_id is None:
@@ -247,7 +248,7 @@ class SdkGraphClient(GraphClient):
     """Calls through ``facebook.GraphAPI.request`` (facebook-sdk 3.1.0), with its workarounds.
 
     * 3.1.0 validates versions against 2.8-3.1 and rejects ``v21.0``; the version is set on the
-      instance after construction, which every method reads (section 5.2).
+      instance after construction, which every method reads.
     * Its default timeout is none at all; ours is always passed.
     * It hides response headers and the HTTP status; the session keeps the last response.
     * ``GraphAPIError`` has no ``error_subcode`` in 3.1.0: codes are read from ``e.result``.

@@ -1,6 +1,7 @@
 """Meta webhooks: the subscription handshake, the signature check and the payload's changes.
 
-Pure functions over bytes and strings (meta-graph-api.md section 3); the HTTP receiver is
+Pure functions over bytes and strings, after Meta's webhooks guide
+(https://developers.facebook.com/docs/graph-api/webhooks/getting-started); the HTTP receiver is
 ``moderator.web.webhook_app``.
 
 * :func:`handshake` answers ``hub.mode=subscribe`` with ``hub.challenge`` when

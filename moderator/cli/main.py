@@ -1,4 +1,4 @@
-"""The ``moderator`` command (contract: interface.md).
+"""The ``moderator`` command (its options, words and exit codes are a contract: docs/commands.md).
 
 Every option that has an environment variable shows it in ``--help``. Errors the user can fix
 print one line, ``error: ...``, and exit 1; no traceback reaches the user for those.
