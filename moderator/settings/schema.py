@@ -52,7 +52,7 @@ from moderator.settings.values import (
     web_address,
     zone,
 )
-from workqueue.ladder import DEFAULT_INCIDENT_CATEGORIES
+from workqueue.ladder import DEFAULT_INCIDENT_CATEGORIES, DEFAULT_RUNGS
 from workqueue.roles import DEFAULT_PERMISSIONS, WHAT, Role
 
 
@@ -240,13 +240,12 @@ class Policy(Table):
 class Escalation(Table):
     """The ladder a school climbs, who may take each rung, and whether hiding is automatic."""
 
-    rungs: Annotated[list[StepName], AfterValidator(some_rung)] = [
-        "meeting",
-        "written_warning",
-        "legal",
-        "police",
-    ]
-    """What a poster's 1st, 2nd, 3rd... incident recommends (the last for every later one)."""
+    rungs: Annotated[list[StepName], AfterValidator(some_rung)] = cast(
+        "list[StepName]", list(DEFAULT_RUNGS)
+    )
+    """What a poster's 1st, 2nd, 3rd... incident recommends (the last for every later one):
+    by default a meeting, then a written warning, then the police (a course of conduct); legal
+    advice is the floor for defamation, not a rung."""
     window_days: Annotated[int, Field(ge=0)] = 365
     """Incidents count towards the ladder this many days back; 0: for ever."""
     incident_categories: list[Category] = cast(
