@@ -2,10 +2,11 @@
 
 Media come from ``/{account-id}/media``, newest first. Comments come from
 ``/{media-id}/comments`` with ``replies{...}`` nested in the same call (the edge returns
-top-level comments only; replies come through the ``replies`` field); when a comment's
-replies run to more than one page, they are read through ``/{comment-id}/replies``. A comment by the account itself is marked ``by_owner`` (Instagram
-ignores hiding those anyway). Hiding is ``POST /{comment-id}`` with ``hide=true``. A public
-reply is ``POST /{comment-id}/replies`` with ``message``, sent once.
+top-level comments only; replies come through the ``replies`` field); when a comment's replies
+run to more than one page, they are read through ``/{comment-id}/replies``. A comment by the
+account itself is marked ``by_owner`` (Instagram ignores hiding those anyway). Hiding is ``POST
+/{comment-id}`` with ``hide=true``. A public reply is ``POST /{comment-id}/replies`` with
+``message``, sent once.
 
 Instagram has no API to block or restrict a person: :meth:`InstagramSource.block` and
 :meth:`InstagramSource.unblock` raise :class:`~connectors.base.ManualAction` with the steps a
