@@ -120,7 +120,11 @@ def test_dismissing_an_incident_lowers_the_later_ones(four: tuple[Engine, Any]) 
     assert "2 other recommendation(s)" in cli_words.outcome(outcome)
     after = queue(engine)
     assert after["c2"]["status"] == "dismissed" and after["c2"]["step"] is None
-    assert [after[c]["step"] for c in ("c1", "c3", "c4")] == ["meeting", "written_warning", "police"]
+    assert [after[c]["step"] for c in ("c1", "c3", "c4")] == [
+        "meeting",
+        "written_warning",
+        "police",
+    ]
     decisions.decide(engine, config, items["c2"]["id"], "head", "reopen", note="not a joke")
     assert [queue(engine)[f"c{i}"]["step"] for i in range(1, 5)] == [
         "meeting",
