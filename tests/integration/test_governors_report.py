@@ -16,6 +16,7 @@ from click.testing import CliRunner
 from pypdf import PdfReader
 from sqlalchemy import Engine, insert, select, text
 
+from moderator.cli import context as context_mod
 from moderator.cli.main import main
 from moderator.evidence.times import UK
 from moderator.ingest import scanning
@@ -173,8 +174,10 @@ def test_the_demo_pdf_names_no_pupil_poster_or_member_of_staff(
 
 
 def test_the_command_writes_the_pdf_and_prints_the_figures(
-    demo: Engine, database_url: str, tmp_path: Path
+    demo: Engine, database_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    # the command connects through the test's engine, which the fixture disposes of
+    monkeypatch.setattr(context_mod.db, "connect", lambda url: demo)
     out = tmp_path / "report.pdf"
     base = ["--config", str(config_mod.SAMPLE_CONFIG), "--database-url", database_url]
     args = [*base, "report", "governors", "--from", "2026-10-01", "--to", "2026-10-31"]
