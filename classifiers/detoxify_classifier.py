@@ -32,6 +32,7 @@ from detoxify import Detoxify
 from detoxify.detoxify import get_model_and_tokenizer
 
 from classifiers.base import LABELS, REQUIRED_LABELS, Scores, clamp
+from classifiers.errors import ClassifierError
 from classifiers.filehash import file_sha256
 
 MODELS: tuple[str, ...] = (
@@ -51,7 +52,7 @@ _LABEL_MAP: dict[str, str] = {label: label for label in LABELS} | {
 }
 
 
-class DetoxifyLoadError(ValueError):
+class DetoxifyLoadError(ClassifierError, ValueError):
     """The Detoxify model could not be loaded; the message says what to do."""
 
 

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from classifiers.base import Classifier
+from classifiers.errors import ClassifierError
 
 
-class UnknownBackend(ValueError):
+class UnknownBackend(ClassifierError, ValueError):
     """No backend of that name."""
 
 

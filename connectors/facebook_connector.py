@@ -1,11 +1,20 @@
-"""The Facebook Page source: the Page's feed, every comment and reply, hide and unhide.
+"""The Facebook Page source: the Page's feed, every comment and reply, hide and unhide,
+blocking a person from the Page and public replies.
 
 Posts come from ``/{page-id}/feed`` (the Page's posts and visitors' posts), newest first.
-Comments come from ``/{post-id}/comments?filter=stream``: every level in one flat list,
-replies carrying ``parent``. ``from`` is optional (meta-graph-api.md section 1.5): a comment
-without it is recorded with no author. Comments by the Page itself are marked ``by_owner``
-and never acted on. Hiding is ``POST /{comment-id}`` with ``is_hidden=true``; ``can_hide`` is
-read first and a comment the platform will not let us hide is never sent.
+A **visitor post** (one whose ``from`` is not the Page: parents post on school Pages) is
+itself yielded as a record of kind ``visitor_post`` and judged like a comment; a post without
+``from`` is taken as the Page's own. Comments come from ``/{post-id}/comments?filter=stream``:
+every level in one flat list, replies carrying ``parent``. ``from`` is optional
+(Meta withholds the author unless a Page token reads the Page's own comments): a comment without
+it is recorded with no author. Comments by
+the Page itself are marked ``by_owner`` and never acted on. Hiding is ``POST /{id}`` with
+``is_hidden=true`` (comments and visitor posts alike); ``can_hide`` is read first and a
+comment the platform will not let us hide is never sent.
+
+Blocking is ``POST /{page-id}/blocked`` with ``user``, lifting it ``DELETE`` with the same,
+and ``GET /{page-id}/blocked?user=`` reads it back. A public reply is
+``POST /{comment-id}/comments`` with ``message``, sent once.
 
 Which posts are opened: with ``FetchWindow.full`` all of them; otherwise those created in the
 last ``lookback_days``, and of those only the ones whose ``updated_time`` (bumped by every new
@@ -20,11 +29,11 @@ from collections.abc import Iterator
 from typing import Any
 
 from connectors import timeparse
-from connectors.base import FetchWindow, RawComment, RawPost, Skipped
+from connectors.base import VISITOR_POST, FetchWindow, RawComment, RawPost, Skipped
 from connectors.graph_client import GraphClient, GraphSource, obj, scalar
 from connectors.graph_errors import GraphError, Kind
 
-POST_FIELDS = "id,message,created_time,updated_time,permalink_url,from,status_type"
+POST_FIELDS = "id,message,created_time,updated_time,permalink_url,from,status_type,is_hidden"
 COMMENT_FIELDS = (
     "id,message,created_time,from,permalink_url,is_hidden,can_hide,parent{id},"
     "attachment,comment_count,like_count"
@@ -41,6 +50,7 @@ class FacebookPageSource(GraphSource):
     platform = "facebook"
     can_act = True
     hidden_field = hide_param = "is_hidden"
+    reply_edge, reply_fields = "comments", "id,message,from"
 
     def __init__(
         self, name: str, page_id: str, client: GraphClient, lookback_days: int = 90
@@ -56,9 +66,38 @@ class FacebookPageSource(GraphSource):
         for post in self._feed():
             if horizon and post.created_time and post.created_time < horizon:
                 return  # the feed is newest first: everything further is older
-            if _untouched(post, window.since):
+            visitor = self._visitor_post(post)
+            if visitor is not None and window.admits(visitor):
+                yield visitor
+            if _untouched(post, window.earliest):
                 continue
             yield from self._comments(post, window)
+
+    # -- responding ------------------------------------------------------------------------
+
+    def block(self, user_id: str) -> None:
+        body = self.client.post(f"{self.page_id}/blocked", {"user": user_id})
+        if body.get(user_id) not in (True, "true") and body.get("success") not in (True, "true"):
+            raise GraphError(Kind.REFUSED, "the platform did not confirm the block")
+
+    def unblock(self, user_id: str) -> None:
+        body = self.client.delete(f"{self.page_id}/blocked", {"user": user_id})
+        if body.get("success") not in (True, "true"):
+            raise GraphError(Kind.REFUSED, "the platform did not confirm lifting the block")
+
+    def is_blocked(self, user_id: str) -> bool:
+        params = {"user": user_id, "fields": "id"}
+        for page in self.client.pages(f"{self.page_id}/blocked", params):
+            if any(isinstance(i, dict) and scalar(i.get("id")) == user_id for i in page):
+                return True
+        return False
+
+    def _own_reply(self, item: dict[str, Any], message: str) -> bool:
+        return scalar(obj(item.get("from")).get("id")) == self.page_id and (
+            item.get("message") == message
+        )
+
+    # -- reading ---------------------------------------------------------------------------
 
     def fetch_comment(self, comment_id: str, post_id: str | None = None) -> RawComment | None:
         data = self.client.get_or_none(comment_id, {"fields": COMMENT_FIELDS})
@@ -90,8 +129,8 @@ class FacebookPageSource(GraphSource):
             "order": "reverse_chronological",
             "limit": PAGE_SIZE,
         }
-        if window.since is not None:  # a hint only: filtered again below
-            params["since"] = str(int(window.since.timestamp()))
+        if window.earliest is not None:  # a hint only: filtered again below
+            params["since"] = str(int(window.earliest.timestamp()))
         where = f"post {post.platform_post_id} comments"
         for page in self.client.pages(f"{post.platform_post_id}/comments", params):
             for item in page:
@@ -128,6 +167,27 @@ class FacebookPageSource(GraphSource):
             can_hide=data.get("can_hide") if isinstance(data.get("can_hide"), bool) else None,
             by_owner=author_id == self.page_id,
             post=post,
+        )
+
+    def _visitor_post(self, post: RawPost) -> RawComment | None:
+        """A post by someone other than the Page, as a record to judge (else ``None``)."""
+        author = obj(post.raw.get("from"))
+        author_id = scalar(author.get("id"))
+        if author_id is None or author_id == self.page_id:
+            return None
+        hidden = post.raw.get("is_hidden")
+        return RawComment(
+            platform_comment_id=post.platform_post_id,
+            text=post.message or "",
+            raw=post.raw,
+            created_time=post.created_time,
+            author_id=author_id,
+            author_name=scalar(author.get("name")),
+            post_id=post.platform_post_id,
+            permalink=post.permalink,
+            is_hidden=hidden if isinstance(hidden, bool) else None,
+            post=post,
+            kind=VISITOR_POST,
         )
 
     def _post(self, post_id: str) -> RawPost:

@@ -6,9 +6,10 @@ Both point at the configured ``graph_url`` and ``api_version``, give every call 
 the usage headers of every response, and turn every failure into a
 :class:`~connectors.graph_errors.GraphError`.
 
-Paging follows ``paging.next`` to the end (meta-graph-api.md section 1.3): its path and query are
-reused against the configured base URL with our token, so a ``next`` that names another host
-never leaves it, and one that drops ``access_token`` still works. A page may be empty and still
+Paging follows ``paging.next`` until it no longer appears, as Meta's paging guide says
+(https://developers.facebook.com/docs/graph-api/results): its path and query are reused
+against the configured base URL with our token, so a ``next`` that names another host never
+leaves it, and one that drops ``access_token`` still works. A page may be empty and still
 carry ``next``; a guard stops a server that loops on the same ``next``.
 """
 
@@ -66,9 +67,20 @@ class GraphClient:
                 return None
             raise
 
-    def post(self, path: str, data: dict[str, str]) -> dict[str, Any]:
-        """``POST /{version}/{path}`` with a form body."""
-        return self.caller.call(lambda: self._send("POST", self._versioned(path), {}, dict(data)))
+    def post(self, path: str, data: dict[str, str], *, once: bool = False) -> dict[str, Any]:
+        """``POST /{version}/{path}`` with a form body. ``once``: a write that is not idempotent
+        (it creates something): never resent after a temporary fault, whose request may have
+        reached the platform; the caller reads back instead."""
+        return self.caller.call(
+            lambda: self._send("POST", self._versioned(path), {}, dict(data)),
+            retry_transient=not once,
+        )
+
+    def delete(self, path: str, params: dict[str, str] | None = None) -> dict[str, Any]:
+        """``DELETE /{version}/{path}`` with query parameters (an idempotent write)."""
+        return self.caller.call(
+            lambda: self._send("DELETE", self._versioned(path), dict(params or {}))
+        )
 
     def pages(self, path: str, params: dict[str, str]) -> Iterator[list[Any]]:
         """Each page's ``data`` list, following ``paging.next`` to the end."""
@@ -122,11 +134,33 @@ class GraphClient:
 
 
 class GraphSource:
-    """What the Facebook and Instagram sources share: reading a hide back, usage, closing."""
+    """What the Facebook and Instagram sources share: reading a hide back, public replies,
+    usage, closing."""
 
     hidden_field: str  #: the field that reads a hide: ``is_hidden`` (FB) or ``hidden`` (IG)
     hide_param: str  #: the form field that sets it: ``is_hidden`` (FB) or ``hide`` (IG)
+    reply_edge: str  #: where replies are posted: ``comments`` (FB) or ``replies`` (IG)
+    reply_fields: str  #: the fields that say who wrote a reply and what it says
     client: GraphClient
+
+    def reply(self, comment_id: str, message: str) -> str:
+        """``POST /{comment-id}/{reply_edge}`` once: a reply that may have been created is never sent twice."""
+        body = self.client.post(f"{comment_id}/{self.reply_edge}", {"message": message}, once=True)
+        new_id = scalar(body.get("id"))
+        if new_id is None:
+            raise GraphError(Kind.REFUSED, "the platform did not say which reply it posted")
+        return new_id
+
+    def find_reply(self, comment_id: str, message: str) -> str | None:
+        params = {"fields": self.reply_fields, "limit": "100"}
+        for page in self.client.pages(f"{comment_id}/{self.reply_edge}", params):
+            for item in page:
+                if isinstance(item, dict) and self._own_reply(item, message):
+                    return scalar(item.get("id"))
+        return None
+
+    def _own_reply(self, item: dict[str, Any], message: str) -> bool:
+        raise NotImplementedError
 
     def is_hidden(self, comment_id: str) -> bool | None:
         data = self.client.get_or_none(comment_id, {"fields": f"id,{self.hidden_field}"})
@@ -214,7 +248,7 @@ class SdkGraphClient(GraphClient):
     """Calls through ``facebook.GraphAPI.request`` (facebook-sdk 3.1.0), with its workarounds.
 
     * 3.1.0 validates versions against 2.8-3.1 and rejects ``v21.0``; the version is set on the
-      instance after construction, which every method reads (section 5.2).
+      instance after construction, which every method reads.
     * Its default timeout is none at all; ours is always passed.
     * It hides response headers and the HTTP status; the session keeps the last response.
     * ``GraphAPIError`` has no ``error_subcode`` in 3.1.0: codes are read from ``e.result``.
@@ -233,7 +267,7 @@ class SdkGraphClient(GraphClient):
     def _send(
         self, method: str, path: str, params: dict[str, str], data: dict[str, str] | None = None
     ) -> dict[str, Any]:
-        action = data is not None
+        action = method != "GET"
         try:
             body = self.api.request(path, args=dict(params), post_args=data, method=method)
         except facebook.GraphAPIError as exc:
@@ -289,7 +323,7 @@ class HttpxGraphClient(GraphClient):
             if "json" in content_type or response.status_code < 400:
                 self.usage.record(response.headers)
                 raise _malformed(response.status_code) from None
-        return self._check(response.status_code, body, response.headers, data is not None)
+        return self._check(response.status_code, body, response.headers, method != "GET")
 
     def close(self) -> None:
         self.client.close()

@@ -1,9 +1,10 @@
 """Graph API errors: what went wrong, decided by ``error.code`` and ``error_subcode`` only.
 
-Meta's message texts vary and are not a contract (meta-graph-api.md section 7, Example G), and
-the HTTP status is not reliable (section 4.1), so :func:`from_body` keys on the codes. Messages
-built here name the code, the subcode and ``fbtrace_id`` (what Meta support asks for) and say
-what to do; they never carry comment text or tokens.
+Meta's message texts vary and are not a contract, and the HTTP status is not reliable (errors
+come with 400, 403 or 500: https://developers.facebook.com/docs/graph-api/guides/error-handling),
+so :func:`from_body` keys on the codes. Messages built here name the code, the subcode and
+``fbtrace_id`` (what Meta support asks for) and say what to do; they never carry comment text
+or tokens.
 
 * ConnectorError                 the connectors' root
   + GraphError(kind, code, ...)  the platform answered with an error, or could not be reached

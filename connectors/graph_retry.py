@@ -1,4 +1,5 @@
-"""One Graph call with the retries it deserves (meta-graph-api.md section 4.3).
+"""One Graph call with the retries it deserves (Meta asks clients to stop calling while
+rate-limited: https://developers.facebook.com/docs/graph-api/overview/rate-limiting).
 
 * Rate limits (4, 17, 32, 613, 80001, 80002, 368): stop calling, wait what Meta asked for
   (``estimated_time_to_regain_access``) or else back off exponentially with jitter, then

@@ -1,4 +1,4 @@
-"""Rate-limit usage headers (meta-graph-api.md section 4.2).
+"""Rate-limit usage headers (https://developers.facebook.com/docs/graph-api/overview/rate-limiting).
 
 ``X-App-Usage`` and ``X-Page-Usage`` carry whole-number percentages (``call_count``,
 ``total_time``, ``total_cputime``); ``X-Business-Use-Case-Usage`` carries the same per business

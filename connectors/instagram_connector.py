@@ -1,10 +1,16 @@
 """The Instagram source (professional account, Graph API on httpx): media, comments, replies.
 
 Media come from ``/{account-id}/media``, newest first. Comments come from
-``/{media-id}/comments`` with ``replies{...}`` nested in the same call (meta-graph-api.md
-section 2.1); when a comment's replies run to more than one page, they are read through
-``/{comment-id}/replies``. A comment by the account itself is marked ``by_owner`` (Instagram
-ignores hiding those anyway). Hiding is ``POST /{comment-id}`` with ``hide=true``.
+``/{media-id}/comments`` with ``replies{...}`` nested in the same call (the edge returns
+top-level comments only; replies come through the ``replies`` field); when a comment's replies
+run to more than one page, they are read through ``/{comment-id}/replies``. A comment by the
+account itself is marked ``by_owner`` (Instagram ignores hiding those anyway). Hiding is ``POST
+/{comment-id}`` with ``hide=true``. A public reply is ``POST /{comment-id}/replies`` with
+``message``, sent once.
+
+Instagram has no API to block or restrict a person: :meth:`InstagramSource.block` and
+:meth:`InstagramSource.unblock` raise :class:`~connectors.base.ManualAction` with the steps a
+member of staff takes in the Instagram app instead.
 
 Media have no "last commented" time, so an incremental poll opens every media item from the
 last ``lookback_days`` that has comments; ``FetchWindow.full`` opens all of them.
@@ -17,13 +23,22 @@ from collections.abc import Iterator
 from typing import Any
 
 from connectors import timeparse
-from connectors.base import FetchWindow, RawComment, RawPost, Skipped
+from connectors.base import FetchWindow, ManualAction, RawComment, RawPost, Skipped
 from connectors.graph_client import GraphClient, GraphSource, next_link, obj, scalar
 
 MEDIA_FIELDS = "id,caption,timestamp,permalink,comments_count,media_product_type,username"
 _COMMENT = "id,text,timestamp,username,from,hidden,like_count,parent_id"
 COMMENT_FIELDS = f"{_COMMENT},replies{{{_COMMENT}}}"
 PAGE_SIZE = "100"
+#: What staff do in the Instagram app, there being no API for it.
+BLOCK_STEPS = (
+    "in the Instagram app, signed in as the school's account, open the person's profile, "
+    "tap the three dots, choose Block (or Restrict), and record here that it was done"
+)
+UNBLOCK_STEPS = (
+    "in the Instagram app, signed in as the school's account, open Settings, Blocked, find "
+    "the person and choose Unblock, and record here that it was done"
+)
 
 
 class InstagramSource(GraphSource):
@@ -32,6 +47,7 @@ class InstagramSource(GraphSource):
     platform = "instagram"
     can_act = True
     hidden_field, hide_param = "hidden", "hide"
+    reply_edge, reply_fields = "replies", "id,text,username,from"
 
     def __init__(
         self, name: str, account_id: str, client: GraphClient, lookback_days: int = 90
@@ -41,6 +57,7 @@ class InstagramSource(GraphSource):
         self.client = client
         self.lookback = dt.timedelta(days=lookback_days)
         self._media: dict[str, RawPost] = {}
+        self._own_name: str | None = None
 
     def fetch(self, window: FetchWindow) -> Iterator[RawComment | Skipped]:
         horizon = window.horizon(self.lookback)
@@ -57,6 +74,31 @@ class InstagramSource(GraphSource):
             return None
         media_id = post_id or scalar(obj(data.get("media")).get("id"))
         return self._comment(data, self._one_media(media_id) if media_id else None)
+
+    def block(self, user_id: str) -> None:
+        raise ManualAction(self.platform, "block", BLOCK_STEPS)
+
+    def unblock(self, user_id: str) -> None:
+        raise ManualAction(self.platform, "unblock", UNBLOCK_STEPS)
+
+    def is_blocked(self, user_id: str) -> bool:
+        raise ManualAction(
+            self.platform, "read a block", "check Settings, Blocked in the Instagram app"
+        )
+
+    def _own_reply(self, item: dict[str, Any], message: str) -> bool:
+        if item.get("text") != message:
+            return False
+        if scalar(obj(item.get("from")).get("id")) == self.account_id:
+            return True
+        return scalar(item.get("username")) == self._username()
+
+    def _username(self) -> str | None:
+        """The account's own username, read once."""
+        if self._own_name is None:
+            data = self.client.get(self.account_id, {"fields": "id,username"})
+            self._own_name = scalar(data.get("username")) or ""
+        return self._own_name or None
 
     def _media_list(self) -> Iterator[RawPost]:
         params = {"fields": MEDIA_FIELDS, "limit": PAGE_SIZE}

@@ -1,6 +1,7 @@
 """Meta webhooks: the subscription handshake, the signature check and the payload's changes.
 
-Pure functions over bytes and strings (meta-graph-api.md section 3); the HTTP receiver is
+Pure functions over bytes and strings, after Meta's webhooks guide
+(https://developers.facebook.com/docs/graph-api/webhooks/getting-started); the HTTP receiver is
 ``moderator.web.webhook_app``.
 
 * :func:`handshake` answers ``hub.mode=subscribe`` with ``hub.challenge`` when
@@ -10,7 +11,10 @@ Pure functions over bytes and strings (meta-graph-api.md section 3); the HTTP re
 * :func:`parse` returns the comment changes in a delivery: Page ``feed`` changes with
   ``item = "comment"`` and Instagram ``comments`` changes. Each carries a ``dedup_key`` that is
   the same when Meta delivers the same change again (retries run for up to 36 hours, and
-  ``entry.time`` is the sending time, so it is left out of the key).
+  ``entry.time`` is the sending time, so it is left out of the key). A Facebook comment
+  change says what happened in ``verb``: ``add``, ``edited`` (the new ``message`` is in the
+  change; the comment is read again), ``remove`` (no ``message``); Meta's feed verbs ``edit``
+  and ``delete`` are read as ``edited`` and ``remove``.
 
 A body that is not a delivery raises :class:`PayloadError` (the receiver answers 400 and stores
 nothing): not JSON (``NaN`` included), nested deeper than ``records.MAX_DEPTH``, holding text
@@ -33,6 +37,8 @@ from connectors import records
 from connectors.graph_client import obj, scalar
 
 SIGNATURE_HEADER = "X-Hub-Signature-256"
+#: Other spellings of a comment change's verb in Meta's feed enum, read as the usual ones.
+_VERB_ALIASES = {"edit": "edited", "delete": "remove"}
 
 
 class PayloadError(ValueError):
@@ -134,6 +140,7 @@ def _change(kind: str, account_id: str, change: Any) -> WebhookChange | None:
     author = obj(value.get("from"))
     if kind == "page" and field == "feed" and value.get("item") == "comment":
         platform, verb = "facebook", scalar(value.get("verb")) or "add"
+        verb = _VERB_ALIASES.get(verb, verb)
         comment_id, post_id = scalar(value.get("comment_id")), scalar(value.get("post_id"))
     elif kind == "instagram" and field in ("comments", "live_comments"):
         media = obj(value.get("media"))

@@ -11,14 +11,34 @@ An error a person can meet in the web interface as well as at the command line a
 ``code`` and its ``fields`` (a structured refusal): ``str()`` is the command line's wording, and
 the web words the code for its own readers (``moderator.web.words``).
 
-* ModeratorError
-  - ConfigError              the school config (TOML) is missing, unreadable or invalid
-  - InputError               a JSONL line (file source, ``classify``) is malformed
-  - DatabaseError            the database cannot be reached or migrated
-  - SourceError              a source failed (connector problem), named by source
-    + SourceAuthError        its token is expired, revoked or lacks permission
-  - ClassifierError          a classifier backend could not be loaded or run
-  - IllegalTransition        a flag was not in the state a transition expects
+ModeratorError                     the moderator failed (``code`` and ``fields`` when structured)
+ ├── ConfigError                   the school config (TOML) is missing, unreadable or invalid
+ ├── InputError                    a JSONL line (file source, ``classify``) is malformed
+ ├── DatabaseError                 the database cannot be reached or migrated
+ ├── SourceError                   a source failed, named by source
+ │    └── SourceAuthError          its token is expired, revoked or lacks permission
+ ├── ClassifierError               a classifier backend could not be loaded or run
+ ├── CaseError                     a case cannot be found or changed (review.cases)
+ ├── LetterError                   a letter template cannot be read or rendered (review.letters)
+ ├── UserError                     an account cannot be created, found or used (review.users)
+ │    └── Throttled                too many failed sign-ins from one address
+ ├── EvidenceError                 evidence cannot be exported or checked (evidence.dossier)
+ ├── TimestampError                no usable time-stamp token (evidence.timestamp)
+ ├── SarError                      a subject access export cannot be made (privacy.sar)
+ ├── DigestError                   the daily digest could not be sent (ops.digest)
+ └── WindowError                   a --since value is not a duration or a date (ops.timewindow)
+
+The leaf packages cannot import this module, so each has its own root, mapped here where the
+application calls it:
+
+* ``classifiers.errors.ClassifierError`` -> :class:`ClassifierError`
+  (``moderator.policy.classify.classifier_for``);
+* ``connectors.graph_errors.ConnectorError`` -> :class:`SourceError` /
+  :class:`SourceAuthError` (``moderator.ingest.sources.source_error``);
+* ``workqueue.errors.QueueError`` (``IllegalTransition``, ``NotAllowed``, ``NotFound``) is the
+  queue's structured refusal: the review modules raise it as it is and the two front doors
+  (``moderator.cli.context.friendly_errors``, ``moderator.web.pages``) catch it beside
+  :class:`ModeratorError`, wording it by its ``code``.
 """
 
 from __future__ import annotations
@@ -61,7 +81,3 @@ class SourceAuthError(SourceError):
 
 class ClassifierError(ModeratorError):
     """A classifier backend failed."""
-
-
-class IllegalTransition(ModeratorError):
-    """A flag is not in the state this transition expects."""

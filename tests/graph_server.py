@@ -1,8 +1,10 @@
 """A Graph-API-compatible HTTP server for tests and benchmarks (standard library only).
 
 It imitates the parts of Meta's Graph API that the moderation worker uses (see
-``docs/meta-graph-api.md`` in the shared docs, §1.2-1.4, §2.1-2.2, §4, §5.4 and §7): Facebook Page
-posts and comments, Instagram media and comments, hide/unhide/delete, cursor paging with absolute
+``docs/meta-graph-api.md`` in the shared docs, §1.2-1.6, §2.1-2.2, §4, §5.4 and §7): Facebook Page
+posts (the Page's and visitors') and comments, Instagram media and comments, hide/unhide/delete,
+the Page's blocked list (``POST``/``DELETE``/``GET /{page-id}/blocked``), public replies
+(``POST /{comment-id}/comments`` on Facebook, ``/replies`` on Instagram), cursor paging with absolute
 ``paging.next`` URLs that echo every query parameter, Graph-style error bodies, usage headers and
 a queue of injectable faults.
 
@@ -172,6 +174,7 @@ class _Page:
     token: str
     name: str
     posts: list[_Post] = field(default_factory=list)
+    blocked: dict[str, None] = field(default_factory=dict)  #: user ids, in the order blocked
 
 
 @dataclass(eq=False)
@@ -181,6 +184,8 @@ class _Post(_Item):
     updated: datetime
     comments: list[_FbComment] = field(default_factory=list)  # top level only
     stream: list[_FbComment] = field(default_factory=list)  # every level
+    author: tuple[str, str] | None = None  #: a visitor's (id, name); ``None``: the Page's own
+    is_hidden: bool = False
 
 
 @dataclass(eq=False)
@@ -577,13 +582,15 @@ def _object_part(post_or_comment_id: str) -> str:
 
 def _post_json(post: _Post) -> dict[str, Any]:
     page = post.page
+    author_id, author_name = post.author or (page.id, page.name)
     return {
         "id": post.id,
         "message": post.message,
         "created_time": graph_time(post.created),
         "updated_time": graph_time(post.updated),
         "permalink_url": f"https://www.facebook.com/{page.id}/posts/{_object_part(post.id)}",
-        "from": {"name": page.name, "id": page.id},
+        "from": {"name": author_name, "id": author_id},
+        "is_hidden": post.is_hidden,
     }
 
 
@@ -852,9 +859,15 @@ class GraphServer:
             self._tokens.add(token)
 
     def add_post(
-        self, page_id: str, message: str, created_time: datetime, post_id: str | None = None
+        self,
+        page_id: str,
+        message: str,
+        created_time: datetime,
+        post_id: str | None = None,
+        *,
+        author: tuple[str, str] | None = None,
     ) -> str:
-        """Add a Page post; returns its ``{page_id}_{n}`` id."""
+        """Add a Page post (with ``author``, a visitor's post); returns its ``{page_id}_{n}`` id."""
         with self._lock:
             page = self._get(page_id, _Page)
             if post_id is None:
@@ -863,7 +876,9 @@ class GraphServer:
                 post_id = f"{page_id}_{post_id}"
             self._claim(post_id)
             key = self._key(created_time)
-            post = _Post(post_id, created_time, key, page, message, updated=created_time)
+            post = _Post(
+                post_id, created_time, key, page, message, updated=created_time, author=author
+            )
             self._objects[post_id] = post
             _insert(page.posts, post)
             return post_id
@@ -1011,6 +1026,17 @@ class GraphServer:
             and any(k in r.form or k in r.query for k in ("is_hidden", "hide"))
             and (comment_id is None or r.path.rstrip("/").rsplit("/", 1)[-1] == comment_id)
         ]
+
+    def blocked(self, page_id: str) -> list[str]:
+        """The user ids the Page has blocked, in the order blocked."""
+        with self._lock:
+            return list(self._get(page_id, _Page).blocked)
+
+    def requests_to(self, method: str, path_end: str) -> list[Recorded]:
+        """Recorded requests with ``method`` whose path ends with ``path_end``."""
+        with self._lock:
+            recorded = list(self.requests)
+        return [r for r in recorded if r.method == method and r.path.endswith(path_end)]
 
     def comment_state(self, comment_id: str) -> dict[str, Any]:
         """The full stored JSON of a FB or IG comment (``KeyError`` if unknown or deleted)."""
@@ -1180,7 +1206,7 @@ class GraphServer:
     def _dispatch(self, request: _Request, node: _Node, edge: list[str]) -> dict[str, Any]:
         if edge:
             if request.method != "GET":
-                raise _not_found(f"{node.id}/{edge[0]}", request.method)
+                return _write_edge(self, request, node, edge[0])
             return self._list(request, node, edge[0])
         if request.method == "GET":
             full, default = _node_json(node)
@@ -1197,7 +1223,11 @@ class GraphServer:
 
     def _list(self, request: _Request, node: _Node, edge: str) -> dict[str, Any]:
         if isinstance(node, _Page) and edge in ("feed", "posts", "published_posts"):
-            return self._list_posts(request, node)
+            return self._list_posts(request, node, visitors=edge == "feed")
+        if isinstance(node, _Page) and edge == "blocked":
+            wanted = request.params.get("user") or request.params.get("uid")
+            ids = [i for i in node.blocked if wanted is None or i in _id_list(wanted)]
+            return {"data": [{"id": i} for i in ids]}
         if isinstance(node, _Post | _FbComment) and edge == "comments":
             return self._list_fb_comments(request, node)
         if isinstance(node, _IgAccount) and edge == "media":
@@ -1211,9 +1241,10 @@ class GraphServer:
 
     # ---- internals: edges ------------------------------------------------------------------
 
-    def _list_posts(self, request: _Request, page: _Page) -> dict[str, Any]:
+    def _list_posts(self, request: _Request, page: _Page, visitors: bool) -> dict[str, Any]:
         window = request.window(self.page_size, descending=True)
-        items, more = _select(page.posts, window)
+        posts = page.posts if visitors else [p for p in page.posts if p.author is None]
+        items, more = _select(posts, window)
         spec = request.fields()
         data = [_project(_post_json(post), spec, POST_DEFAULT) for post in items]
         return _page_body(data, items, more, request.next_url)
@@ -1275,6 +1306,9 @@ class GraphServer:
         body["replies"] = _page_body(data, items, more, nested.next_url)
 
     def _set_hidden(self, request: _Request, node: _Node) -> dict[str, Any]:
+        if isinstance(node, _Post) and node.author is not None:  # a visitor's post
+            node.is_hidden = _parse_bool(request.params.get("is_hidden", ""), "is_hidden")
+            return {"success": True}
         if isinstance(node, _FbComment):
             if "is_hidden" not in request.params:
                 raise _bad_param("The parameter is_hidden is required")
@@ -1338,3 +1372,62 @@ class GraphServer:
     def _path_id(self, path: str) -> str | None:
         parts = [part for part in path.split("/") if part]
         return parts[1] if len(parts) >= 2 else None
+
+
+# --------------------------------------------------------------------------------------------
+# Writes to an edge: blocking (section 1.6) and public replies (sections 1.2, 2.2)
+# --------------------------------------------------------------------------------------------
+
+
+def _id_list(value: str) -> list[str]:
+    """A Graph ``list<string>`` parameter: a JSON array, or ids separated by commas."""
+    if value.startswith("["):
+        try:
+            items = json.loads(value)
+        except ValueError:
+            raise _bad_param("Invalid parameter") from None
+        return [str(item) for item in items] if isinstance(items, list) else []
+    return [part.strip() for part in value.split(",") if part.strip()]
+
+
+def _write_edge(graph: GraphServer, request: _Request, node: _Node, edge: str) -> dict[str, Any]:
+    """``POST``/``DELETE /{page-id}/blocked``, ``POST /{fb-id}/comments``, ``POST /{ig}/replies``."""
+    if isinstance(node, _Page) and edge == "blocked":
+        ids = _id_list(request.params.get("user") or request.params.get("uid") or "")
+        if not ids:
+            raise _bad_param("The parameter user is required")
+        if request.method == "POST":
+            node.blocked.update(dict.fromkeys(ids))
+            return dict.fromkeys(ids, True)  # {"<id>": true} (section 1.6)
+        for user in ids:
+            node.blocked.pop(user, None)
+        return {"success": True}
+    if request.method != "POST" or "message" not in request.params:
+        raise _not_found(f"{node.id}/{edge}", request.method)
+    now = datetime.now(UTC)
+    if isinstance(node, _Post | _FbComment) and edge == "comments":
+        post = node if isinstance(node, _Post) else node.post
+        parent = node if isinstance(node, _FbComment) else None
+        if parent is not None and parent.parent is not None:
+            parent = parent.parent  # a reply to a reply joins its thread
+        page = post.page
+        new_id = graph.add_fb_comment(
+            post.id,
+            request.params["message"],
+            now,
+            author=(page.id, page.name),
+            parent_id=parent.id if parent else None,
+        )
+        return {"id": new_id}
+    if isinstance(node, _IgComment) and edge == "replies":
+        account = node.media.account
+        new_id = graph.add_ig_comment(
+            node.media.id,
+            request.params["message"],
+            now,
+            username=account.username,
+            author_id=account.id,
+            parent_id=node.id,
+        )
+        return {"id": new_id}
+    raise _not_found(f"{node.id}/{edge}", request.method)

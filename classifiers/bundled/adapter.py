@@ -21,10 +21,12 @@ from dataclasses import dataclass
 import torch
 from torch.nn import functional
 
+from classifiers.errors import ClassifierError
+
 HEAD_TENSORS = ("head.hidden.weight", "head.hidden.bias", "head.output.weight", "head.output.bias")
 
 
-class AdapterError(ValueError):
+class AdapterError(ClassifierError, ValueError):
     """The artefact's tensors do not fit the base encoder or the declared outputs."""
 
 

@@ -35,6 +35,7 @@ from classifiers.bundled.tokens import (
     default_encoder_dir,
     weights_digest,
 )
+from classifiers.errors import ClassifierError
 from classifiers.lexical_classifier import LexicalClassifier
 
 if TYPE_CHECKING:
@@ -52,7 +53,7 @@ SIGNALS: tuple[str, ...] = ("counter_speech", "positive", "negative")
 DEFAULT_PRECISION = "fp32"
 
 
-class BundledModelError(RuntimeError):
+class BundledModelError(ClassifierError, RuntimeError):
     """The bundled model's files are missing, malformed or do not match the encoder."""
 
 

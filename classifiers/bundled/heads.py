@@ -19,6 +19,8 @@ from pathlib import Path
 import torch
 from safetensors.torch import load_file, save_file
 
+from classifiers.errors import ClassifierError
+
 #: The tensors a heads file must hold.
 TENSORS: tuple[str, ...] = (
     "embedding.mean",
@@ -32,7 +34,7 @@ TENSORS: tuple[str, ...] = (
 )
 
 
-class HeadsError(ValueError):
+class HeadsError(ClassifierError, ValueError):
     """The heads file is missing tensors or has the wrong shapes."""
 
 

@@ -20,8 +20,10 @@ import torch
 from safetensors.torch import load_file
 from torch.nn import functional
 
+from classifiers.errors import ClassifierError
 
-class EncoderWeightsError(ValueError):
+
+class EncoderWeightsError(ClassifierError, ValueError):
     """The encoder directory's config or weights are not a BERT encoder this module can run."""
 
 

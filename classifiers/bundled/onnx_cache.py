@@ -26,6 +26,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+from classifiers.errors import ClassifierError
 from classifiers.filehash import file_sha256
 
 log = logging.getLogger(__name__)
@@ -35,7 +36,7 @@ EXPORT_FORMAT = 1
 PRECISIONS = ("int8", "fp32")
 
 
-class CacheError(RuntimeError):
+class CacheError(ClassifierError, RuntimeError):
     """The ONNX file could not be built or stored."""
 
 

@@ -27,6 +27,7 @@ from safetensors.torch import load_file
 from torch.nn import functional
 
 from classifiers.bundled import adapter
+from classifiers.errors import ClassifierError
 
 OPSET = 17
 INPUTS = ("input_ids", "attention_mask")
@@ -40,7 +41,7 @@ CHECK_TEXTS = (
 )
 
 
-class ExportError(RuntimeError):
+class ExportError(ClassifierError, RuntimeError):
     """The ONNX file could not be built, or does not reproduce the PyTorch model."""
 
 

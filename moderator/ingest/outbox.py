@@ -3,10 +3,14 @@
 An action row is written, with the evidence snapshot and the flag, before anything is sent
 (``recording.request_hide``). :func:`send_due` then works through one source's due actions:
 
+Every status change is a conditional move along ``workqueue.states.ACTION_TRANSITIONS``
+(``moderator.store.moves.ACTIONS``); an action another worker moved first is left as it is.
+
 * **claim**: a conditional update ``pending -> sending`` (attempts + 1, ``sent_at``) commits
   before the call, so two workers never send the same action (a batch at a time);
 * **send**: the connector's ``set_hidden``;
-* **confirm** on success: ``confirmed``, the flag marked hidden, an audit event;
+* **confirm** on success: ``confirmed``, the flag marked hidden (a ``new`` flag moves to
+  ``hidden`` through the flag store, with its own audit event), an audit event;
 * a **rate limit** returns the action to ``pending`` with a later ``next_attempt_at``;
 * a **temporary fault** may or may not have reached the platform, so the action stays
   ``sending`` (in doubt) until :func:`_settle_in_doubt` has read the comment's state back:
@@ -22,6 +26,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+from contextlib import suppress
 from dataclasses import dataclass, field
 
 from sqlalchemy import Engine, or_, select, update
@@ -30,9 +35,10 @@ from sqlalchemy.orm import Session
 from connectors.base import CommentSource
 from connectors.graph_errors import GraphError, Kind
 from moderator.ingest import recording, sources
-from moderator.store import db
+from moderator.store import db, moves
 from moderator.store.models import Action, Comment, Flag, utcnow
-from workqueue.states import FlagStatus
+from workqueue.errors import IllegalTransition
+from workqueue.states import ActionStatus, FlagStatus
 
 logger = logging.getLogger(__name__)
 IN_DOUBT_AFTER = dt.timedelta(minutes=5)
@@ -71,7 +77,7 @@ def send_due(
         stop: GraphError | None = None
         for action_id, comment_id, kind in claimed:
             if stop is not None:
-                outcomes.append(_Outcome(action_id, "release"))
+                outcomes.append(_Outcome(action_id, RELEASE))
                 continue
             try:
                 connector.set_hidden(comment_id, kind == "hide")
@@ -81,7 +87,7 @@ def send_due(
                 if exc.kind in (Kind.RATE_LIMIT, Kind.TOKEN):
                     stop = exc
                 continue
-            outcomes.append(_Outcome(action_id, "confirmed", how="platform confirmed"))
+            outcomes.append(_Outcome(action_id, ActionStatus.CONFIRMED, how="platform confirmed"))
         _apply(engine, connector.name, outcomes, result, token_env)
         if stop is not None and stop.kind is Kind.TOKEN:
             raise sources.source_error(connector.name, stop, "hiding a comment", token_env)
@@ -90,22 +96,28 @@ def send_due(
     return result
 
 
+#: A claimed action that was never sent (a sending before it stopped the batch).
+RELEASE = "release"
+#: A send that may or may not have reached the platform: it stays ``sending`` until read back.
+IN_DOUBT = "in_doubt"
+
+
 @dataclass
 class _Outcome:
     """What happened to one claimed action."""
 
     action_id: int
-    status: str  #: confirmed | pending | in_doubt | failed | release
+    status: str  #: an ActionStatus (confirmed, pending, failed), or RELEASE or IN_DOUBT
     error: GraphError | None = None
     how: str = ""
 
 
 def _outcome(action_id: int, exc: GraphError) -> _Outcome:
     if exc.kind in (Kind.RATE_LIMIT, Kind.TOKEN):  # refused before anything happened
-        return _Outcome(action_id, "pending", exc)
+        return _Outcome(action_id, ActionStatus.PENDING, exc)
     if exc.kind is Kind.TRANSIENT:  # it may or may not have reached the platform
-        return _Outcome(action_id, "in_doubt", exc)
-    return _Outcome(action_id, "failed", exc)
+        return _Outcome(action_id, IN_DOUBT, exc)
+    return _Outcome(action_id, ActionStatus.FAILED, exc)
 
 
 def _claim(engine: Engine, source_id: int) -> list[tuple[int, str, str]]:
@@ -121,7 +133,7 @@ def _claim(engine: Engine, source_id: int) -> list[tuple[int, str, str]]:
                 .join(Comment, Comment.id == Action.comment_id)
                 .where(
                     Comment.source_id == source_id,
-                    Action.status == "pending",
+                    Action.status == ActionStatus.PENDING,
                     or_(Action.next_attempt_at.is_(None), Action.next_attempt_at <= now),
                 )
                 .order_by(Action.id)
@@ -130,13 +142,12 @@ def _claim(engine: Engine, source_id: int) -> list[tuple[int, str, str]]:
         )
         if not due:
             return []
-        claimed = set(
-            session.scalars(
-                update(Action)
-                .where(Action.id.in_(due), Action.status == "pending")
-                .values(status="sending", attempts=Action.attempts + 1, sent_at=now)
-                .returning(Action.id)
-            )
+        claimed = moves.ACTIONS.move(
+            session,
+            ActionStatus.SENDING,
+            expected=ActionStatus.PENDING,
+            ids=due,
+            values={"attempts": Action.attempts + 1, "sent_at": now},
         )
         rows = session.execute(
             select(Action.id, Comment.platform_comment_id, Action.kind)
@@ -158,22 +169,24 @@ def _apply(
     with db.session_scope(engine) as session:
         for outcome in outcomes:
             action = session.get_one(Action, outcome.action_id)
-            if outcome.status == "confirmed":
-                _confirm(session, action, outcome.how)
-                result.confirmed += 1
-            elif outcome.status == "release":
-                action.status, action.next_attempt_at = "pending", None
-                action.attempts -= 1  # never sent
-            elif outcome.status == "failed":
+            if outcome.status == ActionStatus.CONFIRMED:
+                if _confirm(session, action, outcome.how):
+                    result.confirmed += 1
+            elif outcome.status == RELEASE:
+                values = {"next_attempt_at": None, "attempts": Action.attempts - 1}  # never sent
+                _move(session, action, ActionStatus.PENDING, **values)
+            elif outcome.status == ActionStatus.FAILED:
                 message = _message(source, outcome.error, token_env)
-                _fail(session, action, message)
-                result.failed += 1
-                result.errors.append(message)
+                if _fail(session, action, message):
+                    result.failed += 1
+                    result.errors.append(message)
             else:
                 assert outcome.error is not None
-                status = "sending" if outcome.status == "in_doubt" else "pending"
-                _defer(action, status, outcome.error)
-                result.deferred += 1
+                status = (
+                    ActionStatus.SENDING if outcome.status == IN_DOUBT else ActionStatus.PENDING
+                )
+                if _defer(session, action, status, outcome.error):
+                    result.deferred += 1
                 if outcome.error.kind is not Kind.TOKEN:
                     result.errors.append(_message(source, outcome.error, token_env))
 
@@ -199,7 +212,7 @@ def _settle_in_doubt(
             .join(Comment, Comment.id == Action.comment_id)
             .where(
                 Comment.source_id == source_id,
-                Action.status == "sending",
+                Action.status == ActionStatus.SENDING,
                 or_(
                     Action.next_attempt_at <= now,
                     Action.sent_at.is_(None),
@@ -216,31 +229,44 @@ def _settle_in_doubt(
                 raise error from exc
             result.errors.append(str(error))
             continue
-        with db.session_scope(engine) as session:
+        with db.session_scope(engine) as session:  # each move is void if another worker settled it
             action = session.get_one(Action, action_id)
-            if action.status != "sending":
-                continue  # another worker settled it meanwhile
             if state is None:
-                _fail(session, action, "the comment is no longer on the platform")
-                result.failed += 1
+                if _fail(session, action, "the comment is no longer on the platform"):
+                    result.failed += 1
             elif state == (kind == "hide"):
-                _confirm(session, action, "confirmed by reading the platform")
-                result.confirmed += 1
+                if _confirm(session, action, "confirmed by reading the platform"):
+                    result.confirmed += 1
             else:
-                action.status, action.next_attempt_at = "pending", None
+                _move(session, action, ActionStatus.PENDING, next_attempt_at=None)
 
 
-def _confirm(session: Session, action: Action, how: str) -> None:
-    action.status, action.confirmed_at, action.last_error = "confirmed", utcnow(), None
+def _move(session: Session, action: Action, to: ActionStatus, **values: object) -> bool:
+    """Move a ``sending`` action to ``to``; False when another worker settled it first."""
+    moved = moves.ACTIONS.move(
+        session, to, expected=ActionStatus.SENDING, ids=[action.id], values=values
+    )
+    return bool(moved)
+
+
+def _confirm(session: Session, action: Action, how: str) -> bool:
+    if not _move(session, action, ActionStatus.CONFIRMED, confirmed_at=utcnow(), last_error=None):
+        return False
     hidden = action.kind == "hide"
     if action.flag_id is not None:
         session.execute(update(Flag).where(Flag.id == action.flag_id).values(hidden=hidden))
-        if hidden:
-            session.execute(
-                update(Flag)
-                .where(Flag.id == action.flag_id, Flag.status == FlagStatus.NEW)
-                .values(status=FlagStatus.HIDDEN)
-            )
+        if hidden and moves.FLAGS.status(session, action.flag_id) is FlagStatus.NEW:
+            with suppress(IllegalTransition):  # claimed meanwhile: its release finds it hidden
+                moves.FLAGS.move(
+                    session,
+                    action.flag_id,
+                    FlagStatus.HIDDEN,
+                    expected=FlagStatus.NEW,
+                    actor="system",
+                    action="hide_confirmed",
+                    why=None,
+                    detail={"action_id": action.id, "how": how},
+                )
     recording.audit(
         session,
         "system",
@@ -252,19 +278,21 @@ def _confirm(session: Session, action: Action, how: str) -> None:
         attempts=action.attempts,
     )
     logger.info("platform action confirmed", extra={"action_id": action.id, "how": how})
+    return True
 
 
-def _defer(action: Action, status: str, exc: GraphError) -> None:
+def _defer(session: Session, action: Action, status: ActionStatus, exc: GraphError) -> bool:
     if exc.retry_after:
         backoff = dt.timedelta(seconds=exc.retry_after)
     else:
         backoff = min(dt.timedelta(seconds=30 * 2 ** max(action.attempts - 1, 0)), RETRY_CAP)
-    action.status, action.next_attempt_at = status, utcnow() + backoff
-    action.last_error = f"{exc} ({exc.reference})" if exc.reference else str(exc)
+    error = f"{exc} ({exc.reference})" if exc.reference else str(exc)
+    return _move(session, action, status, next_attempt_at=utcnow() + backoff, last_error=error)
 
 
-def _fail(session: Session, action: Action, reason: str) -> None:
-    action.status, action.last_error = "failed", reason
+def _fail(session: Session, action: Action, reason: str) -> bool:
+    if not _move(session, action, ActionStatus.FAILED, last_error=reason):
+        return False
     recording.audit(
         session,
         "system",
@@ -274,3 +302,4 @@ def _fail(session: Session, action: Action, reason: str) -> None:
         flag_id=action.flag_id,
         reason=reason,
     )
+    return True

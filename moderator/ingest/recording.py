@@ -14,7 +14,7 @@ from connectors.base import RawComment
 from moderator.policy.decide import Decision
 from moderator.policy.roster import Roster
 from moderator.settings.config import SchoolConfig
-from moderator.store import db
+from moderator.store import db, moves
 from moderator.store.models import (
     Action,
     AuditEvent,
@@ -30,7 +30,7 @@ from moderator.store.models import (
     Source,
     utcnow,
 )
-from workqueue.states import FlagStatus
+from workqueue.states import ACTION_START, ActionStatus, FlagStatus
 
 logger = logging.getLogger(__name__)
 
@@ -241,27 +241,43 @@ def request_hide(
     """Record a hide in the outbox before anything is sent (``outbox`` sends it).
 
     ``manual`` when the source cannot act (a file of reports); ``confirmed`` at once when the
-    platform already shows the comment hidden; ``failed`` when the platform says it cannot be
-    hidden (``can_hide`` false). Nothing is sent for any of these.
+    platform already shows the comment hidden (the flag moves ``new -> hidden``); ``failed``
+    when the platform says it cannot be hidden (``can_hide`` false). Nothing is sent for any of
+    these.
     """
-    status, note = "pending", None
+    status, note = ActionStatus.PENDING, None
     if not can_act:
-        status = "manual"
+        status = ActionStatus.MANUAL
     elif raw.is_hidden:
-        status, note = "confirmed", "already hidden on the platform when fetched"
-        flag.hidden, flag.status = True, FlagStatus.HIDDEN
+        status, note = ActionStatus.CONFIRMED, "already hidden on the platform when fetched"
     elif raw.can_hide is False:
-        status, note = "failed", "the platform does not allow this comment to be hidden"
+        status = ActionStatus.FAILED
+        note = "the platform does not allow this comment to be hidden"
+    assert status in ACTION_START
     action = Action(
         comment_id=comment.id,
         flag_id=flag.id,
         kind="hide",
         status=status,
-        last_error=note if status == "failed" else None,
-        confirmed_at=utcnow() if status == "confirmed" else None,
+        last_error=note if status is ActionStatus.FAILED else None,
+        confirmed_at=utcnow() if status is ActionStatus.CONFIRMED else None,
     )
     session.add(action)
-    if note:
+    if status is ActionStatus.CONFIRMED:
+        session.flush()  # the flag's earlier audit events first
+        moves.FLAGS.move(
+            session,
+            flag.id,
+            FlagStatus.HIDDEN,
+            expected=FlagStatus.NEW,
+            actor="system",
+            action=f"hide_{status}",
+            why=None,
+            values={"hidden": True},
+            detail={"reason": note},
+        )
+        session.expire(flag, ["status", "hidden", "updated_at"])
+    elif note:
         audit(session, "system", f"hide_{status}", "flag", flag.id, reason=note)
     return action
 

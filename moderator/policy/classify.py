@@ -16,6 +16,7 @@ from collections.abc import Iterable, Iterator
 from itertools import islice
 from typing import Any, TextIO
 
+from classifiers import errors as classifier_errors
 from classifiers import registry
 from classifiers.base import LABELS, Classifier
 from connectors import records
@@ -38,7 +39,8 @@ def classifier_for(config: SchoolConfig) -> Classifier:
             device=settings.device,
             batch_size=settings.batch_size,
         )
-    except (ValueError, OSError, RuntimeError) as exc:  # UnknownBackend, DetoxifyLoadError, ...
+    except (classifier_errors.ClassifierError, OSError, RuntimeError, ValueError) as exc:
+        # the classifiers' own tree, and what a library beneath a backend raises (a file, torch)
         raise ClassifierError(
             f"{config.path}: [classifier] backend {settings.backend!r}: {exc}"
         ) from exc

@@ -15,25 +15,24 @@ own readers.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, cast
 
-from sqlalchemy import ColumnElement, Engine, Table, case, func, or_, select, update
+from sqlalchemy import ColumnElement, Engine, case, func, or_, select, update
 from sqlalchemy.orm import Session
 
 from moderator.policy.roster import Roster
 from moderator.review import escalation, letters, users
 from moderator.settings.config import SchoolConfig
-from moderator.store import db
-from moderator.store.models import Action, AuditEvent, Flag, FlagTarget, User, utcnow
-from workqueue.errors import IllegalTransition, NotAllowed
+from moderator.store import db, moves
+from moderator.store.models import Action, Flag, FlagTarget, User, utcnow
+from workqueue.errors import IllegalTransition, NotAllowed, NotFound
 from workqueue.ladder import Step, rank
 from workqueue.roles import Permissions, Role
-from workqueue.states import OPEN, FlagStatus
-from workqueue.store import FlagStore, NotFound
+from workqueue.states import ACTION_BUSY, OPEN, ActionStatus, FlagStatus
 
-STORE = FlagStore(cast(Table, Flag.__table__), cast(Table, AuditEvent.__table__))
+STORE = moves.FLAGS
 VERBS = ("confirm", "dismiss", "escalate", "close", "reopen")
 #: Statuses a flag can be escalated from.
 LIVE = OPEN | {FlagStatus.CONFIRMED, FlagStatus.ESCALATED}
@@ -554,28 +553,28 @@ class _Deciding:
         return ()
 
     def _request_hide(self) -> tuple[Note, ...]:
-        if self.flag.hidden or self._live("hide", ("pending", "sending", "manual")):
+        if self.flag.hidden or self._live(
+            "hide", (ActionStatus.PENDING, ActionStatus.SENDING, ActionStatus.MANUAL)
+        ):
             return ()
         manual = self.flag.comment.source.platform == "file"
-        self._action("hide", "manual" if manual else "pending")
+        self._action("hide", ActionStatus.MANUAL if manual else ActionStatus.PENDING)
         return (Note("hide_by_hand" if manual else "hide_next_scan"),)
 
     def _undo_hide(self) -> tuple[Note, ...]:
-        pending = self.session.execute(
-            update(Action)
-            .where(
-                Action.flag_id == self.flag.id,
-                Action.kind == "hide",
-                Action.status.in_(("pending", "manual", "failed")),
-            )
-            .values(status="cancelled", last_error="cancelled: the flag was dismissed")
+        cancelled = moves.ACTIONS.move(
+            self.session,
+            ActionStatus.CANCELLED,
+            expected=(ActionStatus.PENDING, ActionStatus.MANUAL, ActionStatus.FAILED),
+            where=(Action.flag_id == self.flag.id, Action.kind == "hide"),
+            values={"last_error": "cancelled: the flag was dismissed"},
         )
-        if self.flag.hidden or self._live("hide", ("sending",)):
-            self._action("unhide", "pending")
+        if self.flag.hidden or self._live("hide", (ActionStatus.SENDING,)):
+            self._action("unhide", ActionStatus.PENDING)
             return (Note("unhide_next_scan"),)
-        return (Note("hide_cancelled"),) if db.rowcount(pending) else ()
+        return (Note("hide_cancelled"),) if cancelled else ()
 
-    def _live(self, kind: str, statuses: tuple[str, ...] = ("pending", "sending")) -> bool:
+    def _live(self, kind: str, statuses: Collection[ActionStatus] = ACTION_BUSY) -> bool:
         return bool(
             self.session.scalar(
                 select(func.count())
@@ -588,7 +587,7 @@ class _Deciding:
             )
         )
 
-    def _action(self, kind: str, status: str) -> None:
+    def _action(self, kind: str, status: ActionStatus) -> None:
         generation = self.session.scalar(
             select(func.coalesce(func.max(Action.generation), 0)).where(
                 Action.comment_id == self.flag.comment_id, Action.kind == kind

@@ -31,7 +31,7 @@ def queue(
     hide_dsl: bool = False,
     counted: Collection[str] = DEFAULT_INCIDENT_CATEGORIES,
 ) -> list[dict[str, Any]]:
-    """Flags in the contract's shape (interface.md ``queue list --json``), with additions;
+    """Flags in the shape ``queue list --json`` promises (its documented keys), with additions;
     with ``hide_dsl``, only what a user who is not the DSL may see."""
     viewer = visibility.STAFF if hide_dsl else visibility.EVERYTHING
     query = select(Flag).options(
@@ -107,7 +107,7 @@ def _item(flag: Flag, hide_by_hand: bool, courses: dict[str, list[int]]) -> dict
         "status": flag.status.value,
         "step": flag.step.value if flag.step else None,
         "hidden": flag.hidden,
-        # additions to the contract (interface.md allows adding keys):
+        # additions to the contract (it allows adding keys):
         "step_reason": flag.step_reason,
         "route": flag.route,
         "reasons": list(flag.classification.reasons),

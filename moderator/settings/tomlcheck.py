@@ -1,26 +1,36 @@
-"""Type checks for parsed TOML that raise one-line errors naming file, line and key.
+"""pydantic's first error about a TOML file, as one line naming the file, the line and the key::
 
-``tomllib`` gives no positions for values, so :meth:`Checker.line_of` finds a key's line by
-reading the text: the n-th ``[[table]]`` (or the ``[table]``) header, then the first
-``key =`` line after it. When it cannot tell, the message names the key without a line.
+    moderator.toml: line 14: [[sources]] #2 'platform': expected one of facebook, instagram, file; got 'twitter'
+
+The error's ``loc`` (``("sources", 1, "platform")``) is walked down the schema to the table
+(``[[sources]] #2``) and the key. ``tomllib`` gives no positions for values, so
+:meth:`Lines.line_of` finds the key's line by reading the text: the n-th ``[[table]]`` (or the
+``[table]``) header, then the first ``key =`` line after it. When it cannot tell, the message
+names the key without a line. The words after the key come from the key's type and limits
+(:func:`expected`), or, for a check :func:`values.fail` made, are its message as it stands.
 """
 
 from __future__ import annotations
 
 import difflib
 import re
-from collections.abc import Iterable
+import types
 from pathlib import Path
-from typing import Any, NoReturn
+from typing import Any, Literal, Union, get_args, get_origin
+
+import annotated_types
+from pydantic import BaseModel, ValidationError
+from pydantic.fields import FieldInfo
 
 from moderator.errors import ConfigError
+from moderator.settings.values import show
 
 _HEADER = re.compile(r"^\s*\[\[?\s*([^\]]+?)\s*\]\]?")
 _WHERE = re.compile(r"^\[\[?([^\]]+)\]\]?(?: #(\d+))?$")
 
 
-class Checker:
-    """Validates values in one TOML document; every failure raises :class:`ConfigError`."""
+class Lines:
+    """Finds where a table or key is written in one TOML document."""
 
     def __init__(self, path: Path, text: str) -> None:
         self.path = path
@@ -61,101 +71,132 @@ class Checker:
                     return number, next(following, len(self.lines))
         return None, 0
 
-    def fail(self, where: str, key: str | None, message: str) -> NoReturn:
+    def error(self, where: str, key: str | None, message: str) -> ConfigError:
+        """The one-line error: file, line (when found), table and key, then ``message``."""
         line = self.line_of(where, key)
         at = f"line {line}: " if line else ""
         name = f"{where} {key!r}" if where and key else (where or repr(key))
-        raise ConfigError(f"{self.path}: {at}{name}: {message}")
-
-    def keys(self, table: dict[str, Any], where: str, allowed: Iterable[str]) -> None:
-        allowed = set(allowed)
-        for key in table:
-            if key not in allowed:
-                close = difflib.get_close_matches(key, sorted(allowed), n=1)
-                hint = f" (did you mean {close[0]!r}?)" if close else ""
-                expected = ", ".join(sorted(allowed))
-                self.fail(where, key, f"unknown key{hint}; expected one of {expected}")
-
-    def table(self, data: dict[str, Any], key: str, *, required: bool = False) -> dict[str, Any]:
-        value = data.get(key)
-        if value is None:
-            if required:
-                self.fail("", key, f"missing table [{key}]")
-            return {}
-        if not isinstance(value, dict):
-            self.fail("", key, f"expected a table [{key}]; got {type(value).__name__}")
-        return value
-
-    def array(self, data: dict[str, Any], key: str) -> list[dict[str, Any]]:
-        value = data.get(key, [])
-        if not isinstance(value, list) or not all(isinstance(v, dict) for v in value):
-            self.fail("", key, f"expected an array of tables [[{key}]]")
-        return value
-
-    def string(self, table: dict[str, Any], key: str, where: str, *, required: bool = False) -> str:
-        value = table.get(key)
-        if value is None:
-            if required:
-                self.fail(where, key, "missing; expected a string")
-            return ""
-        if not isinstance(value, str):
-            self.fail(where, key, f"expected a string; got {_show(value)}")
-        if required and not value.strip():
-            self.fail(where, key, "must not be empty")
-        return value
-
-    def strings(self, table: dict[str, Any], key: str, where: str) -> list[str]:
-        value = table.get(key, [])
-        if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
-            self.fail(where, key, f"expected a list of non-empty strings; got {_show(value)}")
-        return value
-
-    def choice(
-        self,
-        table: dict[str, Any],
-        key: str,
-        where: str,
-        options: tuple[str, ...],
-        *,
-        required: bool = False,
-        default: str = "",
-    ) -> str:
-        value = self.string(table, key, where, required=required) or default
-        if value not in options:
-            self.fail(where, key, f"expected one of {', '.join(options)}; got {value!r}")
-        return value
-
-    def integer(
-        self, table: dict[str, Any], key: str, where: str, *, default: int, minimum: int
-    ) -> int:
-        value = table.get(key, default)
-        if isinstance(value, bool) or not isinstance(value, int) or value < minimum:
-            self.fail(
-                where, key, f"expected a whole number of at least {minimum}; got {_show(value)}"
-            )
-        return value
-
-    def number(
-        self, table: dict[str, Any], key: str, where: str, *, default: float, minimum: float
-    ) -> float:
-        value = table.get(key, default)
-        if isinstance(value, bool) or not isinstance(value, int | float) or value < minimum:
-            self.fail(where, key, f"expected a number of at least {minimum:g}; got {_show(value)}")
-        return float(value)
-
-    def boolean(self, table: dict[str, Any], key: str, where: str, *, default: bool) -> bool:
-        value = table.get(key, default)
-        if not isinstance(value, bool):
-            self.fail(where, key, f"expected true or false; got {_show(value)}")
-        return value
-
-    def probability(self, table: dict[str, Any], key: str, where: str) -> float:
-        value = table.get(key)
-        if isinstance(value, bool) or not isinstance(value, int | float) or not 0 <= value <= 1:
-            self.fail(where, key, f"expected a number from 0 to 1; got {_show(value)}")
-        return float(value)
+        return ConfigError(f"{self.path}: {at}{name}: {message}")
 
 
-def _show(value: object) -> str:
-    text = repr(value)
-    return text if len(text) <= 40 else text[:37] + "..."
+def explain(
+    exc: ValidationError, schema: type[BaseModel], data: dict[str, Any], lines: Lines
+) -> ConfigError:
+    """``exc``'s first error about ``data`` as one line; an unknown key goes before the rest
+    (a misspelt key is the likelier mistake than the "missing" key it hides)."""
+    errors = exc.errors(include_url=False)
+    error = next((e for e in errors if e["type"] == "extra_forbidden"), errors[0])
+    loc = (*error["loc"], *(error.get("ctx") or {}).get("at", ()))
+    where, key, model, rest = _locate(loc, schema)
+    field = model.model_fields.get(key)
+    value = _value_at(data, loc[: len(loc) - len(rest)])
+    if error["type"] == "config":
+        message = str(error["msg"])
+    elif error["type"] == "extra_forbidden" or field is None:
+        allowed = sorted(model.model_fields)
+        close = difflib.get_close_matches(key, allowed, n=1)
+        hint = f" (did you mean {close[0]!r}?)" if close else ""
+        message = f"unknown key{hint}; expected one of {', '.join(allowed)}"
+    elif table_in(field.annotation) is not None:
+        message = _table_message(error["type"], key, value)
+    elif error["type"] == "missing":
+        message = "missing; expected a string"
+    elif error["type"] == "string_pattern_mismatch" and not rest:
+        message = "must not be empty"
+    elif _is_choice(field) and not isinstance(value, str):
+        message = f"expected a string; got {show(value)}"
+    elif _is_choice(field) and not value.strip() and field.is_required():
+        message = "must not be empty"
+    elif rest and each_of(field) and isinstance(error["input"], str) and error["input"].strip():
+        message = f"expected {each_of(field)}; got {show(error['input'])}"
+    else:
+        message = f"expected {expected(field)}; got {show(value)}"
+    return lines.error(where, key, message)
+
+
+def _locate(
+    loc: tuple[str | int, ...], schema: type[BaseModel]
+) -> tuple[str, str, type[BaseModel], tuple[str | int, ...]]:
+    """The table (as written in the file), the key, the key's model and what follows it."""
+    model, names, where, i = schema, [], "", 0
+    while i < len(loc):
+        key, rest = str(loc[i]), loc[i + 1 :]
+        field = model.model_fields.get(key)
+        table = table_in(field.annotation) if field is not None else None
+        if table is None or not rest or (is_array(field) and len(rest) < 2):
+            return where, key, model, rest
+        names.append(key)
+        if is_array(field):
+            where, i = f"[[{'.'.join(names)}]] #{int(rest[0]) + 1}", i + 2
+        else:
+            where, i = f"[{'.'.join(names)}]", i + 1
+        model = table
+    return where, "", model, ()
+
+
+def _value_at(data: Any, loc: tuple[str | int, ...]) -> Any:
+    for part in loc:
+        try:
+            data = data[part]
+        except (KeyError, IndexError, TypeError):
+            return None
+    return data
+
+
+def _table_message(kind: str, key: str, value: Any) -> str:
+    if kind == "missing":
+        return f"missing table [{key}]"
+    if kind == "list_type" or isinstance(value, list):
+        return f"expected an array of tables [[{key}]]"
+    return f"expected a table [{key}]; got {type(value).__name__}"
+
+
+def unwrap(annotation: Any) -> Any:
+    """``annotation`` without ``| None``."""
+    if get_origin(annotation) in (Union, types.UnionType):
+        (annotation,) = (a for a in get_args(annotation) if a is not type(None))
+    return annotation
+
+
+def table_in(annotation: Any) -> type[BaseModel] | None:
+    """The model of a table (``Model``) or of an array of tables (``list[Model]``)."""
+    bare = unwrap(annotation)
+    if get_origin(bare) is list:
+        bare = unwrap(get_args(bare)[0])
+    return bare if isinstance(bare, type) and issubclass(bare, BaseModel) else None
+
+
+def is_array(field: FieldInfo | None) -> bool:
+    return field is not None and get_origin(unwrap(field.annotation)) is list
+
+
+def _is_choice(field: FieldInfo) -> bool:
+    return get_origin(unwrap(field.annotation)) is Literal
+
+
+def each_of(field: FieldInfo) -> str:
+    """ "each of a, b, c" for a list of choices, else ""."""
+    bare = unwrap(field.annotation)
+    if get_origin(bare) is list and get_origin(item := unwrap(get_args(bare)[0])) is Literal:
+        return f"each of {', '.join(get_args(item))}"
+    return ""
+
+
+def expected(field: FieldInfo) -> str:
+    """What ``field`` holds, in words: "a whole number of at least 1", "one of a, b"."""
+    bare = unwrap(field.annotation)
+    low = next((m.ge for m in field.metadata if isinstance(m, annotated_types.Ge)), None)
+    high = next((m.le for m in field.metadata if isinstance(m, annotated_types.Le)), None)
+    if bare is bool:
+        return "true or false"
+    if bare is int:
+        return f"a whole number of at least {low}"
+    if bare is float and high is not None:
+        return f"a number from {low:g} to {high:g}"
+    if bare is float:
+        return f"a number of at least {low:g}"
+    if get_origin(bare) is Literal:
+        return f"one of {', '.join(get_args(bare))}"
+    if get_origin(bare) is list:
+        return "a list of non-empty strings"
+    return "a string"

@@ -328,8 +328,8 @@ class Action(Base):
     status: Mapped[str] = mapped_column(
         String(20),
         index=True,
-        comment="pending | sending | confirmed | failed | manual (platform cannot act)",
-    )
+        comment="pending | sending | confirmed | failed | manual (platform cannot act) | cancelled",
+    )  # workqueue.states.ActionStatus; its moves: ACTION_TRANSITIONS
     attempts: Mapped[int] = mapped_column(default=0)
     last_error: Mapped[str | None] = mapped_column(Text)
     requested_at: Mapped[dt.datetime] = mapped_column(default=utcnow)

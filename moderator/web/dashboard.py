@@ -1,5 +1,6 @@
 """The dashboard: flags per week by category and by platform, as stacked bars in inline SVG
-(no script, readable without colour: each bar has a text table beside it)."""
+(no script, readable without colour: each bar has a text table beside it). A flag counts in the
+week its comment was posted (the platform's time, else when the moderator first saw it)."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ from collections import Counter, defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from sqlalchemy import select
+from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import Session
 from starlette.requests import Request
 from starlette.responses import Response
@@ -82,15 +83,21 @@ def _charts(session: Session, viewer: visibility.Viewer, now: dt.datetime) -> li
     weeks = [first + dt.timedelta(weeks=i) for i in range(WEEKS)]
     start = dt.datetime.combine(first, dt.time(), tzinfo=times.UK)
     rows = session.execute(
-        select(Flag.created_at, Flag.categories, Source.platform)
+        select(Comment.created_time, Comment.first_seen_at, Flag.categories, Source.platform)
         .join(Comment, Comment.id == Flag.comment_id)
         .join(Source, Source.id == Comment.source_id)
-        .where(Flag.created_at >= start, *visibility.flag_conditions(viewer))
+        .where(
+            or_(
+                Comment.created_time >= start,
+                and_(Comment.created_time.is_(None), Comment.first_seen_at >= start),
+            ),
+            *visibility.flag_conditions(viewer),
+        )
     ).all()
     by_category: dict[str, Counter[dt.date]] = defaultdict(Counter)
     by_platform: dict[str, Counter[dt.date]] = defaultdict(Counter)
-    for created, categories, platform in rows:
-        week = _week(created)
+    for posted, seen, categories, platform in rows:
+        week = _week(posted or seen)
         for category in categories:
             by_category[category][week] += 1
         by_platform[platform][week] += 1

@@ -1,9 +1,11 @@
 """The queue's errors. ``workqueue`` cannot import the application, so its errors have their
-own root; the command line reports them like :class:`moderator.errors.ModeratorError`.
+own root; the application maps them into its own tree where it calls the queue
+(``moderator.errors``).
 
-* QueueError
-  - IllegalTransition   the move is not in the transition table, or the state was stale
-  - NotAllowed          the person's role may not take this decision
+QueueError                 the flag queue refused (``code`` and ``fields`` say what)
+ ├── IllegalTransition     the move is not in its transition table, or the state was stale
+ ├── NotAllowed            the person's role may not take this decision
+ └── NotFound              there is no such flag
 """
 
 from __future__ import annotations
@@ -30,3 +32,7 @@ class IllegalTransition(QueueError):
 
 class NotAllowed(QueueError):
     """This person's role may not take this decision."""
+
+
+class NotFound(QueueError):
+    """There is no such flag."""

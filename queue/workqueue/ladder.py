@@ -1,5 +1,13 @@
 """The school policy's escalation ladder and the per-poster rule that climbs it.
 
+The ladder goes by content, then by conduct. What a comment says sets a floor (a threat, hate
+or grossly obscene content: the police; a defamatory allegation: legal advice; a risk to a
+child: the Designated Safeguarding Lead). Repetition climbs from the first incident's
+response: hide, report to the platform and invite to a meeting asking for removal; continuing
+after the meeting, a written warning asking for removal; continuing after a warning, the police
+(a course of conduct under the Protection from Harassment Act 1997). Legal advice is a floor
+for defamation, not a rung of the default climb.
+
 :func:`recommend` is the whole rule, pure and deterministic; ``moderator.review.escalation`` feeds it
 a poster's incidents from the database and stores what it says on each open flag.
 """
@@ -36,6 +44,9 @@ def highest(steps: Iterable[Step | None]) -> Step | None:
     return max(steps, key=rank, default=None)
 
 
+#: The default climb, as the rungs' names (a school's ``[escalation] rungs``).
+DEFAULT_RUNGS: tuple[str, ...] = ("meeting", "written_warning", "police")
+
 #: Categories that make a flag an incident of the poster's: misconduct, not a complaint and
 #: not a worry about a child (safeguarding alone).
 DEFAULT_INCIDENT_CATEGORIES: frozenset[str] = frozenset(
@@ -48,7 +59,7 @@ class LadderRule:
     """How a poster climbs: the ``n``th incident within ``window`` before it recommends
     ``rungs[n - 1]`` (the last rung for every later one)."""
 
-    rungs: tuple[Step, ...] = (Step.MEETING, Step.WRITTEN_WARNING, Step.LEGAL, Step.POLICE)
+    rungs: tuple[Step, ...] = tuple(Step(name) for name in DEFAULT_RUNGS)
     window: dt.timedelta | None = dt.timedelta(days=365)
     incident_categories: frozenset[str] = field(default=DEFAULT_INCIDENT_CATEGORIES)
 
@@ -93,7 +104,7 @@ def recommend(
         if not set(incident.categories) & rule.incident_categories:
             reason = _not_counted(incident)
             if rank(incident.floor) > rank(Step.REVIEW):
-                reason = f"{_severity(incident)}: {_words(incident.floor)}"
+                reason = _floor_reason(incident)
             result[incident.id] = Recommendation(incident.floor, reason)
             continue
         prior = [i for i in counted if rule.window is None or i.at >= incident.at - rule.window]
@@ -101,7 +112,7 @@ def recommend(
         number = len(prior) + 1
         climbed = rule.rungs[min(number, len(rule.rungs)) - 1] if rule.rungs else None
         if rank(incident.floor) > rank(climbed):
-            step, reason = incident.floor, f"{_severity(incident)}: {_words(incident.floor)}"
+            step, reason = incident.floor, _floor_reason(incident)
             if number > 1:
                 reason += f" ({_ordinal(number)} incident by this poster)"
         else:
@@ -110,8 +121,33 @@ def recommend(
     return result
 
 
-def _words(step: Step | None) -> str:
-    return (step or "nothing").replace("_", " ")
+#: What each rung asks of the school, in the policies' words.
+_ACTION: dict[Step, str] = {
+    Step.REVIEW: "a person reads it",
+    Step.HIDE: "hide and report to the platform",
+    Step.MEETING: "invite to a meeting asking for removal",
+    Step.WRITTEN_WARNING: "a written warning asking for removal (blocking may be proposed)",
+    Step.LEGAL: "take legal advice",
+    Step.POLICE: "a course of conduct (Protection from Harassment Act 1997)",
+}
+#: A rung as the thing the poster carried on after.
+_AFTER: dict[Step, str] = {
+    Step.REVIEW: "a review",
+    Step.HIDE: "a hidden comment",
+    Step.MEETING: "a meeting",
+    Step.WRITTEN_WARNING: "a written warning",
+    Step.LEGAL: "legal advice",
+    Step.POLICE: "a police referral",
+}
+#: What a floor asks of the school.
+_FLOOR_ACTION: dict[Step, str] = {
+    Step.REVIEW: "a person reads it",
+    Step.HIDE: "hide and report to the platform",
+    Step.MEETING: "invite to a meeting asking for removal",
+    Step.WRITTEN_WARNING: "a written warning asking for removal",
+    Step.LEGAL: "take legal advice whatever the history",
+    Step.POLICE: "report to the police whatever the history",
+}
 
 
 def _not_counted(incident: Incident) -> str:
@@ -122,29 +158,44 @@ def _not_counted(incident: Incident) -> str:
     return "not counted as an incident"
 
 
+def _floor_reason(incident: Incident) -> str:
+    floor = incident.floor or Step.REVIEW
+    return f"{_severity(incident)}: {_FLOOR_ACTION[floor]}"
+
+
 def _severity(incident: Incident) -> str:
-    for category, words in (
-        ("threat", "a threat of violence"),
-        ("hate", "hate against a protected group"),
-        ("safeguarding", "a risk to a child"),
-        ("defamation", "a possibly defamatory allegation"),
-    ):
-        if category in incident.categories:
-            return words
+    categories = set(incident.categories)
+    if "threat" in categories:
+        return "a threat of violence"
+    if "hate" in categories:
+        return "racist, religious, homophobic or disability hate"
+    if "safeguarding" in categories:
+        return "a risk to a child, for the Designated Safeguarding Lead"
+    if "sexual" in categories and incident.floor is Step.POLICE:
+        return "grossly obscene"
+    if "defamation" in categories:
+        return "a possibly defamatory allegation"
     return "the seriousness of the comment"
 
 
 def _climb_reason(number: int, rule: LadderRule) -> str:
+    if not rule.rungs:
+        return "no rung is configured"
+    top = min(number, len(rule.rungs))
+    rung = rule.rungs[top - 1]
+    if number == 1:
+        if rung is Step.MEETING:
+            return f"first incident: hide, report to the platform and {_ACTION[rung]}"
+        return f"first incident: {_ACTION[rung]}"
+    before = rule.rungs[top - 2] if top >= 2 else rung
     within = ""
     if rule.window is not None:
         days = rule.window.days
         within = " in 12 months" if days == 365 else f" in {days} days"
-    if number == 1:
-        return "first incident by this poster"
-    text = f"{_ordinal(number)} incident by this poster{within}"
-    if rule.rungs and number >= len(rule.rungs):
-        text += ": a course of conduct"
-    return text
+    return (
+        f"continuing after {_AFTER[before]}: {_ACTION[rung]}; "
+        f"{_ordinal(number)} incident by this poster{within}"
+    )
 
 
 def _ordinal(n: int) -> str:

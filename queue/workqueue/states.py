@@ -1,4 +1,13 @@
-"""Flag states and the one table of legal transitions (drawn in docs/architecture.md)."""
+"""The queue's two state machines, each with the one table of its legal moves.
+
+* :class:`FlagStatus` and :data:`TRANSITIONS`: where a flagged comment stands (drawn in
+  docs/architecture.md);
+* :class:`ActionStatus` and :data:`ACTION_TRANSITIONS`: where a platform action (hide, unhide)
+  in the outbox stands.
+
+``workqueue.store`` enforces both tables in the database: a status is only ever written by a
+conditional move that the table allows.
+"""
 
 from __future__ import annotations
 
@@ -60,3 +69,46 @@ def can_move(current: FlagStatus, to: FlagStatus) -> bool:
 def sources_of(to: FlagStatus) -> frozenset[FlagStatus]:
     """The statuses ``to`` can be reached from."""
     return frozenset(s for s, targets in TRANSITIONS.items() if to in targets)
+
+
+class ActionStatus(StrEnum):
+    """Where a platform action (hide, unhide) in the outbox stands. Values are stored in the
+    database (``action.status``)."""
+
+    PENDING = "pending"  #: recorded, waiting to be sent (or sent again after a rate limit)
+    SENDING = "sending"  #: claimed by a sender; in doubt until confirmed or read back
+    CONFIRMED = "confirmed"  #: the platform shows it done
+    FAILED = "failed"  #: the platform refused it; a person has to act by hand
+    MANUAL = "manual"  #: the source cannot act (a file of reports); a person acts by hand
+    CANCELLED = "cancelled"  #: no longer wanted: the flag was dismissed before it was sent
+
+
+#: The statuses an action may be recorded in: ``confirmed`` when the platform already shows the
+#: comment hidden, ``failed`` when it says it cannot be hidden.
+ACTION_START: frozenset[ActionStatus] = frozenset(
+    {ActionStatus.PENDING, ActionStatus.MANUAL, ActionStatus.CONFIRMED, ActionStatus.FAILED}
+)
+
+#: status -> the statuses it may move to. Anything else is an illegal transition.
+ACTION_TRANSITIONS: dict[ActionStatus, frozenset[ActionStatus]] = {
+    ActionStatus.PENDING: frozenset({ActionStatus.SENDING, ActionStatus.CANCELLED}),
+    ActionStatus.SENDING: frozenset(
+        {
+            ActionStatus.CONFIRMED,  # the platform confirmed it, or showed it done when read back
+            ActionStatus.FAILED,  # the platform refused, or the comment is gone
+            ActionStatus.PENDING,  # never sent, rate limited, or read back as not done
+            ActionStatus.SENDING,  # a temporary fault: still in doubt, read back later
+        }
+    ),
+    ActionStatus.CONFIRMED: frozenset(),
+    ActionStatus.FAILED: frozenset({ActionStatus.CANCELLED}),
+    ActionStatus.MANUAL: frozenset({ActionStatus.CANCELLED}),
+    ActionStatus.CANCELLED: frozenset(),
+}
+#: Actions still on their way to the platform.
+ACTION_BUSY: frozenset[ActionStatus] = frozenset({ActionStatus.PENDING, ActionStatus.SENDING})
+
+
+def action_can_move(current: ActionStatus, to: ActionStatus) -> bool:
+    """True when ``current -> to`` is in :data:`ACTION_TRANSITIONS`."""
+    return to in ACTION_TRANSITIONS[current]

@@ -1,5 +1,5 @@
-"""Moves and claims on the flag table: the SQL that matters when several people and workers
-act at once.
+"""Moves and claims on the flag table and the outbox: the SQL that matters when several people
+and workers act at once. Nothing else writes a flag's or an action's status.
 
 * :meth:`FlagStore.move` is a conditional ``UPDATE … WHERE id = :id AND status = :expected``;
   when no row matches, the state was stale and :class:`IllegalTransition` is raised. The
@@ -8,32 +8,38 @@ act at once.
   SKIP LOCKED`` then ``UPDATE`` on PostgreSQL, one conditional ``UPDATE … WHERE id IN (SELECT
   … LIMIT n) AND status IN (new, hidden) RETURNING id`` on SQLite (whose writers take turns).
   Two workers never take the same flag.
+* :meth:`ActionStore.move` is the outbox's conditional ``UPDATE … WHERE status IN (…)``,
+  checked against ``states.ACTION_TRANSITIONS`` before anything is written.
 
 The store works on the tables it is given, so ``workqueue`` needs SQLAlchemy but never the
 application. ``items`` needs the columns ``id``, ``status``, ``hidden``, ``claimed_by``,
 ``claimed_at``, ``updated_at``; ``audit`` needs ``at``, ``actor``, ``action``,
-``subject_type``, ``subject_id``, ``detail``.
+``subject_type``, ``subject_id``, ``detail``; ``actions`` needs ``id`` and ``status``.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from typing import Any
 
 from sqlalchemy import ColumnElement, Table, case, insert, select, true, update
 from sqlalchemy.orm import Session
 
-from workqueue.errors import IllegalTransition, QueueError
-from workqueue.states import CLAIMABLE, TRANSITIONS, FlagStatus, can_move
+from workqueue.errors import IllegalTransition, NotFound
+from workqueue.states import (
+    ACTION_TRANSITIONS,
+    CLAIMABLE,
+    TRANSITIONS,
+    ActionStatus,
+    FlagStatus,
+    action_can_move,
+    can_move,
+)
 
 
 def _now() -> dt.datetime:
     return dt.datetime.now(dt.UTC)
-
-
-class NotFound(QueueError):
-    """There is no such flag."""
 
 
 class FlagStore:
@@ -65,7 +71,7 @@ class FlagStore:
         *,
         actor: str,
         action: str,
-        why: str,
+        why: str | None,
         expected: FlagStatus | None = None,
         values: Mapping[str, Any] | None = None,
         detail: Mapping[str, Any] | None = None,
@@ -73,7 +79,8 @@ class FlagStore:
     ) -> FlagStatus:
         """Move ``item_id`` from ``expected`` (default: its status now) to ``to``, setting
         ``values`` too, and record who did it and why. ``where`` adds what else must still be
-        as it was read (a rung, a claim). Returns the status it left."""
+        as it was read (a rung, a claim). ``why`` None records no reason (the audit event's
+        ``detail`` says it). Returns the status it left."""
         current = expected if expected is not None else self.status(session, item_id)
         if not can_move(current, to):
             raise IllegalTransition(
@@ -123,10 +130,11 @@ class FlagStore:
         *,
         actor: str,
         action: str,
-        why: str,
+        why: str | None,
         detail: Mapping[str, Any] | None = None,
     ) -> None:
         """An audit event about ``item_id`` that moves nothing (a proposal, a target)."""
+        reason = {} if why is None else {"why": why}
         session.execute(
             insert(self.audit).values(
                 at=_now(),
@@ -134,7 +142,7 @@ class FlagStore:
                 action=action,
                 subject_type=self.subject,
                 subject_id=item_id,
-                detail={"why": why, **dict(detail or {})},
+                detail={**reason, **dict(detail or {})},
             )
         )
 
@@ -280,3 +288,53 @@ class FlagStore:
             f"{self.subject} {item_id} is {current.value} and cannot become {to.value}; "
             f"from {current.value} it can become: {allowed}"
         )
+
+
+class ActionStore:
+    """Status moves on ``actions`` (the outbox's platform actions), checked against
+    :data:`~workqueue.states.ACTION_TRANSITIONS`. The outbox writes its own audit events (about
+    the action, not a flag), so a move here records nothing."""
+
+    def __init__(self, actions: Table, subject: str = "action") -> None:
+        self.actions = actions
+        self.subject = subject
+
+    def move(
+        self,
+        session: Session,
+        to: ActionStatus,
+        *,
+        expected: ActionStatus | Collection[ActionStatus],
+        ids: Iterable[int] | None = None,
+        values: Mapping[str, Any] | None = None,
+        where: Sequence[ColumnElement[bool]] = (),
+    ) -> list[int]:
+        """Move the actions among ``ids`` (or all matching ``where``) that are still in
+        ``expected`` to ``to``, setting ``values`` too; returns the ids moved, in order. An
+        action that is no longer as expected (another worker moved it first) is left alone and
+        not returned. Raises :class:`IllegalTransition`, writing nothing, when the table does
+        not allow ``expected -> to``."""
+        starts = [expected] if isinstance(expected, ActionStatus) else sorted(expected)
+        for current in starts:
+            if not action_can_move(current, to):
+                allowed = ", ".join(sorted(ACTION_TRANSITIONS[current])) or "nothing (final)"
+                raise IllegalTransition(
+                    f"a {current.value} {self.subject} cannot become {to.value}; from "
+                    f"{current.value} it can become: {allowed}",
+                    code="illegal_move",
+                    subject=self.subject,
+                    status=current.value,
+                    to=to.value,
+                    allowed=tuple(sorted(s.value for s in ACTION_TRANSITIONS[current])),
+                )
+        actions = self.actions
+        conditions = [actions.c.status.in_([s.value for s in starts]), *where]
+        if ids is not None:
+            conditions.append(actions.c.id.in_(list(ids)))
+        moved = session.scalars(
+            update(actions)
+            .where(*conditions)
+            .values(status=to.value, **dict(values or {}))
+            .returning(actions.c.id)
+        )
+        return sorted(moved)

@@ -77,7 +77,7 @@ def test_the_ladder_through_the_command_line(school: tuple[Path, dict[str, str]]
     assert [items[f"a{i}"]["step"] for i in range(1, 5)] == [
         "meeting",
         "written_warning",
-        "legal",
+        "police",
         "police",
     ]
     assert items["t1"]["step"] == "police"
@@ -90,7 +90,11 @@ def test_the_ladder_through_the_command_line(school: tuple[Path, dict[str, str]]
     assert dismissed.returncode == 0, dismissed.stderr
     assert f"flag {second}: dismissed by mod (moderator)" in dismissed.stdout
     after = listed(cwd, env)
-    assert [after[a]["step"] for a in ("a1", "a3", "a4")] == ["meeting", "written_warning", "legal"]
+    assert [after[a]["step"] for a in ("a1", "a3", "a4")] == [
+        "meeting",
+        "written_warning",
+        "police",
+    ]
 
     case = json.loads(run("cases", "show", "Dave Parent", "--json", cwd=cwd, env=env).stdout)
     assert case["incidents"] == 3 and [f["status"] for f in case["flags"]].count("dismissed") == 1

@@ -104,7 +104,7 @@ def test_four_abusive_comments_climb_the_ladder(four: tuple[Engine, Any]) -> Non
     assert [items[f"c{i}"]["step"] for i in range(1, 5)] == [
         "meeting",
         "written_warning",
-        "legal",
+        "police",
         "police",
     ]
     assert "course of conduct" in items["c4"]["step_reason"]
@@ -120,12 +120,16 @@ def test_dismissing_an_incident_lowers_the_later_ones(four: tuple[Engine, Any]) 
     assert "2 other recommendation(s)" in cli_words.outcome(outcome)
     after = queue(engine)
     assert after["c2"]["status"] == "dismissed" and after["c2"]["step"] is None
-    assert [after[c]["step"] for c in ("c1", "c3", "c4")] == ["meeting", "written_warning", "legal"]
+    assert [after[c]["step"] for c in ("c1", "c3", "c4")] == [
+        "meeting",
+        "written_warning",
+        "police",
+    ]
     decisions.decide(engine, config, items["c2"]["id"], "head", "reopen", note="not a joke")
     assert [queue(engine)[f"c{i}"]["step"] for i in range(1, 5)] == [
         "meeting",
         "written_warning",
-        "legal",
+        "police",
         "police",
     ]
 
@@ -295,14 +299,15 @@ def test_a_claim_keeps_others_off_until_released(four: tuple[Engine, Any]) -> No
     engine, config = four
     items = scan(engine, config)
     first = decisions.claim(engine, config, "mod")
-    assert first == [items["c4"]["id"]]  # the most severe recommendation first
+    # the most severe recommendation first (c3 and c4 both recommend the police), oldest first
+    assert first == [items["c3"]["id"]]
     with pytest.raises(IllegalTransition, match="being reviewed by mod"):
         decisions.decide(engine, config, first[0], "mod2", "dismiss")
-    assert decisions.claim(engine, config, "mod2") == [items["c3"]["id"]]
+    assert decisions.claim(engine, config, "mod2") == [items["c4"]["id"]]
     with pytest.raises(IllegalTransition, match="being reviewed by mod"):
         decisions.release(engine, config, first[0], "mod2")
     decisions.release(engine, config, first[0], "mod")
-    assert decisions.claim(engine, config, "mod2") == [items["c4"]["id"]]
+    assert decisions.claim(engine, config, "mod2") == [items["c3"]["id"]]
 
 
 def test_dismissing_a_hidden_comment_queues_an_unhide(engine: Engine, tmp_path: Path) -> None:
@@ -363,7 +368,7 @@ def test_linked_accounts_share_one_ladder(engine: Engine, tmp_path: Path) -> Non
     assert [queue(engine)[f"c{i}"]["step"] for i in (1, 2, 3)] == [
         "meeting",
         "written_warning",
-        "legal",
+        "police",
     ]
     assert {a["name"] for a in view["accounts"]} == {"Dave Parent", "dave_p_1980"}
     assert view["incidents"] == 3 and view["next_incident_would_recommend"] == "police"

@@ -178,6 +178,29 @@ def test_comments_the_platform_will_not_hide_are_never_sent(
     assert queue[already]["hidden"] and not queue[already]["hide_by_hand"]
 
 
+def test_a_flag_becomes_hidden_only_through_the_store_with_its_audit_event(
+    engine: Engine, graph: GraphServer, school: config_mod.SchoolConfig
+) -> None:
+    post = graph.add_post(data.PAGE, "News", NOW - dt.timedelta(hours=2))
+    sent = graph.add_fb_comment(post, data.HARMFUL[0], NOW - dt.timedelta(hours=1))
+    already = graph.add_fb_comment(
+        post, data.HARMFUL[2], NOW - dt.timedelta(minutes=50), is_hidden=True
+    )
+    assert scan(engine, school).errors == []
+    with db.session_scope(engine) as session:
+        queue = {i["comment_id"]: i for i in flags.queue(session)}
+        moved = {
+            comment_id: [
+                (e["who"], e["what"], e["why"], e["detail"]["from"], e["detail"]["to"])
+                for e in flags.history(session, queue[comment_id]["id"])
+                if "to" in e["detail"]
+            ]
+            for comment_id in (sent, already)
+        }
+    assert queue[sent]["status"] == queue[already]["status"] == "hidden"
+    assert moved[sent] == moved[already] == [("system", "hide_confirmed", None, "new", "hidden")]
+
+
 def test_a_rate_limited_hide_waits_for_a_later_run(
     engine: Engine, graph: GraphServer, tmp_path: Path
 ) -> None:

@@ -32,19 +32,42 @@ def steps(incidents: list[Incident], rule: LadderRule | None = None) -> list[Ste
 
 
 def test_each_incident_climbs_one_rung_and_stays_at_the_top() -> None:
-    six = [abuse(n) for n in range(1, 7)]
-    assert steps(six) == [
+    five = [abuse(n) for n in range(1, 6)]
+    assert steps(five) == [
         Step.MEETING,
         Step.WRITTEN_WARNING,
-        Step.LEGAL,
         Step.POLICE,
         Step.POLICE,
         Step.POLICE,
     ]
-    advice = recommend(six)
-    assert advice[1].reason == "first incident by this poster"
-    assert advice[4].reason == "4th incident by this poster in 12 months: a course of conduct"
+    advice = recommend(five)
+    assert advice[1].reason == (
+        "first incident: hide, report to the platform and invite to a meeting asking for removal"
+    )
+    assert advice[2].reason == (
+        "continuing after a meeting: a written warning asking for removal (blocking may be "
+        "proposed); 2nd incident by this poster in 12 months"
+    )
+    assert advice[3].reason == (
+        "continuing after a written warning: a course of conduct (Protection from Harassment "
+        "Act 1997); 3rd incident by this poster in 12 months"
+    )
+    assert advice[5].reason.startswith("continuing after a written warning: a course of conduct")
     assert advice[2].number == 2
+
+
+def test_legal_advice_is_not_a_rung_of_the_default_climb() -> None:
+    climbed = {advice.step for advice in recommend([abuse(n) for n in range(1, 9)]).values()}
+    assert Step.LEGAL not in climbed
+    assert LadderRule().rungs == (Step.MEETING, Step.WRITTEN_WARNING, Step.POLICE)
+
+
+def test_a_school_ladder_with_legal_still_reads_in_words() -> None:
+    rule = LadderRule(rungs=(Step.MEETING, Step.WRITTEN_WARNING, Step.LEGAL, Step.POLICE))
+    advice = recommend([abuse(n) for n in range(1, 5)], rule)
+    assert [advice[n].step for n in range(1, 5)] == list(rule.rungs)
+    assert advice[3].reason.startswith("continuing after a written warning: take legal advice")
+    assert advice[4].reason.startswith("continuing after legal advice: a course of conduct")
 
 
 def test_order_is_by_posting_time_not_by_id() -> None:
@@ -55,19 +78,45 @@ def test_order_is_by_posting_time_not_by_id() -> None:
 
 def test_dismissed_incidents_do_not_count() -> None:
     history = [abuse(1), abuse(2, dismissed=True), abuse(3), abuse(4)]
-    assert steps(history) == [Step.MEETING, None, Step.WRITTEN_WARNING, Step.LEGAL]
+    assert steps(history) == [Step.MEETING, None, Step.WRITTEN_WARNING, Step.POLICE]
 
 
-def test_severity_sets_a_floor() -> None:
-    threat = abuse(1, categories=("threat",), floor=Step.POLICE)
-    assert steps([threat]) == [Step.POLICE]
-    assert recommend([threat])[1].reason == "a threat of violence: police"
+@pytest.mark.parametrize(
+    ("categories", "floor", "words"),
+    [
+        (("threat",), Step.POLICE, "a threat of violence"),
+        (("hate",), Step.POLICE, "racist, religious, homophobic or disability hate"),
+        (("abuse", "sexual", "obscene"), Step.POLICE, "grossly obscene"),
+        (("defamation",), Step.LEGAL, "a possibly defamatory allegation"),
+    ],
+)
+def test_content_sets_the_floor_whatever_the_history(
+    categories: tuple[str, ...], floor: Step, words: str
+) -> None:
+    first = abuse(1, categories=categories, floor=floor)
+    assert steps([first]) == [floor]
+    action = "report to the police" if floor is Step.POLICE else "take legal advice"
+    assert recommend([first])[1].reason == f"{words}: {action} whatever the history"
+    second = abuse(2, categories=categories, floor=floor)
+    assert recommend([abuse(1), second])[2].reason.endswith("(2nd incident by this poster)")
+
+
+def test_repetition_climbs_past_a_defamation_floor() -> None:
     libel = abuse(3, categories=("defamation",), floor=Step.LEGAL)
-    assert steps([libel]) == [Step.LEGAL]
     history = [abuse(1), abuse(2), libel]
-    assert steps(history) == [Step.MEETING, Step.WRITTEN_WARNING, Step.LEGAL]
-    assert recommend(history)[3].reason == "3rd incident by this poster in 12 months"
+    assert steps(history) == [Step.MEETING, Step.WRITTEN_WARNING, Step.POLICE]
+    assert "continuing after a written warning" in recommend(history)[3].reason
     assert recommend([libel, abuse(4)])[4].step is Step.WRITTEN_WARNING
+
+
+def test_grooming_goes_to_the_police_and_names_the_dsl() -> None:
+    grooming = abuse(1, categories=("sexual", "safeguarding"), floor=Step.POLICE)
+    advice = recommend([grooming])[1]
+    assert advice.step is Step.POLICE
+    assert advice.reason == (
+        "a risk to a child, for the Designated Safeguarding Lead: report to the police "
+        "whatever the history"
+    )
 
 
 def test_complaints_and_safeguarding_are_not_incidents() -> None:
@@ -92,6 +141,9 @@ def test_the_window_forgets_old_incidents() -> None:
 def test_a_school_can_shorten_the_ladder() -> None:
     rule = LadderRule(rungs=(Step.MEETING, Step.POLICE))
     assert steps([abuse(1), abuse(2), abuse(3)], rule) == [Step.MEETING, Step.POLICE, Step.POLICE]
+    assert recommend([abuse(1), abuse(2)], rule)[2].reason.startswith(
+        "continuing after a meeting: a course of conduct"
+    )
 
 
 def test_permissions_name_who_may() -> None:

@@ -74,6 +74,30 @@ def test_page_comment_change() -> None:
     assert change.author_id == "7209384756102938" and not change.by_owner
 
 
+def test_edited_and_removed_comments_are_surfaced() -> None:
+    """Example D's variants (section 7): ``edited`` carries the new message, ``remove`` none;
+    Meta's ``edit``/``delete`` spellings read as the same verbs."""
+    edited = EXAMPLE_D.replace(b'"verb":"add"', b'"verb":"edited"').replace(
+        b"sack him", b"he should go"
+    )
+    removed = (
+        b'{"object":"page","entry":[{"id":"104857600000001","time":1741797800,"changes":[{"field":'
+        b'"feed","value":{"from":{"id":"7209384756102938"},"parent_id":"104857600000001_998877665544332",'
+        b'"comment_id":"998877665544332_1122334455667788","post_id":"104857600000001_998877665544332",'
+        b'"verb":"remove","item":"comment","created_time":1741797800}}]}]}'
+    )
+    (change,) = webhooks.parse(edited)
+    assert change.verb == "edited" and change.value["message"].endswith("he should go")
+    assert change.comment_id == "998877665544332_1122334455667788"
+    (gone,) = webhooks.parse(removed)
+    assert gone.verb == "remove" and "message" not in gone.value
+    assert gone.comment_id == change.comment_id and gone.author_id == "7209384756102938"
+    assert len({webhooks.parse(EXAMPLE_D)[0].dedup_key, change.dedup_key, gone.dedup_key}) == 3
+    for alias, verb in ((b"edit", "edited"), (b"delete", "remove")):
+        (aliased,) = webhooks.parse(removed.replace(b'"verb":"remove"', b'"verb":"' + alias + b'"'))
+        assert aliased.verb == verb
+
+
 def test_instagram_comment_change() -> None:
     (change,) = webhooks.parse(EXAMPLE_E)
     assert (change.platform, change.account_id) == ("instagram", "17841400000000001")
