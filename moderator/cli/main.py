@@ -26,6 +26,7 @@ from moderator.evidence import custody
 from moderator.ingest import scanning
 from moderator.ops import timewindow
 from moderator.policy import classify as classify_mod
+from moderator.policy.categories import Route
 from moderator.review import flags
 from moderator.settings import config as config_mod
 from moderator.store import db
@@ -171,9 +172,7 @@ def queue_group() -> None:
     help="Only flags in this status (repeatable).",
 )
 @click.option("--open", "open_only", is_flag=True, help="Only flags still to act on.")
-@click.option(
-    "--route", type=click.Choice(["moderators", "dsl", "complaints"]), help="Only this route."
-)
+@click.option("--route", type=click.Choice([r.value for r in Route]), help="Only this route.")
 @click.option("--as", "username", help="Only what this user may see (DSL flags need the dsl role).")
 @click.pass_obj
 @friendly_errors

@@ -26,7 +26,7 @@ from sqlalchemy.orm import Session, joinedload
 
 from moderator.errors import ConfigError, ModeratorError
 from moderator.evidence.times import UK
-from moderator.policy.categories import ROUTE_DSL
+from moderator.policy.categories import Route
 from moderator.settings.config import SchoolConfig
 from moderator.store import db
 from moderator.store.models import AuditEvent, Comment, Flag, Source, utcnow
@@ -149,7 +149,7 @@ def build(session: Session, config: SchoolConfig, since: dt.datetime, now: dt.da
 
 
 def _is_dsl(flag: Flag) -> bool:
-    return flag.route == ROUTE_DSL or "safeguarding" in flag.categories
+    return flag.route == Route.DSL or "safeguarding" in flag.categories
 
 
 def _item(flag: Flag, include_text: bool) -> Item:

@@ -31,6 +31,7 @@ from sqlalchemy.orm import Session
 from moderator.errors import ModeratorError
 from moderator.evidence import archives, capture_png, custody, snapshot
 from moderator.ingest.recording import audit
+from moderator.policy.categories import Route
 from moderator.review import cases, users, visibility
 from moderator.settings.config import SchoolConfig
 from moderator.store.models import (
@@ -496,14 +497,14 @@ Other people's comments are replaced by "{withheld_text}": they are those
 people's personal data. Where that was needed, capture.png is drawn again from snapshot.json as
 given here, so its hash differs from the stored image's (listed in record.json). Attachments
 the person posted are listed by hash but not copied: they may show other people. Flags routed
-to the Designated Safeguarding Lead are marked "route": "dsl"; the DSL should review them, as
+to the Designated Safeguarding Lead are marked "route": "{dsl_route}"; the DSL should review them, as
 safeguarding information can be exempt from disclosure (DPA 2018 schedule 3).
 
 HOW LONG THIS IS KEPT
 Comments that were never flagged are deleted after the school's retention period, and so are
 flags judged not to breach the policy; the evidence of a case is kept until the case is closed
 and a further period has passed (see the school's privacy notice).
-""".replace("{withheld_text}", WITHHELD_TEXT)
+""".replace("{withheld_text}", WITHHELD_TEXT).replace("{dsl_route}", Route.DSL)
 
 
 def _json(value: Any) -> bytes:

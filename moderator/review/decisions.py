@@ -22,6 +22,7 @@ from typing import Any, cast
 from sqlalchemy import ColumnElement, Engine, Table, case, func, or_, select, update
 from sqlalchemy.orm import Session
 
+from moderator.policy.categories import Route
 from moderator.policy.roster import Roster
 from moderator.review import escalation, letters, users
 from moderator.settings.config import SchoolConfig
@@ -147,7 +148,7 @@ def claim(engine: Engine, config: SchoolConfig, username: str, limit: int = 1) -
         permissions.check(user.username, user.role, "review")
         where = []
         if not permissions.allows(user.role, "safeguarding"):
-            where.append(or_(Flag.route.is_(None), Flag.route != "dsl"))
+            where.append(or_(Flag.route.is_(None), Flag.route != Route.DSL))
         return STORE.claim(session, user.username, limit=limit, where=where, order_by=PRIORITY)
 
 
@@ -195,7 +196,9 @@ class _Deciding:
         self.permissions.check(self.user.username, self.user.role, what)
 
     def may_see(self) -> None:
-        if self.flag.route == "dsl" and not self.permissions.allows(self.user.role, "safeguarding"):
+        if self.flag.route == Route.DSL and not self.permissions.allows(
+            self.user.role, "safeguarding"
+        ):
             raise NotAllowed(
                 f"flag {self.flag.id} is a safeguarding concern for the Designated Safeguarding "
                 f"Lead; {self.user.username} ({self.user.role.value}) may not see or decide it",
@@ -223,7 +226,7 @@ class _Deciding:
 
     @property
     def complaint_only(self) -> bool:
-        return self.flag.route == "complaints"
+        return self.flag.route == Route.COMPLAINTS
 
     # -- decisions -------------------------------------------------------------------------
 
@@ -478,7 +481,7 @@ class _Deciding:
         """Who may confirm a police referral on this flag (for the DSL's flags, only those
         who may also see them); none when the school's permissions allow nobody."""
         roles = set(self.permissions.table["police"])
-        if self.flag.route == "dsl":
+        if self.flag.route == Route.DSL:
             roles &= set(self.permissions.table["safeguarding"])
         return tuple(r.value for r in Role if r in roles)
 
@@ -520,7 +523,7 @@ class _Deciding:
             select(Flag).where(
                 Flag.poster_id == flag.poster_id,
                 Flag.breach.is_not(False),  # not dismissed
-                or_(Flag.route.is_(None), Flag.route != "dsl"),  # never quoted to the poster
+                or_(Flag.route.is_(None), Flag.route != Route.DSL),  # never quoted to the poster
                 Flag.id != flag.id,
             )
         ).all()

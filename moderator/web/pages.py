@@ -24,6 +24,7 @@ from starlette.routing import Route
 
 from moderator.errors import ModeratorError
 from moderator.evidence import bundle, capture_png, custody, viewing
+from moderator.policy import categories
 from moderator.review import cases, decisions, flags, visibility
 from moderator.store.models import AuditEvent, EvidenceArtefact, EvidenceSnapshot, Flag, Letter
 from moderator.web import listing, sessions, words
@@ -275,7 +276,7 @@ def _dsl_rows(session: Session) -> list[listing.Row]:
     found: list[listing.Row] = []
     while True:
         filters = listing.Filters(
-            status="all", route="dsl", page=len(found) // listing.PER_PAGE + 1
+            status="all", route=categories.Route.DSL, page=len(found) // listing.PER_PAGE + 1
         )
         rows, total = listing.page(session, filters, see_dsl=True)
         found += rows
