@@ -150,11 +150,11 @@ def queue_decide(
 @friendly_errors
 def queue_claim(obj: Context, username: str, limit: int, as_json: bool) -> None:
     """Take the next flags for review (most severe first); nobody else gets them meanwhile."""
-    from moderator.review import decisions
+    from moderator.review import claims
 
     config = obj.config()
     engine = obj.engine()
-    ids = decisions.claim(engine, config, username, limit)
+    ids = claims.claim(engine, config, username, limit)
     if as_json:
         click.echo(json.dumps(ids))
     elif ids:

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 from moderator.review.wording import DID
 
 if TYPE_CHECKING:  # the command line imports the domain lazily, command by command
-    from moderator.review.decisions import Note, Outcome
+    from moderator.review.outcomes import Note, Outcome
 
 #: Each note, as it follows the outcome on the same line.
 NOTES = {

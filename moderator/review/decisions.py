@@ -6,28 +6,28 @@ audit event (``workqueue.store``), any letter, any hide or unhide in the outbox,
 recommendations for the poster's other open flags. Anything that fails rolls all of it back.
 The design and the permission table: docs/queue.md.
 
-What a decision did comes back as an :class:`Outcome` with :class:`Note` s, and a refusal as a
-``QueueError`` (or ``UserError``) with a ``code`` and ``fields``: structured, so the command
-line (``moderator.cli.words``) and the web (``moderator.web.words``) each word them for their
-own readers.
+What a decision did comes back as an ``Outcome`` with ``Note`` s (``review.outcomes``), and a
+refusal as a ``QueueError`` (or ``UserError``) with a ``code`` and ``fields``: structured, so the
+command line (``moderator.cli.words``) and the web (``moderator.web.words``) each word them for
+their own readers. What a decision asks of the platform (hide, unhide) is ``review.hiding``.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
 from typing import Any, cast
 
-from sqlalchemy import ColumnElement, Engine, Table, case, func, or_, select, update
+from sqlalchemy import ColumnElement, Engine, Table, or_, select, update
 from sqlalchemy.orm import Session
 
 from moderator.policy.categories import Route
 from moderator.policy.roster import Roster
-from moderator.review import escalation, letters, users
+from moderator.review import escalation, hiding, letters, users
+from moderator.review.outcomes import Note, Outcome
 from moderator.settings.config import SchoolConfig
 from moderator.store import db
-from moderator.store.models import Action, AuditEvent, Flag, FlagTarget, User, utcnow
+from moderator.store.models import AuditEvent, Flag, FlagTarget, User, utcnow
 from workqueue.errors import IllegalTransition, NotAllowed
 from workqueue.ladder import Step, rank
 from workqueue.roles import Permissions, Role
@@ -40,63 +40,6 @@ VERBS = ("confirm", "dismiss", "escalate", "close", "reopen")
 LIVE = OPEN | {FlagStatus.CONFIRMED, FlagStatus.ESCALATED}
 #: Clears a pending police proposal.
 NO_PROPOSAL: dict[str, Any] = {"proposed_step": None, "proposed_by": None, "proposed_at": None}
-#: Highest recommended rung first, then the oldest.
-PRIORITY = (
-    case({step: rank(step) for step in Step}, value=Flag.step, else_=0).desc(),
-    Flag.created_at,
-)
-
-
-@dataclass(frozen=True)
-class Note:
-    """Something a decision set going, or what to do next: ``code`` and what it names."""
-
-    code: str
-    fields: Mapping[str, Any] = field(default_factory=dict)
-
-
-#: What a decision did (``Outcome.did``).
-DID = (
-    "targets_recorded",
-    "confirmed",
-    "complaint_confirmed",
-    "hidden",
-    "dismissed",
-    "closed",
-    "reopened",
-    "escalated",
-    "police_proposed",
-    "police_confirmed",
-)
-#: What an outcome's notes may say (``Note.code``).
-NOTES = (
-    "hide_by_hand",
-    "hide_next_scan",
-    "unhide_next_scan",
-    "hide_cancelled",
-    "recommendations_lowered",
-    "claimed_by_them",
-    "complaint_reply",
-    "letter_written",
-    "take_legal_advice",
-    "report_to_police",
-    "second_person",
-)
-
-
-@dataclass(frozen=True)
-class Outcome:
-    """What a decision did, for the person who took it (each interface words it)."""
-
-    flag_id: int
-    status: FlagStatus
-    did: str  #: one of :data:`DID`
-    actor: str
-    role: str
-    notes: tuple[Note, ...] = ()
-    letter_id: int | None = None
-    step: Step | None = None  #: the rung taken, for ``escalated``
-    proposed_by: str | None = None  #: for ``police_confirmed``
 
 
 def decide(
@@ -138,20 +81,6 @@ def decide(
         return cast(Outcome, getattr(deciding, verb)())
 
 
-def claim(engine: Engine, config: SchoolConfig, username: str, limit: int = 1) -> list[int]:
-    """Take up to ``limit`` flags for review, most severe first (expired claims go back to
-    the queue first). Flags for the DSL are only given to those who may see them."""
-    release_stale(engine, config)
-    with db.session_scope(engine) as session:
-        user = users.acting(session, username)
-        permissions = config.escalation.permissions
-        permissions.check(user.username, user.role, "review")
-        where = []
-        if not permissions.allows(user.role, "safeguarding"):
-            where.append(or_(Flag.route.is_(None), Flag.route != Route.DSL))
-        return STORE.claim(session, user.username, limit=limit, where=where, order_by=PRIORITY)
-
-
 def release(
     engine: Engine, config: SchoolConfig, flag_id: int, username: str, note: str | None = None
 ) -> FlagStatus:
@@ -169,12 +98,6 @@ def release(
 
 def _no_flag(flag_id: int) -> NotFound:
     return NotFound(f"there is no flag {flag_id}", code="not_found", subject="flag", id=flag_id)
-
-
-def release_stale(engine: Engine, config: SchoolConfig) -> list[int]:
-    before = utcnow() - dt.timedelta(minutes=config.escalation.claim_timeout_minutes)
-    with db.session_scope(engine) as session:
-        return STORE.release_stale(session, before)
 
 
 class _Deciding:
@@ -255,7 +178,7 @@ class _Deciding:
             step_reason="dismissed by a moderator",
             **NO_PROPOSAL,
         )
-        undone = self._undo_hide()
+        undone = hiding.undo_hide(self.session, self.flag, self._actor, self._record)
         changed = self._refresh_poster()
         later = (Note("recommendations_lowered", {"count": changed}),) if changed else ()
         return self.outcome("dismissed", *undone, *later)
@@ -557,56 +480,7 @@ class _Deciding:
         return ()
 
     def _request_hide(self) -> tuple[Note, ...]:
-        if self.flag.hidden or self._live("hide", ("pending", "sending", "manual")):
-            return ()
-        manual = self.flag.comment.source.platform == "file"
-        self._action("hide", "manual" if manual else "pending")
-        return (Note("hide_by_hand" if manual else "hide_next_scan"),)
-
-    def _undo_hide(self) -> tuple[Note, ...]:
-        pending = self.session.execute(
-            update(Action)
-            .where(
-                Action.flag_id == self.flag.id,
-                Action.kind == "hide",
-                Action.status.in_(("pending", "manual", "failed")),
-            )
-            .values(status="cancelled", last_error="cancelled: the flag was dismissed")
-        )
-        if self.flag.hidden or self._live("hide", ("sending",)):
-            self._action("unhide", "pending")
-            return (Note("unhide_next_scan"),)
-        return (Note("hide_cancelled"),) if db.rowcount(pending) else ()
-
-    def _live(self, kind: str, statuses: tuple[str, ...] = ("pending", "sending")) -> bool:
-        return bool(
-            self.session.scalar(
-                select(func.count())
-                .select_from(Action)
-                .where(
-                    Action.flag_id == self.flag.id,
-                    Action.kind == kind,
-                    Action.status.in_(statuses),
-                )
-            )
-        )
-
-    def _action(self, kind: str, status: str) -> None:
-        generation = self.session.scalar(
-            select(func.coalesce(func.max(Action.generation), 0)).where(
-                Action.comment_id == self.flag.comment_id, Action.kind == kind
-            )
-        )
-        self.session.add(
-            Action(
-                comment_id=self.flag.comment_id,
-                flag_id=self.flag.id,
-                kind=kind,
-                generation=(generation or 0) + 1,
-                status=status,
-            )
-        )
-        self._record(f"{kind}_requested", f"{kind} requested by {self._actor}")
+        return hiding.request_hide(self.session, self.flag, self._actor, self._record)
 
 
 def _words(step: Step | None) -> str:

@@ -26,7 +26,7 @@ from starlette.routing import Route
 from moderator.errors import ModeratorError
 from moderator.evidence import bundle, capture_png, custody, viewing
 from moderator.policy import categories
-from moderator.review import cases, decisions, flags, visibility
+from moderator.review import cases, claims, decisions, flags, visibility
 from moderator.review.records import values_of
 from moderator.store.models import AuditEvent, EvidenceArtefact, EvidenceSnapshot, Flag, Letter
 from moderator.web import listing, sessions, words
@@ -145,7 +145,7 @@ def routes(web: Web, guard: Callable[[Handler], Handler]) -> list[Route]:
     async def claim(request: Request) -> Response:
         username = request.scope["current"].user.username
         try:
-            taken = await run_in_threadpool(decisions.claim, web.engine, web.config, username, 1)
+            taken = await run_in_threadpool(claims.claim, web.engine, web.config, username, 1)
         except (ModeratorError, QueueError) as exc:
             return web.render(request, "error.html", 403, message=words.refusal(exc))
         if not taken:

@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from moderator.review import wording
-from moderator.review.decisions import Note, Outcome
+from moderator.review.outcomes import Note, Outcome
 from workqueue.roles import WHAT, Role
 
 logger = logging.getLogger(__name__)

@@ -12,7 +12,7 @@ from sqlalchemy import Engine, func, select
 from moderator.cli import words as cli_words
 from moderator.ingest import scanning
 from moderator.policy.classify import classifier_for
-from moderator.review import cases, decisions, flags, users
+from moderator.review import cases, claims, decisions, flags, users
 from moderator.review.letters import LetterError
 from moderator.review.users import UserError
 from moderator.settings import config as config_mod
@@ -283,8 +283,8 @@ def test_safeguarding_is_for_the_dsl_only(engine: Engine, tmp_path: Path) -> Non
     for who in ("mod", "head", "admin"):
         with pytest.raises(NotAllowed, match="Designated Safeguarding Lead"):
             decisions.decide(engine, config, item["id"], who, "confirm")
-    assert decisions.claim(engine, config, "mod", limit=10) == []
-    assert decisions.claim(engine, config, "dsl", limit=10) == [item["id"]]
+    assert claims.claim(engine, config, "mod", limit=10) == []
+    assert claims.claim(engine, config, "dsl", limit=10) == [item["id"]]
     proposed = decisions.decide(engine, config, item["id"], "dsl", "escalate", step=Step.POLICE)
     assert "a second person (dsl) must confirm it" in cli_words.outcome(proposed)
     with db.session_scope(engine) as session:
@@ -294,15 +294,15 @@ def test_safeguarding_is_for_the_dsl_only(engine: Engine, tmp_path: Path) -> Non
 def test_a_claim_keeps_others_off_until_released(four: tuple[Engine, Any]) -> None:
     engine, config = four
     items = scan(engine, config)
-    first = decisions.claim(engine, config, "mod")
+    first = claims.claim(engine, config, "mod")
     assert first == [items["c4"]["id"]]  # the most severe recommendation first
     with pytest.raises(IllegalTransition, match="being reviewed by mod"):
         decisions.decide(engine, config, first[0], "mod2", "dismiss")
-    assert decisions.claim(engine, config, "mod2") == [items["c3"]["id"]]
+    assert claims.claim(engine, config, "mod2") == [items["c3"]["id"]]
     with pytest.raises(IllegalTransition, match="being reviewed by mod"):
         decisions.release(engine, config, first[0], "mod2")
     decisions.release(engine, config, first[0], "mod")
-    assert decisions.claim(engine, config, "mod2") == [items["c4"]["id"]]
+    assert claims.claim(engine, config, "mod2") == [items["c4"]["id"]]
 
 
 def test_dismissing_a_hidden_comment_queues_an_unhide(engine: Engine, tmp_path: Path) -> None:
