@@ -15,7 +15,7 @@ from workqueue.roles import WHAT, Role
 logger = logging.getLogger(__name__)
 
 #: A role as a sentence names the person holding it.
-ROLES = {
+ROLES: dict[str, str] = {
     Role.MODERATOR: "a moderator",
     Role.HEADTEACHER: "the headteacher",
     Role.DSL: "the Designated Safeguarding Lead",
