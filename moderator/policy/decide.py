@@ -373,10 +373,10 @@ def _give_every_category_a_span(raised: set[str], evidence: _Evidence, length: i
 
 def _route(raised: set[str]) -> str | None:
     if "safeguarding" in raised:
-        return cat.ROUTE_DSL
+        return cat.Route.DSL
     if raised == {"complaint"}:
-        return cat.ROUTE_COMPLAINTS
-    return cat.ROUTE_MODERATORS if raised else None
+        return cat.Route.COMPLAINTS
+    return cat.Route.MODERATORS if raised else None
 
 
 def _reason(category: str, kinds: list[str], targets: list[str]) -> str:

@@ -345,13 +345,15 @@ def test_a_subject_access_export_by_a_moderator_holds_no_dsl_material(
 
 def test_the_queue_and_case_read_models_hide_dsl_material(school: School) -> None:
     with db.session_scope(school.engine) as session:
-        staff = flags.queue(session, hide_dsl=True)
-        everyone = flags.queue(session)
-        item = flags.show(session, school.flags["a1"], viewer=visibility.STAFF)
+        staff = [i.to_json() for i in flags.queue(session, hide_dsl=True)]
+        everyone = [i.to_json() for i in flags.queue(session)]
+        shown = flags.show(session, school.flags["a1"], viewer=visibility.STAFF)
+        assert shown is not None
+        item = shown.to_json()
         poster = session.get_one(Flag, school.flags["a1"]).poster
         assert poster is not None
-        case = cases.view(session, school.config, poster, visibility.STAFF)
-        full_case = cases.view(session, school.config, poster, visibility.EVERYTHING)
+        case = cases.view(session, school.config, poster, visibility.STAFF).to_json()
+        full_case = cases.view(session, school.config, poster, visibility.EVERYTHING).to_json()
         assert flags.show(session, school.flags["s1"], viewer=visibility.STAFF) is None
     assert_clean(json.dumps(staff), "queue list --as a moderator")
     assert_clean(json.dumps(item), "queue show as a moderator")

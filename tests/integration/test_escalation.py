@@ -12,7 +12,7 @@ from sqlalchemy import Engine, func, select
 from moderator.cli import words as cli_words
 from moderator.ingest import scanning
 from moderator.policy.classify import classifier_for
-from moderator.review import cases, decisions, flags, users
+from moderator.review import cases, claims, decisions, flags, users
 from moderator.review.letters import LetterError
 from moderator.review.users import UserError
 from moderator.settings import config as config_mod
@@ -71,7 +71,7 @@ def scan(engine: Engine, config: config_mod.SchoolConfig) -> dict[str, dict[str,
 
 def queue(engine: Engine) -> dict[str, dict[str, Any]]:
     with db.session_scope(engine) as session:
-        return {item["comment_id"]: item for item in flags.queue(session)}
+        return {item.comment_id: item.to_json() for item in flags.queue(session)}
 
 
 def add_users(engine: Engine) -> None:
@@ -192,7 +192,7 @@ def test_a_dismissed_incident_stays_uncounted_once_closed(four: tuple[Engine, An
     after = queue(engine)
     assert [after[c]["step"] for c in ("c3", "c4")] == ["meeting", "written_warning"]
     with db.session_scope(engine) as session:
-        view = cases.view(session, config, cases.resolve(session, "Dave Parent"))
+        view = cases.view(session, config, cases.resolve(session, "Dave Parent")).to_json()
     assert view["incidents"] == 2
 
 
@@ -224,7 +224,7 @@ def test_every_decision_is_audited_with_who_when_what_why(four: tuple[Engine, An
     decisions.decide(engine, config, flag_id, "mod", "escalate", step=Step.MEETING)
     decisions.decide(engine, config, flag_id, "head", "close", note="met the parent")
     with db.session_scope(engine) as session:
-        trail = flags.history(session, flag_id)
+        trail = [event.to_json() for event in flags.history(session, flag_id)]
     decided = [e for e in trail if e["who"] != "system"]
     assert [(e["who"], e["what"]) for e in decided] == [
         ("mod", "confirm"),
@@ -287,27 +287,27 @@ def test_safeguarding_is_for_the_dsl_only(engine: Engine, tmp_path: Path) -> Non
     for who in ("mod", "head", "admin"):
         with pytest.raises(NotAllowed, match="Designated Safeguarding Lead"):
             decisions.decide(engine, config, item["id"], who, "confirm")
-    assert decisions.claim(engine, config, "mod", limit=10) == []
-    assert decisions.claim(engine, config, "dsl", limit=10) == [item["id"]]
+    assert claims.claim(engine, config, "mod", limit=10) == []
+    assert claims.claim(engine, config, "dsl", limit=10) == [item["id"]]
     proposed = decisions.decide(engine, config, item["id"], "dsl", "escalate", step=Step.POLICE)
     assert "a second person (dsl) must confirm it" in cli_words.outcome(proposed)
     with db.session_scope(engine) as session:
-        assert [i["id"] for i in flags.queue(session, hide_dsl=True)] == []
+        assert [i.id for i in flags.queue(session, hide_dsl=True)] == []
 
 
 def test_a_claim_keeps_others_off_until_released(four: tuple[Engine, Any]) -> None:
     engine, config = four
     items = scan(engine, config)
-    first = decisions.claim(engine, config, "mod")
+    first = claims.claim(engine, config, "mod")
     # the most severe recommendation first (c3 and c4 both recommend the police), oldest first
     assert first == [items["c3"]["id"]]
     with pytest.raises(IllegalTransition, match="being reviewed by mod"):
         decisions.decide(engine, config, first[0], "mod2", "dismiss")
-    assert decisions.claim(engine, config, "mod2") == [items["c4"]["id"]]
+    assert claims.claim(engine, config, "mod2") == [items["c4"]["id"]]
     with pytest.raises(IllegalTransition, match="being reviewed by mod"):
         decisions.release(engine, config, first[0], "mod2")
     decisions.release(engine, config, first[0], "mod")
-    assert decisions.claim(engine, config, "mod2") == [items["c3"]["id"]]
+    assert claims.claim(engine, config, "mod2") == [items["c3"]["id"]]
 
 
 def test_dismissing_a_hidden_comment_queues_an_unhide(engine: Engine, tmp_path: Path) -> None:
@@ -363,7 +363,7 @@ def test_linked_accounts_share_one_ladder(engine: Engine, tmp_path: Path) -> Non
     assert [items[f"c{i}"]["step"] for i in (1, 2, 3)] == ["meeting", "meeting", "written_warning"]
     with db.session_scope(engine) as session:
         kept = cases.link(session, config, "Dave Parent", "dave_p_1980", "mod", "same person")
-        view = cases.view(session, config, kept)
+        view = cases.view(session, config, kept).to_json()
     assert [items[f"c{i}"]["case"] for i in (1, 3)] == [kept.id, kept.id]
     assert [queue(engine)[f"c{i}"]["step"] for i in (1, 2, 3)] == [
         "meeting",
@@ -388,7 +388,7 @@ def test_two_incidents_against_one_person_are_possible_harassment(
     assert items["c3"]["possible_harassment"] == []
     decisions.decide(engine, config, items["c3"]["id"], "mod", "confirm", targets=["Mrs Holloway"])
     with db.session_scope(engine) as session:
-        view = cases.view(session, config, cases.resolve(session, "Dave Parent"))
+        view = cases.view(session, config, cases.resolve(session, "Dave Parent")).to_json()
     assert view["possible_harassment"] == [
         {"target": "Janet Holloway", "flags": sorted(i["id"] for i in items.values())}
     ]

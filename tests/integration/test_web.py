@@ -29,7 +29,7 @@ from moderator.ingest import recording, scanning
 from moderator.policy.classify import classifier_for
 from moderator.policy.decide import Decision
 from moderator.policy.roster import Roster
-from moderator.review import decisions, users
+from moderator.review import claims, decisions, users
 from moderator.settings import config as config_mod
 from moderator.store import db
 from moderator.store.models import (
@@ -359,7 +359,7 @@ def test_an_unknown_username_is_refused_the_same_way(school: School) -> None:
 
 def test_posts_without_the_csrf_token_are_refused_and_change_nothing(school: School) -> None:
     head = school.sign_in("head")
-    (claimed,) = decisions.claim(school.engine, school.config, "head", 1)
+    (claimed,) = claims.claim(school.engine, school.config, "head", 1)
     flag = school.flags["a1"]
     before = state(school.engine)
     wrong = [None, "", "0" * 64, head.csrf[:-1] + ("0" if head.csrf[-1] != "0" else "1"), "é" * 64]

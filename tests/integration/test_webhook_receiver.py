@@ -176,7 +176,7 @@ def test_a_signed_comment_is_fetched_judged_and_hidden_once(
     assert len(stored(engine)) == 1
     with db.session_scope(engine) as session:
         (item,) = flags.queue(session)
-    assert item["comment_id"] == comment and item["hidden"] and "threat" in item["categories"]
+    assert item.comment_id == comment and item.hidden and "threat" in item.categories
     # The reconciliation poll sees the comment again and records nothing new.
     result = scanning.scan(engine, school, classifier_for(school))
     assert result.new == 0 and result.errors == []
