@@ -28,19 +28,18 @@ import pytest
 from sqlalchemy import Engine, select
 
 from moderator.evidence import bundle, capture_png, snapshot, verify
-from moderator.ingest import scanning
 from moderator.ops import digest
-from moderator.policy.classify import classifier_for
 from moderator.privacy import sar
-from moderator.review import cases, decisions, flags, users, visibility
-from moderator.settings import config as config_mod
+from moderator.review import cases, decisions, flags, visibility
 from moderator.store import db
-from moderator.store.models import Comment, EvidenceArtefact, EvidenceSnapshot, Flag, Poster
-from tests.acceptance.test_cli import run
-from tests.factories import MINIMAL_CONFIG, jsonl
-from tests.integration.test_web import PASSWORD, School, cheap_hashes
-
-__all__ = ["cheap_hashes"]  # the autouse fixture: cheap password hashes for quick sign-ins
+from moderator.store.models import EvidenceArtefact, EvidenceSnapshot, Flag, Poster
+from tests.cli import run
+from tests.factories import MINIMAL_CONFIG
+from tests.web_client import (
+    School,
+    cheap_hashes,  # noqa: F401 - autouse: cheap password hashes
+    scanned_school,
+)
 
 PUPIL = "Maisie Thornton"
 DISCLOSER = "Zed Pupil"
@@ -99,20 +98,9 @@ def assert_shows_dsl(text: str, where: str) -> None:
 
 @pytest.fixture
 def school(engine: Engine, tmp_path: Path) -> Iterator[School]:
-    (tmp_path / "moderator.toml").write_text(CONFIG, encoding="utf-8")
-    (tmp_path / "comments.jsonl").write_text(jsonl(thread()), encoding="utf-8")
-    config = config_mod.load(tmp_path / "moderator.toml")
-    result = scanning.scan(engine, config, classifier_for(config), full=True)
-    assert result.errors == []
+    built = scanned_school(engine, tmp_path, CONFIG, thread(), USERS)
+    ids, config = built.flags, built.config
     with db.session_scope(engine) as session:
-        for name, role in USERS.items():
-            users.add(session, name, f"{name.title()} Person", role, PASSWORD)
-        ids = {
-            key: flag_id
-            for key, flag_id in session.execute(
-                select(Comment.platform_comment_id, Flag.id).join(Flag.comment)
-            )
-        }
         routes = {key: session.get_one(Flag, i).route for key, i in ids.items()}
     assert routes == {"a1": "moderators", "a2": "moderators", "s1": "dsl", "g1": "dsl"}
     for key in ("a1", "a2"):  # the sealed evidence holds the DSL's comments: what may leak
@@ -122,10 +110,8 @@ def school(engine: Engine, tmp_path: Path) -> Iterator[School]:
     decisions.decide(
         engine, config, ids["g1"], "dsl", "confirm", note=f"Spoke to {PUPIL}'s mother today"
     )
-    built = School(engine, config, ids)
     yield built
-    for client in built.clients:
-        client.close()
+    built.close()
 
 
 def sealed(engine: Engine, flag_id: int) -> tuple[dict[str, Any], str, bytes]:

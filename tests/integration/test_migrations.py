@@ -22,12 +22,12 @@ def test_upgrade_is_idempotent(engine: Engine) -> None:
     assert db.current_revision(engine) == "0010"
 
 
-def test_0003_gives_earlier_flags_their_targets(database_url: str) -> None:
+def test_0003_gives_earlier_flags_their_targets(empty_database_url: str) -> None:
     """Flags recorded before the escalation queue keep the people their verdict named."""
     from alembic import command
     from sqlalchemy import text
 
-    engine = db.create(database_url)
+    engine = db.create(empty_database_url)
     try:
         command.upgrade(db.alembic_config(engine), "0002")
         with engine.begin() as connection:

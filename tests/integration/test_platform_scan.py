@@ -19,6 +19,7 @@ from moderator.settings import config as config_mod
 from moderator.store import db
 from moderator.store.models import Action, Comment, Flag, Source
 from tests import platform_data as data
+from tests.factories import load_school
 from tests.graph_server import GraphServer
 
 NOW = dt.datetime.now(dt.UTC).replace(microsecond=0)
@@ -44,9 +45,7 @@ def graph(monkeypatch: pytest.MonkeyPatch) -> Iterator[GraphServer]:
 
 @pytest.fixture
 def school(graph: GraphServer, tmp_path: Path) -> config_mod.SchoolConfig:
-    path = tmp_path / "moderator.toml"
-    path.write_text(data.config_text(graph.url), encoding="utf-8")
-    return config_mod.load(path)
+    return load_school(tmp_path, data.config_text(graph.url))
 
 
 def scan(engine: Engine, school: config_mod.SchoolConfig, **options: object) -> scanning.ScanResult:

@@ -32,7 +32,7 @@ from moderator.web.app import MAX_ID, RowId, Settings, create_app
 from moderator.web.auth import REFUSED
 from tests import browser
 from tests.factories import MINIMAL_CONFIG, jsonl
-from tests.integration.test_web import Browser as Signed
+from tests.web_client import Browser as Signed
 from workqueue.ladder import Step
 
 RLO = "\u202e"  # RIGHT-TO-LEFT OVERRIDE

@@ -34,6 +34,7 @@ from moderator.store.models import (
 )
 from moderator.web import webhook_app
 from tests import platform_data as data
+from tests.factories import load_school
 from tests.graph_server import GraphServer
 
 SECRET, VERIFY = "made-up-app-secret", "made-up-verify-token"
@@ -53,13 +54,10 @@ def graph(monkeypatch: pytest.MonkeyPatch) -> Iterator[GraphServer]:
 
 @pytest.fixture
 def school(graph: GraphServer, tmp_path: Path) -> config_mod.SchoolConfig:
-    path = tmp_path / "moderator.toml"
-    path.write_text(
-        data.config_text(graph.url)
-        + '\n[webhooks]\napp_secret_env = "TEST_APP_SECRET"\nverify_token_env = "TEST_VERIFY_TOKEN"\n',
-        encoding="utf-8",
+    webhooks = (
+        '\n[webhooks]\napp_secret_env = "TEST_APP_SECRET"\nverify_token_env = "TEST_VERIFY_TOKEN"\n'
     )
-    return config_mod.load(path)
+    return load_school(tmp_path, data.config_text(graph.url) + webhooks)
 
 
 def free_port() -> int:
