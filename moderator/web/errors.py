@@ -1,5 +1,8 @@
 """Error pages in the site's own layout (400, 403, 404, 405, 500...), and the favicon.
 
+The 500 page is drawn outside the middleware (Starlette's outermost layer catches the failure),
+so it is given the security headers here.
+
 A failure inside a page is logged by its class and the path only (an exception's message may
 quote what a person typed) and answered with the styled 500 page; if even that cannot be drawn,
 with plain text.
@@ -14,6 +17,8 @@ from typing import TYPE_CHECKING, Any
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import FileResponse, PlainTextResponse, Response
+
+from moderator.web import security
 
 if TYPE_CHECKING:
     from moderator.web.app import Web
@@ -45,7 +50,10 @@ def handlers(web: Web) -> dict[Any, Any]:
 
     async def server_error(request: Request, exc: Exception) -> Response:
         logger.error("page failed: %s", exc.__class__.__name__, extra={"path": request.url.path})
-        return _page(web, request, 500, MESSAGES[500])
+        response = _page(web, request, 500, MESSAGES[500])
+        for name, value in security.headers(request.scope, web.settings.secure_cookies):
+            response.headers[name.decode()] = value.decode()
+        return response
 
     return {HTTPException: http_error, Exception: server_error}
 

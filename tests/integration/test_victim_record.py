@@ -161,7 +161,7 @@ def test_the_command(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     monkeypatch.setenv("MODERATOR_DATABASE_URL", database_url)
-    monkeypatch.setattr(context_mod, "operator", lambda: "operator")
+    monkeypatch.setattr(context_mod.db, "connect", lambda url: demo)  # disposed by the fixture
     out = tmp_path / "record.zip"
     config = str(config_mod.SAMPLE_CONFIG)
     run = CliRunner().invoke(
