@@ -1,9 +1,10 @@
 """A victim's record: everything that targeted one member of staff, for them to keep or give to
 HR (``moderator evidence victim``, and the staff record page on the web).
 
-It holds the flags naming the person (from the roster), the comment each flag is about, the
-school's decisions on it, the letters sent, and each evidence snapshot's fingerprint (SHA-256)
-with its custody log, never a snapshot itself (threads name other people). Flags routed to the
+It holds the flags naming the person (from the roster; complaints, which go to the complaints
+procedure, aside), the comment each flag is about, the school's decisions on it, the letters
+sent, and each evidence snapshot's fingerprint (SHA-256) with its custody log, never a snapshot
+itself (threads name other people). Flags routed to the
 Designated Safeguarding Lead are left out unless the person making the record may see them
 (``review.visibility``), and the record does not say whether any were left out.
 
@@ -16,18 +17,18 @@ file is put in place. The zip is sealed in the evidence bundle format (with no e
 from __future__ import annotations
 
 import datetime as dt
-import json
 import os
 import uuid
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, select
+from sqlalchemy import ColumnElement, Engine, func, or_, select
 from sqlalchemy.orm import Session
 
-from moderator.evidence import archives, custody, times, verify, victim_pdf
+from moderator.evidence import archives, custody, times, verify, victim_pdf, victim_zip
 from moderator.evidence.dossier import EvidenceError
+from moderator.policy.categories import ROUTE_COMPLAINTS
 from moderator.policy.roster import Roster
 from moderator.review import users, visibility
 from moderator.settings.config import Person, SchoolConfig
@@ -49,6 +50,10 @@ MAKERS = frozenset({Role.HEADTEACHER, Role.DSL, Role.ADMIN})
 _ROUTINE = {"flag_created", "claim", "release"}
 LEFT_OUT = (
     "Flags routed to the Designated Safeguarding Lead are included only in a record the DSL makes."
+)
+COMPLAINTS = (
+    "Complaints, which may name staff but go to the school's complaints procedure and are never "
+    "treated as abuse, are not included."
 )
 
 
@@ -160,13 +165,18 @@ def gather(
     """The record as ``viewer`` may see it (custody logs as they stand now)."""
     flags = session.scalars(
         select(Flag)
-        .join(FlagTarget, FlagTarget.flag_id == Flag.id)
-        .where(FlagTarget.kind == "staff", *visibility.flag_conditions(viewer))
+        .where(
+            Flag.id.in_(
+                select(FlagTarget.flag_id).where(
+                    FlagTarget.kind == "staff", func.lower(FlagTarget.name) == person.name.lower()
+                )
+            ),
+            _not_a_complaint(),
+            *visibility.flag_conditions(viewer),
+        )
         .order_by(Flag.id)
     ).all()
-    wanted = person.name.casefold()
-    named = [f for f in flags if any(t.name.casefold() == wanted for t in f.targets)]
-    named = sorted(dict.fromkeys(named), key=lambda f: (f.posted_at, f.id))
+    named = sorted(flags, key=lambda f: (f.posted_at, f.id))
     ids = {f.id for f in named}
     return Record(
         school=config.name,
@@ -177,8 +187,25 @@ def gather(
         prepared_at=times.words(at) if at else "",
         incidents=tuple(_incident(session, f) for f in named),
         letters=tuple(_letters(session, viewer, ids)),
-        notes=() if viewer.sees_dsl else (LEFT_OUT,),
+        notes=(COMPLAINTS,) if viewer.sees_dsl else (COMPLAINTS, LEFT_OUT),
     )
+
+
+def _not_a_complaint() -> ColumnElement[bool]:
+    """A complaint names staff but is not aimed at them: it goes to the complaints procedure."""
+    return or_(Flag.route.is_(None), Flag.route != ROUTE_COMPLAINTS)
+
+
+def counts(session: Session, config: SchoolConfig, viewer: visibility.Viewer) -> dict[str, int]:
+    """How many flags ``viewer`` may see name each member of staff on the roster."""
+    rows = session.execute(
+        select(func.lower(FlagTarget.name), func.count(func.distinct(FlagTarget.flag_id)))
+        .join(Flag, Flag.id == FlagTarget.flag_id)
+        .where(FlagTarget.kind == "staff", _not_a_complaint(), *visibility.flag_conditions(viewer))
+        .group_by(func.lower(FlagTarget.name))
+    ).all()
+    found = {name: int(count) for name, count in rows}
+    return {p.name: found.get(p.name.lower(), 0) for p in config.staff}
 
 
 def _incident(session: Session, flag: Flag) -> Incident:
@@ -335,7 +362,7 @@ def build(
     if out.suffix.lower() == ".pdf":
         data, fingerprint = pdf, verify.sha256(pdf)
     else:
-        data, fingerprint = _zip(record, pdf, at)
+        data, fingerprint = victim_zip.sealed(record, pdf, at)
     session.add(
         EvidenceExport(
             bundle_id=record_id,
@@ -367,102 +394,3 @@ def _snapshots(
             .order_by(EvidenceSnapshot.id)
         )
     )
-
-
-def _zip(record: Record, pdf: bytes, at: dt.datetime) -> tuple[bytes, str]:
-    """The zip and its fingerprint (the manifest's SHA-256)."""
-    files: dict[str, tuple[bytes, str, str]] = {
-        "record.pdf": (pdf, "application/pdf", "the record: start here"),
-        "record.json": (
-            json.dumps(_plain(record), ensure_ascii=False, indent=2).encode(),
-            "application/json",
-            "the same record as data",
-        ),
-    }
-    for letter in record.letters:
-        files[f"letters/letter-{letter.id}-{letter.kind}.txt"] = (
-            letter.text.encode(),
-            "text/plain",
-            f"letter {letter.id} as generated (SHA-256 of its text {letter.sha256})",
-        )
-    for incident in record.incidents:
-        for print_ in incident.fingerprints:
-            lines = [verify.canonical(e).decode() for e in print_.custody]
-            files[f"custody/flag-{incident.flag_id}-snapshot-{print_.snapshot_id}.jsonl"] = (
-                ("\n".join(lines) + "\n").encode(),
-                "application/jsonl",
-                f"the custody log of snapshot {print_.snapshot_id} (SHA-256 {print_.sha256})",
-            )
-    files["README.txt"] = (
-        README.format(school=record.school, person=record.person, id=record.record_id).encode(),
-        "text/plain",
-        "what this is and how to check it",
-    )
-    files["verify_bundle.py"] = (
-        Path(verify.__file__).read_bytes(),
-        "text/x-python",
-        "the checker (Python 3.11+, standard library only)",
-    )
-    sums = "".join(f"{verify.sha256(d)}  {p}\n" for p, (d, _, _) in files.items()).encode()
-    files[verify.SUMS] = (sums, "text/plain", "sha256sum -c format, every member but the manifest")
-    draft: dict[str, Any] = {
-        "format": verify.FORMAT,
-        "bundle_id": record.record_id,
-        "created_at": custody.stamp(at),
-        "created_by": record.prepared_by,
-        "school": record.school,
-        "subject": f"staff record: {record.person}",
-        "exhibits": [],
-        "fingerprints": [
-            {"flag_id": i.flag_id, "snapshot_id": f.snapshot_id, "snapshot_sha256": f.sha256}
-            for i in record.incidents
-            for f in i.fingerprints
-        ],
-        "members": [
-            {
-                "path": p,
-                "sha256": verify.sha256(d),
-                "size": len(d),
-                "media_type": m,
-                "description": words,
-            }
-            for p, (d, m, words) in files.items()
-        ],
-    }
-    draft["seal"] = verify.seal(draft)
-    manifest = verify.canonical(draft)
-    members = {p: d for p, (d, _, _) in files.items()} | {verify.MANIFEST: manifest}
-    return archives.deterministic(members, at), verify.sha256(manifest)
-
-
-def _plain(record: Record) -> dict[str, Any]:
-    data = asdict(record)
-    for incident in data["incidents"]:
-        for print_ in incident["fingerprints"]:
-            print_.pop("custody")  # in custody/, one file per snapshot
-    for letter in data["letters"]:
-        letter.pop("text")  # in letters/
-    return data
-
-
-README = """\
-STAFF RECORD - {school}
-Record {id}: comments that named {person}
-
-This zip holds what the school's moderation system recorded about comments that named
-{person}: each comment, the school's decisions on it, the letters the school sent, and
-the fingerprint (SHA-256) of each evidence snapshot the school keeps. It contains personal
-data: keep it secure and share it only as the law allows (for example with HR).
-
-  record.pdf         start here
-  record.json        the same record as data
-  letters/           letters the school sent about these comments
-  custody/           each snapshot's custody log: who captured, viewed and exported it
-  manifest.json      every other member with its SHA-256 and size, sealed
-  SHA256SUMS         the same hashes for `sha256sum -c`
-  verify_bundle.py   a checker needing only Python 3.11 or later
-
-To check it: python3 verify_bundle.py THIS-FILE.zip
-The snapshots themselves stay with the school; a fingerprint here matches the snapshot the
-school can export as evidence, and the first entry of each custody log begins from it.
-"""

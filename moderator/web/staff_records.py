@@ -85,10 +85,8 @@ def _summary(
     session: Session, web: Web, viewer: visibility.Viewer, person: Any
 ) -> tuple[list[tuple[str, str, int]], victim_record.Record | None]:
     """Every member of staff with how many comments named them, and ``person``'s record."""
-    staff = [
-        (p.name, p.role, len(victim_record.gather(session, web.config, p, viewer).incidents))
-        for p in web.config.staff
-    ]
+    counted = victim_record.counts(session, web.config, viewer)
+    staff = [(p.name, p.role, counted[p.name]) for p in web.config.staff]
     record = victim_record.gather(session, web.config, person, viewer) if person else None
     return staff, record
 

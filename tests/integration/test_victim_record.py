@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import io
 import json
+import re
 import zipfile
 from pathlib import Path
 
@@ -18,6 +19,7 @@ from moderator.cli import context as context_mod
 from moderator.cli.main import main
 from moderator.evidence import verify, victim_record
 from moderator.evidence.dossier import EvidenceError
+from moderator.review import visibility
 from moderator.settings import config as config_mod
 from moderator.store import db
 from moderator.store.models import (
@@ -37,7 +39,7 @@ PERSON = "Bronwen Pryce"
 
 
 def flags_naming(engine: Engine, name: str) -> dict[int, tuple[str, str]]:
-    """Every flag naming ``name``: id -> (route, comment text)."""
+    """Every flag naming ``name`` but complaints: id -> (route, comment text)."""
     with db.session_scope(engine) as session:
         rows = session.execute(
             select(Flag.id, Flag.route, Comment.text)
@@ -45,7 +47,7 @@ def flags_naming(engine: Engine, name: str) -> dict[int, tuple[str, str]]:
             .join(Comment, Comment.id == Flag.comment_id)
             .where(FlagTarget.name == name)
         ).all()
-    return {fid: (route or "", text) for fid, route, text in rows}
+    return {fid: (route or "", text) for fid, route, text in rows if route != "complaints"}
 
 
 def exported_by(engine: Engine, record_id: str) -> dict[int, str]:
@@ -88,7 +90,7 @@ def test_the_record_leaves_dsl_flags_out_for_the_head_and_logs_custody(
         everything = b"".join(archive.read(n) for n in names).decode("utf-8", "replace")
         pdf = archive.read("record.pdf")
     assert {i["flag_id"] for i in record["incidents"]} == others
-    assert record["notes"] == [victim_record.LEFT_OUT]
+    assert record["notes"] == [victim_record.COMPLAINTS, victim_record.LEFT_OUT]
     for fid in dsl:  # no trace of the DSL's flags: not their text, not their snapshots
         assert named[fid][1] not in everything
         assert f'"flag_id": {fid},' not in everything
@@ -127,6 +129,25 @@ def test_the_record_leaves_dsl_flags_out_for_the_head_and_logs_custody(
     assert for_dsl.incidents == len(named)
     assert squeezed(named[min(dsl)][1]) in squeezed(pdf_text((tmp_path / "dsl.pdf").read_bytes()))
     assert snapshots_of(demo, dsl) <= set(exported_by(demo, for_dsl.record_id))
+
+
+def test_complaints_naming_staff_are_not_in_their_record(
+    demo: Engine, sample_config: config_mod.SchoolConfig
+) -> None:
+    head = victim_record.staff_member(sample_config, "Mrs Mistry")
+    with db.session_scope(demo) as session:
+        complaints = set(
+            session.scalars(
+                select(Flag.id)
+                .join(FlagTarget, FlagTarget.flag_id == Flag.id)
+                .where(FlagTarget.name == head.name, Flag.route == "complaints")
+            )
+        )
+        record = victim_record.gather(session, sample_config, head, visibility.EVERYTHING)
+        counted = victim_record.counts(session, sample_config, visibility.EVERYTHING)
+    assert complaints  # the demo's complaints name the headteacher
+    assert record.incidents and not complaints & set(record.flag_ids)
+    assert counted[head.name] == len(record.incidents)
 
 
 def test_who_may_make_a_record_and_of_whom(
@@ -197,6 +218,8 @@ def test_the_staff_records_page(demo: Engine, sample_config: config_mod.SchoolCo
     assert page.status_code == 200
     for fid in named:
         assert (f'href="/flags/{fid}"' in page.text) is (fid not in dsl)
+    row = re.search(r"Bronwen Pryce</bdi></a></th><td>SENCo</td><td>(\d+)</td>", page.text)
+    assert row and int(row.group(1)) == len(named) - len(dsl), row
     csrf = page.text.split('name="csrf_token" value="')[1].split('"')[0]
     download = head.post(
         "/staff-records/download", data={"csrf_token": csrf, "name": PERSON, "format": "zip"}
