@@ -23,7 +23,7 @@ from starlette.staticfiles import StaticFiles
 from moderator.evidence import times
 from moderator.settings.config import SchoolConfig
 from moderator.store import db
-from moderator.web import security, sessions, untrusted
+from moderator.web import details, security, sessions, untrusted
 
 logger = logging.getLogger(__name__)
 HERE = Path(__file__).parent
@@ -89,6 +89,7 @@ class Web:
             may=lambda what: current is not None and permissions.allows(current.user.role, what),
             csrf=current.csrf if current else "",
             school=self.config.name,
+            status=status,
             **context,
         )
         return HTMLResponse(page, status_code=status)
@@ -115,6 +116,7 @@ def templates() -> Environment:
     env.filters["bdi"] = untrusted.bdi
     env.filters["isolate"] = untrusted.isolate
     env.filters["platform_link"] = untrusted.platform_link
+    env.filters["detail_lines"] = details.lines
     return env
 
 
@@ -140,12 +142,17 @@ def signed_in(web: Web) -> Callable[[Handler], Handler]:
                         request.url.path + (f"?{request.url.query}" if request.url.query else "")
                     )
                     return RedirectResponse(f"/login?next={target}", status_code=303)
-                return PlainTextResponse("sign in first", status_code=403)
+                return web.render(request, "error.html", 403, message="Sign in first.")
             request.scope["current"] = current
             if request.method == "POST":
                 form = await request.form()
                 if not sessions.same(str(form.get("csrf_token") or ""), current.csrf):
-                    return PlainTextResponse("the form is out of date: reload and try again", 403)
+                    return web.render(
+                        request,
+                        "error.html",
+                        403,
+                        message="The form is out of date: reload the page and try again.",
+                    )
                 request.scope["form"] = form
             return await handler(request)
 
@@ -163,7 +170,7 @@ def safe_next(target: str | None) -> str:
 
 
 def create_app(engine: Engine, config: SchoolConfig, settings: Settings | None = None) -> Starlette:
-    from moderator.web import auth, dashboard, pages, reports
+    from moderator.web import auth, dashboard, errors, pages, reports, staff_records
 
     web = Web(engine, config, settings or Settings(), templates())
     guard = signed_in(web)
@@ -173,12 +180,11 @@ def create_app(engine: Engine, config: SchoolConfig, settings: Settings | None =
         *pages.routes(web, guard),
         *dashboard.routes(web, guard),
         *reports.routes(web, guard),
+        *staff_records.routes(web, guard),
+        Route("/favicon.ico", errors.favicon, methods=["GET"]),
         Mount("/static", StaticFiles(directory=HERE / "static"), name="static"),
     ]
 
-    async def not_found(request: Request, exc: Exception) -> Response:
-        return web.render(request, "error.html", 404, message="There is no such page.")
-
-    app = Starlette(routes=routes, exception_handlers={404: not_found})
+    app = Starlette(routes=routes, exception_handlers=errors.handlers(web))
     app.add_middleware(security.Headers, hsts=web.settings.secure_cookies)
     return app

@@ -73,6 +73,8 @@ REFUSALS = {
     "no_target": "a target must name a person.",
     "illegal_move": "this flag is {status} and cannot become {to}.",
     "not_claimed": "this flag is {status}: only a flag in review can be put back in the queue.",
+    "not_on_roster": "{name} is not a member of staff on the school's roster.",
+    "record_refused": "a member of staff's record is for the headteacher, the DSL and administrators.",
     "unknown_user": "your account cannot take decisions; ask the school's administrator.",
     "user_disabled": "your account is disabled; ask the school's administrator.",
     "no_evidence": "there is no evidence to export for this flag (nothing was captured).",
