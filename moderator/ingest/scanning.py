@@ -38,6 +38,7 @@ from connectors.graph_errors import GraphError
 from moderator.errors import ModeratorError, SourceAuthError
 from moderator.evidence import media, snapshot
 from moderator.ingest import outbox, quarantine, recording, sources
+from moderator.policy import wordlist
 from moderator.policy.decide import Policy
 from moderator.review import escalation
 from moderator.settings.config import EscalationConfig, EvidenceConfig, SchoolConfig, SourceConfig
@@ -97,7 +98,7 @@ def scan(
     """Scan every configured source (or only ``source_name``); ``stop`` ends it between
     batches."""
     result = ScanResult()
-    policy = Policy.for_school(config)
+    policy = wordlist.policy_for(engine, config)
     selected = [config.source(source_name)] if source_name else list(config.sources)
     with db.session_scope(engine) as session:
         recording.snapshot_config(session, config)
