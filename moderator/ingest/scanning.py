@@ -143,6 +143,9 @@ class SourceScan:
         self.connector = connector
         self.classifier = classifier
         self.policy = policy
+        #: flag a comment the policy raises nothing on too (a report a person made), and who
+        #: and what took its snapshot
+        self.flag_all, self.actor, self.via = False, "system", "scan"
         with db.session_scope(engine) as session:
             source = recording.source_row(session, connector.name, connector.platform)
             self.source_id = source.id
@@ -349,7 +352,7 @@ class SourceScan:
             classification = recording.classification_row(
                 session, row, self.classifier, score, decision
             )
-            if not decision.categories:
+            if not decision.categories and not self.flag_all:
                 continue
             snapshot.capture(
                 session,
@@ -359,6 +362,8 @@ class SourceScan:
                     school=self.policy.school,
                     indecent_image_risk=risk,
                     media_hosts=self.evidence.media_hosts,
+                    actor=self.actor,
+                    via=self.via,
                 ),
             )
             flag = recording.flag_row(session, row, classification, decision, self.policy.roster)
