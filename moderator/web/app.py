@@ -24,6 +24,7 @@ from moderator.evidence import times
 from moderator.settings.config import SchoolConfig
 from moderator.store import db
 from moderator.web import details, security, sessions, untrusted
+from workqueue.roles import Role
 
 logger = logging.getLogger(__name__)
 HERE = Path(__file__).parent
@@ -127,9 +128,15 @@ def _short(moment: Any) -> str:
     return f"{local:%d %b %Y %H:%M}"
 
 
-def signed_in(web: Web) -> Callable[[Handler], Handler]:
+#: Where a member of staff (``staff``: reports only) lands, and the only pages they may open.
+STAFF_HOME = "/staff-reports"
+
+
+def signed_in(web: Web, *, staff: bool = False) -> Callable[[Handler], Handler]:
     """Pages for a signed-in user only: GETs without a session go to /login, POSTs without a
-    session or without the session's CSRF token are refused (403)."""
+    session or without the session's CSRF token are refused (403). A ``staff`` user may open
+    only the pages guarded with ``staff=True`` (reporting, their own reports): every other page
+    refuses them, whatever it shows, and the queue's address takes them to their reports."""
 
     def wrap(handler: Handler) -> Handler:
         @functools.wraps(handler)
@@ -144,6 +151,16 @@ def signed_in(web: Web) -> Callable[[Handler], Handler]:
                     return RedirectResponse(f"/login?next={target}", status_code=303)
                 return web.render(request, "error.html", 403, message="Sign in first.")
             request.scope["current"] = current
+            if current.user.role is Role.STAFF and not staff:
+                if request.method == "GET" and request.url.path == "/":
+                    return RedirectResponse(STAFF_HOME, status_code=303)
+                return web.render(
+                    request,
+                    "error.html",
+                    403,
+                    message="This page is for the moderators. As a member of staff you can "
+                    "report a comment and see your own reports.",
+                )
             if request.method == "POST":
                 form = await request.form()
                 if not sessions.same(str(form.get("csrf_token") or ""), current.csrf):
@@ -170,7 +187,16 @@ def safe_next(target: str | None) -> str:
 
 
 def create_app(engine: Engine, config: SchoolConfig, settings: Settings | None = None) -> Starlette:
-    from moderator.web import auth, dashboard, errors, pages, reports, staff_records
+    from moderator.web import (
+        auth,
+        dashboard,
+        errors,
+        intake,
+        pages,
+        reports,
+        school_words,
+        staff_records,
+    )
 
     web = Web(engine, config, settings or Settings(), templates())
     guard = signed_in(web)
@@ -182,6 +208,8 @@ def create_app(engine: Engine, config: SchoolConfig, settings: Settings | None =
         *reports.routes(web, guard),
         *staff_records.routes(web, guard),
         Route("/favicon.ico", errors.favicon, methods=["GET"]),
+        *intake.routes(web, signed_in(web, staff=True)),
+        *school_words.routes(web, guard),
         Mount("/static", StaticFiles(directory=HERE / "static"), name="static"),
     ]
 
