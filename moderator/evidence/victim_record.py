@@ -28,7 +28,7 @@ from sqlalchemy.orm import Session
 
 from moderator.evidence import archives, custody, times, verify, victim_pdf, victim_zip
 from moderator.evidence.dossier import EvidenceError
-from moderator.policy.categories import ROUTE_COMPLAINTS
+from moderator.policy.categories import Route
 from moderator.policy.roster import Roster
 from moderator.review import users, visibility
 from moderator.settings.config import Person, SchoolConfig
@@ -193,7 +193,7 @@ def gather(
 
 def _not_a_complaint() -> ColumnElement[bool]:
     """A complaint names staff but is not aimed at them: it goes to the complaints procedure."""
-    return or_(Flag.route.is_(None), Flag.route != ROUTE_COMPLAINTS)
+    return or_(Flag.route.is_(None), Flag.route != Route.COMPLAINTS)
 
 
 def counts(session: Session, config: SchoolConfig, viewer: visibility.Viewer) -> dict[str, int]:

@@ -27,7 +27,7 @@ from moderator.errors import InputError
 from moderator.ingest import recording
 from moderator.ingest.scanning import SourceScan
 from moderator.policy import wordlist
-from moderator.policy.categories import ROUTE_MODERATORS
+from moderator.policy.categories import Route
 from moderator.policy.decide import Decision, Policy
 from moderator.settings.config import SchoolConfig
 from moderator.store import db
@@ -103,7 +103,7 @@ class _ReportPolicy(Policy):
         found = super().decide(text, scores)
         if found.categories:
             return found
-        return replace(found, step=Step.REVIEW, route=ROUTE_MODERATORS, reasons=(NOTHING_RAISED,))
+        return replace(found, step=Step.REVIEW, route=Route.MODERATORS, reasons=(NOTHING_RAISED,))
 
 
 def raw_comment(report: Report, username: str, full_name: str) -> RawComment:
