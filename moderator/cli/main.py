@@ -27,7 +27,7 @@ from moderator.evidence import custody
 from moderator.ingest import scanning
 from moderator.ops import timewindow
 from moderator.policy import classify as classify_mod
-from moderator.review import flags
+from moderator.review import flags, removals
 from moderator.settings import config as config_mod
 from moderator.store import db
 from workqueue.ladder import Step
@@ -721,12 +721,14 @@ def _print_case(item: dict[str, Any]) -> None:
         text = text if len(text) <= 50 else text[:47] + "..."
         click.echo(
             f"    {flag['id']:>4}  {flag['posted'][:10]}  {flag['status']:<10} {flag['step'] or '-':<15} "
-            f"{','.join(flag['categories']):<22} {text}"
+            f"{','.join(flag['categories']):<22} {text}{removals.suffix(flag)}"
         )
     for letter in item["letters"]:
         click.echo(
             f"  letter {letter['id']}: {letter['kind']}, {letter['created_at'][:10]}, by {letter['created_by']}"
         )
+    for line in removals.lines(item.get("removal_requests", [])):
+        click.echo(f"  {line}")
 
 
 main.add_command(cli_evidence.evidence_group)

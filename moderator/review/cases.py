@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 
 from moderator.errors import ModeratorError
 from moderator.ingest.recording import audit
-from moderator.review import escalation, flags, users, visibility
+from moderator.review import escalation, flags, removals, users, visibility
 from moderator.settings.config import SchoolConfig
 from moderator.store.models import AuthorAccount, Flag, Letter, Poster, utcnow
 from workqueue import ladder
@@ -145,6 +145,7 @@ def view(
     found = flags.conduct(session, [poster.id], rule.incident_categories, viewer)
     courses = found.get(poster.id, {})
     taken = ladder.highest(f.escalated_step for f in every_flag)
+    marks = removals.marks(session, poster_flags)
     return {
         "case": poster.id,
         "name": poster.display_name,
@@ -172,9 +173,16 @@ def view(
                 "text": f.comment.text,
                 "targets": [t.name for t in f.targets],
                 "hidden": f.hidden,
+                **marks[f.id],
             }
             for f in poster_flags
         ],
+        "removal_requests": removals.for_case(
+            session,
+            config,
+            [poster.id, *_linked(session, poster)],
+            {f.id for f in poster_flags},
+        ),
         "letters": [
             {
                 "id": letter.id,

@@ -8,7 +8,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session, joinedload, selectinload
 
-from moderator.review import visibility
+from moderator.review import removals, visibility
 from moderator.store.models import (
     Action,
     AuditEvent,
@@ -48,7 +48,11 @@ def queue(
     manual = hidden_by_hand(session)
     courses = conduct(session, {f.poster_id for f in flags if f.poster_id}, counted, viewer)
     flags = sorted(flags, key=lambda f: (-rank(f.step), f.posted_at, f.id))
-    return [_item(flag, flag.id in manual, courses.get(flag.poster_id or 0, {})) for flag in flags]
+    marked = removals.marks(session, flags)  # edited, deleted, removal requested and done
+    return [
+        {**_item(flag, flag.id in manual, courses.get(flag.poster_id or 0, {})), **marked[flag.id]}
+        for flag in flags
+    ]
 
 
 def hidden_by_hand(session: Session, flag_id: int | None = None) -> set[int]:
@@ -139,6 +143,7 @@ def show(
     hide_by_hand = flag.id in hidden_by_hand(session, flag.id)
     courses = conduct(session, [flag.poster_id] if flag.poster_id else [], counted, viewer)
     item = _item(flag, hide_by_hand, courses.get(flag.poster_id or 0, {}))
+    item.update(removals.marks(session, [flag])[flag.id])
     classification = flag.classification
     item.update(
         {

@@ -21,6 +21,7 @@ from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
 from moderator.evidence import times
+from moderator.ops import alerts
 from moderator.settings.config import SchoolConfig
 from moderator.store import db
 from moderator.web import security, sessions, untrusted
@@ -89,6 +90,7 @@ class Web:
             may=lambda what: current is not None and permissions.allows(current.user.role, what),
             csrf=current.csrf if current else "",
             school=self.config.name,
+            alerts_unseen=request.scope.get("alerts_unseen", 0),
             **context,
         )
         return HTMLResponse(page, status_code=status)
@@ -142,6 +144,7 @@ def signed_in(web: Web) -> Callable[[Handler], Handler]:
                     return RedirectResponse(f"/login?next={target}", status_code=303)
                 return PlainTextResponse("sign in first", status_code=403)
             request.scope["current"] = current
+            request.scope["alerts_unseen"] = await web.run(alerts.unseen, current.user)
             if request.method == "POST":
                 form = await request.form()
                 if not sessions.same(str(form.get("csrf_token") or ""), current.csrf):
@@ -163,7 +166,7 @@ def safe_next(target: str | None) -> str:
 
 
 def create_app(engine: Engine, config: SchoolConfig, settings: Settings | None = None) -> Starlette:
-    from moderator.web import auth, dashboard, pages, reports
+    from moderator.web import alerts_page, auth, dashboard, pages, reports
 
     web = Web(engine, config, settings or Settings(), templates())
     guard = signed_in(web)
@@ -173,6 +176,7 @@ def create_app(engine: Engine, config: SchoolConfig, settings: Settings | None =
         *pages.routes(web, guard),
         *dashboard.routes(web, guard),
         *reports.routes(web, guard),
+        *alerts_page.routes(web, guard),
         Mount("/static", StaticFiles(directory=HERE / "static"), name="static"),
     ]
 
