@@ -67,6 +67,7 @@ def downgrade() -> None:
     with op.batch_alter_table('alert', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_alert_status'))
     op.drop_table('alert')
-    with op.batch_alter_table('comment', schema=None) as batch_op:
-        batch_op.drop_column('read_sha256')
-        batch_op.drop_column('edited_at')
+    # plain ALTER TABLE: SQLite's batch mode would rebuild ``comment``, which other tables'
+    # foreign keys refuse (SQLite 3.35 and later drop a column in place)
+    op.execute('ALTER TABLE comment DROP COLUMN read_sha256')
+    op.execute('ALTER TABLE comment DROP COLUMN edited_at')
