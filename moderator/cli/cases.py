@@ -99,6 +99,8 @@ def letters_show(obj: Context, letter_id: int) -> None:
 
 
 def _print_case(item: CaseView) -> None:
+    from moderator.review import removals
+
     click.echo(f"Case {item.case}: {item.name}")
     for account in item.accounts:
         click.echo(f"  account: {account.platform} {account.name or ''} ({account.id})")
@@ -123,9 +125,12 @@ def _print_case(item: CaseView) -> None:
         click.echo(
             f"    {flag.id:>4}  {flag.posted.isoformat()[:10]}  {flag.status:<10} "
             f"{flag.step or '-':<15} {','.join(flag.categories):<22} {text}"
+            f"{removals.suffix(flag)}"
         )
     for letter in item.letters:
         click.echo(
             f"  letter {letter.id}: {letter.kind}, {letter.created_at.isoformat()[:10]}, "
             f"by {letter.created_by}"
         )
+    for line in removals.lines(item.removal_requests):
+        click.echo(f"  {line}")

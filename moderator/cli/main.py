@@ -84,6 +84,7 @@ def demo(obj: Context) -> None:
     from moderator.cli import output
     from moderator.cli.queue import print_queue
     from moderator.ingest import scanning
+    from moderator.ops import alerts
     from moderator.policy import classify as classify_mod
     from moderator.review import flags
     from moderator.settings import config as config_mod
@@ -95,7 +96,12 @@ def demo(obj: Context) -> None:
         f"Demo: {config.name} (a fictional school), database {db.safe_url(obj.database_url)}"
     )
     result = scanning.scan(
-        engine, config, classify_mod.classifier_for(config), full=True, progress=output.progress()
+        engine,
+        config,
+        classify_mod.classifier_for(config),
+        full=True,
+        progress=output.progress(),
+        alert=alerts.send_due,
     )
     output.print_summary(result)
     with obj.session() as session:
@@ -116,7 +122,7 @@ def scan(
     """Fetch new comments, classify, record, snapshot evidence and queue flags."""
     from moderator.cli import output
     from moderator.ingest import scanning
-    from moderator.ops import timewindow
+    from moderator.ops import alerts, timewindow
     from moderator.policy import classify as classify_mod
 
     if since and full:
@@ -132,6 +138,7 @@ def scan(
         since=window,
         full=full,
         progress=None if as_json else output.progress(),
+        alert=alerts.send_due,
     )
     output.report(result, as_json)
 

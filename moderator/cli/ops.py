@@ -72,6 +72,7 @@ def nightly_command(obj: Context, days: int | None, as_json: bool) -> None:
     """Run the nightly scan now: re-read the last N days of every source (edits, missed
     webhooks) and classify again what an older model version judged."""
     from moderator.ingest import reclassify
+    from moderator.ops import alerts
     from moderator.policy import classify
 
     config = obj.config()
@@ -79,7 +80,9 @@ def nightly_command(obj: Context, days: int | None, as_json: bool) -> None:
     classifier = classify.classifier_for(config)
     since = dt.datetime.now(dt.UTC) - dt.timedelta(days=days or config.worker.nightly_days)
     progress = None if as_json else _progress()
-    result = scanning.scan(engine, config, classifier, since=since, progress=progress)
+    result = scanning.scan(
+        engine, config, classifier, since=since, progress=progress, alert=alerts.send_due
+    )
     again = sum(
         reclassify.source(engine, config, classifier, s.name, since) for s in config.sources
     )

@@ -27,7 +27,7 @@ def webhooks_group() -> None:
 def webhooks_serve(obj: Context, host: str, port: int) -> None:
     """Receive webhooks (behind your HTTPS proxy) and process them as they arrive."""
     from moderator.ingest import webhooks as webhook_processing
-    from moderator.ops import listening
+    from moderator.ops import alerts, listening
     from moderator.web import webhook_app
 
     config = obj.config()
@@ -39,7 +39,7 @@ def webhooks_serve(obj: Context, host: str, port: int) -> None:
     engine = obj.engine()
     classifier = _Lazy(lambda: classify_mod.classifier_for(config))
     processor = webhook_app.Processor(
-        lambda: webhook_processing.process_pending(engine, config, classifier())
+        lambda: webhook_processing.process_pending(engine, config, classifier(), alerts.send_due)
     )
     app = webhook_app.create_app(engine, config, on_stored=processor.wake)
     sock = listening.bind(host, port)
@@ -58,10 +58,12 @@ def webhooks_serve(obj: Context, host: str, port: int) -> None:
 def webhooks_process(obj: Context, as_json: bool) -> None:
     """Process stored webhook changes now (the receiver does this by itself)."""
     from moderator.ingest import webhooks as webhook_processing
+    from moderator.ops import alerts
 
     config = obj.config()
     engine = obj.engine()
-    result = webhook_processing.process_pending(engine, config, classify_mod.classifier_for(config))
+    classifier = classify_mod.classifier_for(config)
+    result = webhook_processing.process_pending(engine, config, classifier, alerts.send_due)
     output.report(result, as_json)
 
 

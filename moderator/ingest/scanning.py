@@ -12,6 +12,15 @@ For every source, in batches of ``BATCH``, in one transaction per batch:
 4. the batch commits, so a later failure loses nothing already recorded;
 5. the outbox sends the source's due actions; ``hidden`` counts hides the platform confirmed.
 
+Comments already recorded are compared with what was read (``rereading``): a poll also reads
+again the last ``[worker] recheck_hours``, and an edited comment is classified again (its new
+flags count in ``flagged``). After each batch the police and DSL flags just raised are alerted
+at once: the alert rows are raised here (``moderator.review.alerts``) and sent by the
+``alert`` callback the caller hands in (``moderator.ops.alerts.send_due``: ingest never imports
+``ops``); without one they wait for the worker's next tick. A source read to the end has its missing flagged comments,
+and those a letter asked to be removed, read directly: only the platform's "not found" records
+one removed.
+
 A record that cannot be recorded (unreadable, or unfit: see ``quarantine``) is quarantined: its
 place and the reason are kept as rejected, counted in ``ScanResult.rejected`` and reported in
 ``ScanResult.errors``, and the records around it are recorded. Failing sources are reported in
@@ -28,7 +37,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from itertools import islice
 
-from sqlalchemy import Engine, select
+from sqlalchemy import Engine
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -37,15 +46,22 @@ from connectors.base import CommentSource, FetchWindow, RawComment, Skipped
 from connectors.graph_errors import GraphError
 from moderator.errors import ModeratorError, SourceAuthError
 from moderator.evidence import media, snapshot
-from moderator.ingest import outbox, quarantine, recording, sources
+from moderator.ingest import outbox, quarantine, recording, rereading, sources
 from moderator.policy import wordlist
 from moderator.policy.decide import Policy
-from moderator.review import escalation
-from moderator.settings.config import EscalationConfig, EvidenceConfig, SchoolConfig, SourceConfig
+from moderator.review import alerts, escalation
+from moderator.settings.config import (
+    EscalationConfig,
+    EvidenceConfig,
+    SchoolConfig,
+    SourceConfig,
+)
 from moderator.store import db
-from moderator.store.models import Comment, Source, utcnow
+from moderator.store.models import Source, utcnow
 
 BATCH = 100
+#: sends the alerts due (``moderator.ops.alerts.send_due``); the errors, in words
+Alerter = Callable[[Engine, SchoolConfig], list[str]]
 #: an incremental poll re-reads this far behind the high-water mark: clocks differ, and the
 #: platform may make a comment readable a little after its created_time
 OVERLAP = dt.timedelta(minutes=10)
@@ -94,9 +110,10 @@ def scan(
     full: bool = False,
     progress: Progress | None = None,
     stop: Callable[[], bool] | None = None,
+    alert: Alerter | None = None,
 ) -> ScanResult:
     """Scan every configured source (or only ``source_name``); ``stop`` ends it between
-    batches."""
+    batches; ``alert`` sends the police and DSL alerts after each batch."""
     result = ScanResult()
     policy = wordlist.policy_for(engine, config)
     selected = [config.source(source_name)] if source_name else list(config.sources)
@@ -113,7 +130,7 @@ def scan(
             continue
         try:
             run = SourceScan.for_source(
-                engine, config, source_config, connector, classifier, policy
+                engine, config, source_config, connector, classifier, policy, alert
             )
             run.run(since, full, result, progress, stop)
         finally:
@@ -134,8 +151,15 @@ class SourceScan:
         escalation: EscalationConfig | None = None,
         evidence: EvidenceConfig | None = None,
         in_doubt_after: dt.timedelta = outbox.IN_DOUBT_AFTER,
+        school: SchoolConfig | None = None,
+        alert: Alerter | None = None,
     ) -> None:
         self.engine = engine
+        #: the whole config, for re-reading (``[worker] recheck_hours``) and alerts
+        self.school = school
+        self.alert = alert
+        hours = school.worker.recheck_hours if school else 0
+        self.recheck = dt.timedelta(hours=hours) if hours else None
         self.in_doubt_after = in_doubt_after
         self.escalation = escalation or EscalationConfig()
         self.evidence = evidence or EvidenceConfig()
@@ -160,6 +184,7 @@ class SourceScan:
         connector: CommentSource,
         classifier: Classifier,
         policy: Policy,
+        alert: Alerter | None = None,
     ) -> SourceScan:
         """The scan of one configured source, with the school's escalation, evidence and
         outbox settings (every caller: ``scan``, webhooks, the worker)."""
@@ -172,6 +197,8 @@ class SourceScan:
             config.escalation,
             config.evidence,
             dt.timedelta(seconds=config.worker.in_doubt_after_seconds),
+            config,
+            alert,
         )
 
     def run(
@@ -186,8 +213,14 @@ class SourceScan:
         is asked between batches: a scan stopped early keeps what it recorded and leaves the
         high-water mark where it was, so the next poll reads the rest."""
         name = self.connector.name
-        window = FetchWindow(since=since or (None if full else self._since_mark()), full=full)
+        window = FetchWindow(
+            since=since or (None if full else self._since_mark()),
+            full=full,
+            recheck_since=dt.datetime.now(dt.UTC) - self.recheck if self.recheck else None,
+        )
         newest: dt.datetime | None = None
+        seen: set[str] = set()
+        stopped = False
         errors_before, fetched_before, rejected_before = (
             len(result.errors),
             result.fetched,
@@ -201,10 +234,13 @@ class SourceScan:
                 result.fetched += len(comments)
                 newest = _newest(newest, comments)
                 good, rejected = quarantine.split(batch)  # in the source's order, for messages
+                seen.update(c.platform_comment_id for c in comments)
+                edited = rereading.compare(self, good).flagged  # recorded before: read again
                 recorded = self.record(good)
                 result.new += recorded.new
-                result.flagged += recorded.flagged
+                result.flagged += recorded.flagged + edited
                 self.reject(rejected + recorded.rejected, result)
+                self.send_alerts()
                 self.send_actions(result)
                 if progress:
                     progress(name, result.fetched - fetched_before)
@@ -212,7 +248,10 @@ class SourceScan:
                     result.errors.append(
                         f"source {name!r}: stopped before the end; the next poll reads the rest"
                     )
+                    stopped = True
                     break
+            if not stopped:  # read to the end: what it did not see may be gone
+                rereading.confirm_gone(self, seen, _reread_from(window))
         except GraphError as exc:
             error = sources.source_error(name, exc, "reading comments", self.token_env)
             token_problem = isinstance(error, SourceAuthError)
@@ -256,6 +295,18 @@ class SourceScan:
         ]
         logger.info("source %s: %d record(s) rejected", self.connector.name, len(rejected))
 
+    def send_alerts(self) -> None:
+        """Alerts for the flags just raised, at once (their errors are kept on the alert and
+        logged; they never fail the scan)."""
+        if self.school is None:
+            return
+        if self.alert is None:  # raised now (the badge counts them), sent by the worker's tick
+            with db.session_scope(self.engine) as session:
+                alerts.raise_new(session, self.school)
+            return
+        for error in self.alert(self.engine, self.school):
+            logger.warning("an alert was not sent: %s", error)
+
     def send_actions(self, result: ScanResult) -> None:
         """One outbox pass for this source (platform sources only)."""
         if not self.connector.can_act:
@@ -269,25 +320,6 @@ class SourceScan:
         )
         result.hidden += sent.confirmed
         result.errors += sent.errors
-
-    def record_edit(self, comment: RawComment) -> bool:
-        """A flagged comment read again after an edit: a correction snapshot when its text
-        changed (the comment's own record keeps what was first said). True when one was taken."""
-        with db.session_scope(self.engine) as session:
-            row = session.scalars(
-                select(Comment).where(
-                    Comment.source_id == self.source_id,
-                    Comment.platform_comment_id == comment.platform_comment_id,
-                )
-            ).first()
-            if row is None:
-                return False
-            how = snapshot.Capture(
-                school=self.policy.school, media_hosts=self.evidence.media_hosts, via="webhook"
-            )
-            reason = "edited on the platform after capture"
-            made = snapshot.correct(session, row, comment.text, comment.raw, how, reason)
-            return made is not None
 
     def record(self, comments: list[RawComment]) -> Recorded:
         """Record a batch in one transaction; return what it did once it has committed.
@@ -377,6 +409,14 @@ class SourceScan:
         session.flush()
         escalation.refresh(session, posters, self.escalation.rule)
         return len(rows), flagged
+
+
+def _reread_from(window: FetchWindow) -> dt.datetime | None:
+    """The oldest creation time this poll read every listed comment from (``None``: nothing
+    was re-read)."""
+    if window.full or window.since is None:
+        return dt.datetime.min.replace(tzinfo=dt.UTC)
+    return window.recheck_since
 
 
 def _finish_source(

@@ -8,8 +8,9 @@ the receiver answers 200. :func:`process_pending` then works through the stored 
   snapshotted and acted on exactly as a poll would; a comment a poll already recorded is
   skipped there, so webhook and poll never record it twice;
 * ``remove``: the comment's ``removed_at`` is set; the record and its evidence are kept;
-* ``edited``: the comment is read again; a flagged one whose text changed gets a correction
-  snapshot (the record of what was first said is never rewritten);
+* ``edited``: the comment is read again and, when its text changed, classified again whether
+  it was flagged or not (``rereading``: a correction snapshot, or a new flag with both versions
+  in its evidence; the record of what was first said is never rewritten);
 * ``hide``, ``unhide``: noted;
 * changes for a Page or account no source is configured for, and the Page's own comments,
   are ignored and say so;
@@ -35,7 +36,7 @@ from connectors.base import CommentSource, Skipped
 from connectors.graph_errors import GraphError
 from connectors.webhooks import WebhookChange
 from moderator.errors import ModeratorError
-from moderator.ingest import quarantine, recording, scanning, sources
+from moderator.ingest import quarantine, recording, rereading, scanning, sources
 from moderator.policy import wordlist
 from moderator.policy.decide import Policy
 from moderator.settings.config import SchoolConfig, SourceConfig
@@ -98,9 +99,13 @@ def _reject_unstorable(
 
 
 def process_pending(
-    engine: Engine, config: SchoolConfig, classifier: Classifier
+    engine: Engine,
+    config: SchoolConfig,
+    classifier: Classifier,
+    alert: scanning.Alerter | None = None,
 ) -> scanning.ScanResult:
-    """One pass over the pending changes (each tried once); errors go in the result."""
+    """One pass over the pending changes (each tried once); errors go in the result; ``alert``
+    sends the police and DSL alerts the changes raised (see ``scanning``)."""
     result = scanning.ScanResult()
     policy = wordlist.policy_for(engine, config)
     by_account = {_account(s): s for s in config.sources if s.platform != "file"}
@@ -115,7 +120,7 @@ def process_pending(
             if source_config is None:
                 _settle(engine, group, "ignored", f"no {key[0]} source is configured for {key[1]}")
                 continue
-            _process_group(engine, source_config, classifier, policy, config, group, result)
+            _process_group(engine, source_config, classifier, policy, config, group, result, alert)
     return result
 
 
@@ -147,6 +152,7 @@ def _process_group(
     config: SchoolConfig,
     events: list[WebhookEvent],
     result: scanning.ScanResult,
+    alert: scanning.Alerter | None = None,
 ) -> None:
     try:
         connector = sources.connect(source_config)
@@ -156,7 +162,7 @@ def _process_group(
         return
     try:
         run = scanning.SourceScan.for_source(
-            engine, config, source_config, connector, classifier, policy
+            engine, config, source_config, connector, classifier, policy, alert
         )
         for event in events:
             try:
@@ -171,6 +177,7 @@ def _process_group(
                 result.errors.append(
                     f"source {connector.name!r}: webhook change {event.id}: {note}"
                 )
+        run.send_alerts()
         run.send_actions(result)
     except ModeratorError as exc:
         result.errors.append(str(exc))
@@ -212,15 +219,21 @@ def _process_one(
     if bad:
         _rejected(engine, run, event, bad[0], result)
         return
-    if known:  # what was first said stays recorded; a flagged comment gets a correction snapshot
+    if known:  # what was first said stays recorded; the new version is classified again
         try:
-            corrected = run.record_edit(good[0])
+            reread = rereading.compare(run, good, via="webhook")
         except Exception as exc:
             if not quarantine.caused_by_data(exc):
                 raise
             _rejected(engine, run, event, quarantine.refused(comment, exc), result)
             return
-        _settle(engine, [event], "done", "edited: correction snapshot" if corrected else "edited")
+        result.flagged += reread.flagged
+        note = "edited"
+        if reread.corrected or reread.flagged:
+            note = "edited: correction snapshot" if reread.corrected else "edited: flagged"
+        elif reread.edits:
+            note = "edited: classified again"
+        _settle(engine, [event], "done", note)
         return
     recorded = run.record(good)
     result.new += recorded.new
@@ -264,7 +277,9 @@ def _removed(engine: Engine, source_id: int, event: WebhookEvent) -> None:
         )
         if comment is not None and comment.removed_at is None:
             comment.removed_at = utcnow()
-            recording.audit(session, "system", "removed_on_platform", "comment", comment.id)
+            recording.audit(
+                session, "system", "removed_on_platform", "comment", comment.id, via="webhook"
+            )
     _settle(engine, [event], "done", None if comment else "removed before it was recorded")
 
 

@@ -32,7 +32,7 @@ from sqlalchemy import Engine, or_, select, update
 from classifiers.base import Classifier
 from moderator.errors import DatabaseError, ModeratorError
 from moderator.ingest import reclassify, recording, scanning, sources
-from moderator.ops import digest
+from moderator.ops import alerts, digest
 from moderator.policy.decide import Policy
 from moderator.privacy import retention
 from moderator.settings.config import SchoolConfig
@@ -107,6 +107,8 @@ class Worker:
             self._webhooks()
             self._nightly()
             self._daily()
+            for error in alerts.send_due(self.engine, self.config, self.clock()):  # held ones
+                self.tally.errors.append(error)
         except DatabaseError as exc:
             self._pause = min(MAX_PAUSE, max(self._pause * 2, 1.0))
             message = f"{exc}; retrying in {self._pause:.0f} s"
@@ -152,6 +154,7 @@ class Worker:
                 since=since,
                 stop=self.stopping.is_set,
                 progress=lambda _source, _fetched: self._renew(name),
+                alert=alerts.send_due,
             )
         finally:
             self._release(name, dt.timedelta(seconds=source.poll_interval_seconds))
@@ -286,7 +289,9 @@ class Worker:
             return
         from moderator.ingest import webhooks as webhook_processing
 
-        result = webhook_processing.process_pending(self.engine, self.config, self.classifier)
+        result = webhook_processing.process_pending(
+            self.engine, self.config, self.classifier, alerts.send_due
+        )
         self.tally.webhook_passes += 1
         self.tally.errors += result.errors
 

@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 
 from moderator.errors import ModeratorError
 from moderator.ingest.recording import audit
-from moderator.review import escalation, flags, users, visibility
+from moderator.review import escalation, flags, removals, users, visibility
 from moderator.review.records import Record
 from moderator.settings.config import SchoolConfig
 from moderator.store.models import AuthorAccount, Flag, Letter, Poster, utcnow
@@ -70,6 +70,10 @@ class CaseFlag(Record):
     text: str
     targets: tuple[str, ...]
     hidden: bool
+    edited: bool  #: a later reading differed from the text recorded
+    deleted: bool  #: read as gone from the platform (the record and evidence stay)
+    removal_requested: bool  #: a letter asked the poster to remove it
+    removal_done: bool  #: asked, and removed
 
 
 @dataclass(frozen=True)
@@ -98,6 +102,7 @@ class CaseView(Record):
     awaiting_second_person: tuple[int, ...]  #: flags with a police referral to confirm
     flags: tuple[CaseFlag, ...]
     letters: tuple[CaseLetter, ...]
+    removal_requests: tuple[removals.RemovalRequest, ...]  #: letters asking for removal
 
 
 def resolve(session: Session, ref: str) -> Poster:
@@ -213,6 +218,7 @@ def view(
     found = flags.conduct(session, [poster.id], rule.incident_categories, viewer)
     courses = found.get(poster.id, {})
     linked = _linked(session, poster)
+    marks = removals.marks(session, poster_flags)
     return CaseView(
         case=poster.id,
         name=poster.display_name,
@@ -240,6 +246,10 @@ def view(
                 text=f.comment.text,
                 targets=tuple(t.name for t in f.targets),
                 hidden=f.hidden,
+                edited=marks[f.id].edited,
+                deleted=marks[f.id].deleted,
+                removal_requested=marks[f.id].removal_requested,
+                removal_done=marks[f.id].removal_done,
             )
             for f in poster_flags
         ),
@@ -261,6 +271,9 @@ def view(
                 )
                 .order_by(Letter.id)
             )
+        ),
+        removal_requests=removals.for_case(
+            session, config, [poster.id, *linked], {f.id for f in poster_flags}
         ),
     )
 

@@ -12,7 +12,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session, joinedload, selectinload
 
-from moderator.review import visibility
+from moderator.review import removals, visibility
 from moderator.review.records import Record, values_of
 from moderator.store.models import (
     Action,
@@ -57,6 +57,10 @@ class FlagItem(Record):
     hide_by_hand: bool
     created_time: dt.datetime | None
     permalink: str | None
+    edited: bool  #: a later reading differed from the text recorded
+    deleted: bool  #: read as gone from the platform (the record and evidence stay)
+    removal_requested: bool  #: a letter asked the poster to remove it
+    removal_done: bool  #: asked, and removed
 
 
 @dataclass(frozen=True)
@@ -144,7 +148,11 @@ def queue(
     manual = hidden_by_hand(session)
     courses = conduct(session, {f.poster_id for f in flags if f.poster_id}, counted, viewer)
     flags = sorted(flags, key=lambda f: (-rank(f.step), f.posted_at, f.id))
-    return [_item(flag, flag.id in manual, courses.get(flag.poster_id or 0, {})) for flag in flags]
+    marked = removals.marks(session, flags)  # edited, deleted, removal requested and done
+    return [
+        _item(flag, flag.id in manual, courses.get(flag.poster_id or 0, {}), marked[flag.id])
+        for flag in flags
+    ]
 
 
 def hidden_by_hand(session: Session, flag_id: int | None = None) -> set[int]:
@@ -189,7 +197,9 @@ def conduct(
     }
 
 
-def _item(flag: Flag, hide_by_hand: bool, courses: dict[str, list[int]]) -> FlagItem:
+def _item(
+    flag: Flag, hide_by_hand: bool, courses: dict[str, list[int]], marks: removals.Marks
+) -> FlagItem:
     comment = flag.comment
     targets = tuple(t.name for t in flag.targets)
     return FlagItem(
@@ -217,6 +227,10 @@ def _item(flag: Flag, hide_by_hand: bool, courses: dict[str, list[int]]) -> Flag
         hide_by_hand=hide_by_hand,
         created_time=comment.created_time,
         permalink=comment.permalink,
+        edited=marks.edited,
+        deleted=marks.deleted,
+        removal_requested=marks.removal_requested,
+        removal_done=marks.removal_done,
     )
 
 
@@ -233,7 +247,8 @@ def show(
         return None
     hide_by_hand = flag.id in hidden_by_hand(session, flag.id)
     courses = conduct(session, [flag.poster_id] if flag.poster_id else [], counted, viewer)
-    item = _item(flag, hide_by_hand, courses.get(flag.poster_id or 0, {}))
+    marks = removals.marks(session, [flag])[flag.id]
+    item = _item(flag, hide_by_hand, courses.get(flag.poster_id or 0, {}), marks)
     classification = flag.classification
     return FlagDetail(
         **values_of(item),

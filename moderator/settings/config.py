@@ -42,6 +42,7 @@ __all__ = [
     "DETOXIFY_MODELS",
     "PLATFORMS",
     "SAMPLE_CONFIG",
+    "AlertsConfig",
     "ClassifierConfig",
     "DigestConfig",
     "EscalationConfig",
@@ -151,6 +152,7 @@ class EscalationConfig:
     auto_hide: bool = True  #: hide at once when the policy says so (a moderator can unhide)
     permissions: Permissions = field(default_factory=Permissions)
     claim_timeout_minutes: int = 30  #: a claimed flag goes back to the queue after this
+    removal_deadline_days: int = 7  #: a letter's request for removal is due after this
 
 
 @dataclass(frozen=True)
@@ -185,6 +187,7 @@ class WorkerConfig:
     #: loses the source after this long
     lease_seconds: int = 120
     in_doubt_after_seconds: int = 300  #: a platform action left "sending" is read back after
+    recheck_hours: int = 48  #: a poll reads this far back again, to notice edits and deletions
 
 
 @dataclass(frozen=True)
@@ -232,6 +235,16 @@ class DigestConfig:
 
 
 @dataclass(frozen=True)
+class AlertsConfig:
+    """Alerts sent at once for police and DSL flags (no comment text), through ``[mail]``."""
+
+    to: tuple[str, ...] = ()  #: recipients; none: no alerts are sent
+    #: UK local (start, end) between which alerts other than threats wait; None: no quiet hours
+    quiet_hours: tuple[dt.time, dt.time] | None = None
+    web_url: str | None = None  #: the web interface, for a link to the flag's page
+
+
+@dataclass(frozen=True)
 class RetentionConfig:
     """How long personal data is kept (``moderator purge``); 0 means never purge that kind.
 
@@ -264,6 +277,7 @@ class SchoolConfig:
     digest: DigestConfig = field(default_factory=DigestConfig)
     worker: WorkerConfig = field(default_factory=WorkerConfig)
     words: SchoolWords = field(default_factory=SchoolWords)  #: the config's own word lists
+    alerts: AlertsConfig = field(default_factory=AlertsConfig)
     path: Path | None = None
     text: str = ""  #: the file as read, kept for the config snapshot
 
@@ -361,6 +375,7 @@ def _school(file: schema.SchoolFile, path: Path, text: str) -> SchoolConfig:
             include_text=file.digest.include_text,
         ),
         worker=WorkerConfig(**file.worker.model_dump()),
+        alerts=_alerts(file.alerts),
         path=path,
         text=text,
     )
@@ -381,7 +396,16 @@ def _escalation(table: schema.Escalation) -> EscalationConfig:
             {**DEFAULT_PERMISSIONS, **{w: frozenset(map(Role, r)) for w, r in roles}}
         ),
         claim_timeout_minutes=table.claim_timeout_minutes,
+        removal_deadline_days=table.removal_deadline_days,
     )
+
+
+def _alerts(table: schema.Alerts) -> AlertsConfig:
+    quiet = None
+    if table.quiet_hours:
+        start, end = table.quiet_hours.split("-")
+        quiet = (dt.time.fromisoformat(start), dt.time.fromisoformat(end))
+    return AlertsConfig(to=tuple(table.to), quiet_hours=quiet, web_url=table.web_url)
 
 
 def _mail(table: schema.Mail) -> MailConfig:

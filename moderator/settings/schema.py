@@ -265,6 +265,9 @@ class Escalation(Table):
     """Hide at once when the policy says so (a moderator can unhide)."""
     claim_timeout_minutes: Annotated[int, Field(ge=1)] = 30
     """A claimed flag goes back to the queue after this many minutes."""
+    removal_deadline_days: Annotated[int, Field(ge=1)] = 7
+    """A letter asking for comments to be removed gives this many days; the case then says
+    whether the request was met and proposes the next rung if not."""
     floors: Floors = Field(default_factory=Floors)
     """Per-category severity floors."""
     permissions: PermissionTable = Field(default_factory=PermissionTable)
@@ -406,6 +409,28 @@ class Worker(Table):
     died) loses the source after this many seconds."""
     in_doubt_after_seconds: Annotated[int, Field(ge=1)] = 300
     """A platform action left "sending" this many seconds is read back from the platform."""
+    recheck_hours: Annotated[int, Field(ge=0)] = 48
+    """A poll reads again the comments posted this many hours back, to notice edits and
+    deletions; 0: only new comments."""
+
+
+class Alerts(Table):
+    """Alerts sent at once, through `[mail]`, for a flag that recommends the police or goes to
+    the DSL; they carry no comment text. Leave `to` empty for none (the digest stays)."""
+
+    to: Annotated[list[Email], Kind("a list of email addresses")] = []
+    """Recipients: the headteacher and the DSL."""
+    quiet_hours: Annotated[
+        str,
+        Blank,
+        clock("expected two 24-hour times as HH:MM-HH:MM, e.g. 22:00-07:00", span=True),
+        Kind("two times as HH:MM-HH:MM"),
+    ] = ""
+    """UK local times between which alerts wait (threats are sent all the same); empty: none."""
+    web_url: Annotated[
+        str | None, Blank, AfterValidator(web_address), Kind("an http or https address")
+    ] = None
+    """Where the web interface is served, so an alert can link to the flag's page."""
 
 
 class SchoolFile(Table):
@@ -437,6 +462,8 @@ class SchoolFile(Table):
     """Outgoing mail."""
     digest: Digest = Field(default_factory=Digest)
     """The daily digest."""
+    alerts: Alerts = Field(default_factory=Alerts)
+    """Alerts sent at once."""
     worker: Worker = Field(default_factory=Worker)
     """The worker."""
 

@@ -85,9 +85,12 @@ def email_address(value: str) -> str:
     return value
 
 
-def clock(message: str) -> AfterValidator:
+def clock(message: str, *, span: bool = False) -> AfterValidator:
+    """A time as HH:MM; with ``span``, two joined by a hyphen (or nothing at all)."""
+
     def check(value: str) -> str:
-        if not _CLOCK.match(value):
+        parts = value.split("-") if span and value else [value]
+        if (span and value and len(parts) != 2) or not all(_CLOCK.match(p) for p in parts):
             fail(f"{message}; got {value!r}")
         return value
 

@@ -177,6 +177,12 @@ class Comment(Base):
     removed_at: Mapped[dt.datetime | None] = mapped_column(
         comment="when the platform said it was removed (the record is kept)"
     )
+    edited_at: Mapped[dt.datetime | None] = mapped_column(
+        comment="when a later reading first differed from what was recorded (the latest edit)"
+    )
+    read_sha256: Mapped[str | None] = mapped_column(
+        String(64), comment="SHA-256 of the text as last read, when it differs from text"
+    )
     source: Mapped[Source] = relationship()
     post: Mapped[Post | None] = relationship()
     author_account: Mapped[AuthorAccount | None] = relationship()
@@ -488,3 +494,35 @@ class WebhookEvent(Base):
     attempts: Mapped[int] = mapped_column(default=0)
     last_error: Mapped[str | None] = mapped_column(Text, comment="no comment text")
     processed_at: Mapped[dt.datetime | None] = mapped_column()
+
+
+class Alert(Base):
+    """A flag that must be told at once (it recommends the police, or goes to the DSL): one row
+    per flag, so each is alerted once. Holds no comment text."""
+
+    __tablename__ = "alert"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    flag_id: Mapped[int] = mapped_column(
+        ForeignKey("flag.id", ondelete="CASCADE"), unique=True, comment="purged with its flag"
+    )
+    reason: Mapped[str] = mapped_column(String(20), comment="police | dsl")
+    dsl: Mapped[bool] = mapped_column(comment="a DSL item: only the DSL sees it in the web")
+    threat: Mapped[bool] = mapped_column(comment="a threat: sent even in quiet hours")
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    status: Mapped[str] = mapped_column(
+        String(20), index=True, comment="pending | held (quiet hours) | sent | failed | unsent"
+    )
+    attempts: Mapped[int] = mapped_column(default=0)
+    sent_at: Mapped[dt.datetime | None] = mapped_column()
+    last_error: Mapped[str | None] = mapped_column(Text, comment="no comment text")
+
+
+class AlertSeen(Base):
+    """A user has seen an alert in the web interface (the badge counts the others)."""
+
+    __tablename__ = "alert_seen"
+    __table_args__ = (UniqueConstraint("alert_id", "user_id"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    alert_id: Mapped[int] = mapped_column(ForeignKey("alert.id", ondelete="CASCADE"), index=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("app_user.id", ondelete="CASCADE"), index=True)
+    seen_at: Mapped[dt.datetime] = mapped_column(default=utcnow)

@@ -21,6 +21,7 @@ from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
 from moderator.evidence import times
+from moderator.review import alerts
 from moderator.settings.config import SchoolConfig
 from moderator.store import db
 from moderator.web import details, security, sessions, untrusted
@@ -91,6 +92,7 @@ class Web:
             csrf=current.csrf if current else "",
             school=self.config.name,
             status=status,
+            alerts_unseen=request.scope.get("alerts_unseen", 0),
             **context,
         )
         return HTMLResponse(page, status_code=status)
@@ -151,6 +153,7 @@ def signed_in(web: Web, *, staff: bool = False) -> Callable[[Handler], Handler]:
                     return RedirectResponse(f"/login?next={target}", status_code=303)
                 return web.render(request, "error.html", 403, message="Sign in first.")
             request.scope["current"] = current
+            request.scope["alerts_unseen"] = await web.run(alerts.unseen, current.user)
             if current.user.role is Role.STAFF and not staff:
                 if request.method == "GET" and request.url.path == "/":
                     return RedirectResponse(STAFF_HOME, status_code=303)
@@ -188,6 +191,7 @@ def safe_next(target: str | None) -> str:
 
 def create_app(engine: Engine, config: SchoolConfig, settings: Settings | None = None) -> Starlette:
     from moderator.web import (
+        alerts_page,
         auth,
         dashboard,
         errors,
@@ -210,6 +214,7 @@ def create_app(engine: Engine, config: SchoolConfig, settings: Settings | None =
         Route("/favicon.ico", errors.favicon, methods=["GET"]),
         *intake.routes(web, signed_in(web, staff=True)),
         *school_words.routes(web, guard),
+        *alerts_page.routes(web, guard),
         Mount("/static", StaticFiles(directory=HERE / "static"), name="static"),
     ]
 

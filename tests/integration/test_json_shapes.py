@@ -48,6 +48,10 @@ QUEUE_ITEM = [
     "hide_by_hand",
     "created_time",
     "permalink",
+    "edited",
+    "deleted",
+    "removal_requested",
+    "removal_done",
 ]
 FLAG_SHOWN = [
     *QUEUE_ITEM,
@@ -83,6 +87,7 @@ CASE = [
     "awaiting_second_person",
     "flags",
     "letters",
+    "removal_requests",
 ]
 CASE_FLAG = [
     "id",
@@ -97,8 +102,14 @@ CASE_FLAG = [
     "text",
     "targets",
     "hidden",
+    "edited",
+    "deleted",
+    "removal_requested",
+    "removal_done",
 ]
 CASE_LETTER = ["id", "kind", "flag", "created_by", "created_at", "sha256"]
+REMOVAL_REQUEST = ["letter", "kind", "requested_at", "deadline", "status", "comments", "next_step"]
+REMOVAL_COMMENT = ["flag", "removed_at"]
 ISO = r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?\+00:00$"
 
 ROWS = [
@@ -216,3 +227,12 @@ def test_cases_keep_their_fields_in_order(cli: Cli) -> None:
     assert course["target"] == "Janet Holloway" and len(course["flags"]) == 2
     assert view["highest_step_taken"] == "meeting" and view["linked_cases"] == []
     assert view["incidents"] == 2 and view["awaiting_second_person"] == []
+    (request,) = view["removal_requests"]  # the meeting letter asks for its comment's removal
+    assert keys(request) == REMOVAL_REQUEST
+    assert all(keys(comment) == REMOVAL_COMMENT for comment in as_dict(request)["comments"])
+    request_dict = as_dict(request)
+    assert request_dict["kind"] == "meeting" and request_dict["status"] == "waiting"
+    assert re.match(ISO, request_dict["requested_at"]) and re.match(ISO, request_dict["deadline"])
+    flagged = [as_dict(flag) for flag in view["flags"]]
+    assert sorted(flag["removal_requested"] for flag in flagged) == [False, True]
+    assert not any(flag["edited"] or flag["deleted"] or flag["removal_done"] for flag in flagged)

@@ -3,6 +3,7 @@ and PostgreSQL: every comment once, hides sent once and confirmed, failures cont
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import threading
 from collections.abc import Iterator
@@ -106,7 +107,11 @@ def test_high_water_mark_is_the_newest_comment_over_every_batch(
         ).one()
         newest = max(session.scalars(select(Comment.created_time)))
     assert mark == newest
-    assert scan(engine, school, source_name="facebook-page").fetched < 20  # only the overlap
+    assert scan(engine, school, source_name="facebook-page").fetched == 205  # the re-read window
+    no_recheck = dataclasses.replace(
+        school, worker=dataclasses.replace(school.worker, recheck_hours=0)
+    )
+    assert scan(engine, no_recheck, source_name="facebook-page").fetched < 20  # only the overlap
 
 
 def test_incremental_scan_reads_only_new_comments_and_window_scan_its_window(

@@ -1,7 +1,7 @@
 """the school's own words, and the ``staff`` role
 
 Revision ID: 0013
-Revises: 0010
+Revises: 0012
 Create Date: 2027-01-10
 
 ``school_word`` holds the school's blocked words and phrases and its allowed words (its
@@ -18,7 +18,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = '0013'
-down_revision = '0010'
+down_revision = '0012'
 branch_labels = None
 depends_on = None
 

@@ -1,0 +1,50 @@
+"""The alerts badge and the flag page's edits and removals in the web interface, on SQLite and
+PostgreSQL: the headteacher counts the police alerts, the DSL those and the DSL's own; a
+moderator has none; opening the alerts page marks them seen, and it shows no comment text."""
+
+from __future__ import annotations
+
+import re
+
+from moderator.store import db
+from moderator.store.models import Flag, utcnow
+from tests.integration.test_web import TEXTS, School, cheap_hashes, school  # noqa: F401
+
+BADGE = re.compile(r'<span class="badge" id="alerts-badge"[^>]*>(\d+)</span>')
+
+
+def badge(page: str) -> int:
+    found = BADGE.search(page)
+    return int(found.group(1)) if found else 0
+
+
+def test_the_badge_counts_unseen_alerts_for_the_head_and_the_dsl(school: School) -> None:  # noqa: F811
+    head, dsl, mod = (school.sign_in(name) for name in ("head", "dsl", "mod"))
+    assert badge(head.get("/").text) == 1  # the threat (police); not the DSL's item
+    assert badge(dsl.get("/").text) == 2  # the threat and the safeguarding plea
+    assert 'href="/alerts"' not in mod.get("/").text and badge(mod.get("/").text) == 0
+
+    page = head.get("/alerts")
+    assert page.status_code == 200
+    assert f'href="/flags/{school.flags["t1"]}"' in page.text
+    assert f'href="/flags/{school.flags["s1"]}"' not in page.text  # DSL items for the DSL only
+    for text in TEXTS:
+        assert text not in page.text
+    assert badge(head.get("/").text) == 0  # seen
+    assert badge(dsl.get("/").text) == 2  # the DSL has not looked yet
+    dsl_page = dsl.get("/alerts").text
+    assert f'href="/flags/{school.flags["s1"]}"' in dsl_page
+    assert badge(dsl.get("/").text) == 0
+    assert "<strong>new</strong>" not in head.get("/alerts").text  # seen stays seen
+
+
+def test_the_flag_page_says_a_comment_was_edited_and_removed(school: School) -> None:  # noqa: F811
+    flag_id = school.flags["a1"]
+    head = school.sign_in("head")
+    page = head.get(f"/flags/{flag_id}").text
+    assert "removed from the platform" not in page and "edited on the platform" not in page
+    with db.session_scope(school.engine) as session:  # as a webhook remove and an edit leave it
+        comment = session.get_one(Flag, flag_id).comment
+        comment.removed_at = comment.edited_at = utcnow()
+    page = head.get(f"/flags/{flag_id}").text
+    assert "removed from the platform" in page and "edited on the platform" in page
