@@ -21,6 +21,7 @@ from moderator.cli import digest as cli_digest
 from moderator.cli import evidence as cli_evidence
 from moderator.cli import ops as cli_ops
 from moderator.cli import report as cli_report
+from moderator.cli import respond as cli_respond
 from moderator.cli.context import Context, friendly_errors, operator
 from moderator.errors import ModeratorError
 from moderator.evidence import custody
@@ -242,7 +243,12 @@ def queue_show(obj: Context, flag_id: int, as_json: bool) -> None:
     help="Take this rung (police needs a second person to confirm).",
 )
 @click.option("--close", "verb", flag_value="close", help="The matter is finished.")
-@click.option("--reopen", "verb", flag_value="reopen", help="Review a dismissed flag again.")
+@click.option(
+    "--reopen",
+    "verb",
+    flag_value="reopen",
+    help="Review a dismissed flag again (a confirmed one: a headteacher, with --note).",
+)
 @click.option("--note", help="Why (kept in the audit trail).")
 @click.option(
     "--target", "targets", multiple=True, help="A person the comment targets (repeatable)."
@@ -680,6 +686,11 @@ def _print_flag(item: dict[str, Any]) -> None:
         click.echo(f"  POSSIBLE HARASSMENT: two or more incidents against {name} by this poster")
     if item["escalated_step"]:
         click.echo(f"  escalated:   {item['escalated_step']}")
+    for platform, blocked in item["blocked"].items():
+        click.echo(f"  {platform}: {'blocked' if blocked else 'not blocked'}")
+    for act in item["block_actions"]:
+        by_hand = f": {act['instructions']}" if act["status"] == "manual" else ""
+        click.echo(f"  {act['kind']} {act['id']} ({act['platform']}): {act['status']}{by_hand}")
     if item["awaiting_second_person"]:
         click.echo(
             f"  AWAITING A SECOND PERSON: {item['awaiting_second_person']} referral proposed by {item['proposed_by']}"
@@ -711,6 +722,11 @@ def _print_case(item: dict[str, Any]) -> None:
     for course in item["possible_harassment"]:
         ids = ", ".join(str(i) for i in course["flags"])
         click.echo(f"  POSSIBLE HARASSMENT of {course['target']}: flags {ids}")
+    for platform, blocked in item["blocked"].items():
+        click.echo(f"  {platform}: {'blocked' if blocked else 'not blocked'}")
+    for act in item["block_actions"]:
+        by_hand = f": {act['instructions']}" if act["status"] == "manual" else ""
+        click.echo(f"  {act['kind']} {act['id']} ({act['platform']}): {act['status']}{by_hand}")
     if item["awaiting_second_person"]:
         click.echo(
             f"  police referral awaiting a second person: flags {item['awaiting_second_person']}"
@@ -738,3 +754,7 @@ main.add_command(cli_digest.digest_command)
 main.add_command(cli_data.purge_command)
 main.add_command(cli_data.sar_command)
 main.add_command(cli_report.report_group)
+for _command in (cli_respond.block_command, cli_respond.unblock_command):
+    cases_group.add_command(_command)
+for _command in (cli_respond.reply_command, cli_respond.report_command):
+    queue_group.add_command(_command)

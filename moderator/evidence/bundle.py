@@ -27,6 +27,7 @@ from moderator.evidence import (
     custody,
     dossier,
     report_pdf,
+    responses,
     snapshot,
     timestamp,
     verify,
@@ -193,6 +194,7 @@ def _contents(
     files = _Files({}, {})
     _exhibits(files, found, chains)
     _records(files, found)
+    files.add(*responses.member(session, found))
     files.add(
         "verify_bundle.py",
         VERIFIER.read_bytes(),
@@ -460,6 +462,7 @@ WHAT IS HERE
   exhibits/EX-NNN/media-N.*      attachments downloaded at capture (never for sexual content)
   exhibits/EX-NNN/custody.jsonl  who captured, viewed and exported the exhibit, hash-chained
   letters/, audit.jsonl          letters the school sent and its moderators' decisions
+  responses.json               hides, replies and blocks sent to the platform; reports made
   manifest.json                every other member with its SHA-256 and size, sealed
   SHA256SUMS                   the same hashes for `sha256sum -c`
   verify_bundle.py             a checker needing only Python 3.11 or later

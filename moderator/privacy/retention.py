@@ -61,6 +61,7 @@ from moderator.store.models import (
     EvidencePurge,
     EvidenceSnapshot,
     Flag,
+    FlagReport,
     FlagTarget,
     Letter,
     Poster,
@@ -79,8 +80,9 @@ ORDER: tuple[type[Base], ...] = (
     EvidenceArtefact,
     EvidenceSnapshot,
     FlagTarget,
+    FlagReport,
+    Action,  # before the letter a reply posts
     Letter,
-    Action,
     Flag,
     Classification,
     Comment,
@@ -309,6 +311,7 @@ def _rows(session: Session, result: Plan) -> None:
     )
     ids["custody_event"] = _values(session, CustodyEvent.id, CustodyEvent.snapshot_id, snapshots)
     ids["flag_target"] = _values(session, FlagTarget.id, FlagTarget.flag_id, flags)
+    ids["flag_report"] = _values(session, FlagReport.id, FlagReport.flag_id, flags)
     ids["letter"] = _values(session, Letter.id, Letter.flag_id, flags) + _values(
         session, Letter.id, Letter.poster_id, result.closed_cases
     )

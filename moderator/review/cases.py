@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 
 from moderator.errors import ModeratorError
 from moderator.ingest.recording import audit
-from moderator.review import escalation, flags, users, visibility
+from moderator.review import escalation, flags, responded, users, visibility
 from moderator.settings.config import SchoolConfig
 from moderator.store.models import AuthorAccount, Flag, Letter, Poster, utcnow
 from workqueue import ladder
@@ -158,6 +158,7 @@ def view(
             {"target": name, "flags": ids} for name, ids in sorted(courses.items())
         ],
         "awaiting_second_person": [f.id for f in poster_flags if f.proposed_step is not None],
+        **responded.blocks(session, poster),
         "flags": [
             {
                 "id": f.id,

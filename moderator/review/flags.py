@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterable
+from collections.abc import Callable, Collection, Iterable
 from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, joinedload, selectinload
 
-from moderator.review import visibility
+from moderator.review import responded, visibility
 from moderator.store.models import (
     Action,
     AuditEvent,
@@ -48,7 +48,23 @@ def queue(
     manual = hidden_by_hand(session)
     courses = conduct(session, {f.poster_id for f in flags if f.poster_id}, counted, viewer)
     flags = sorted(flags, key=lambda f: (-rank(f.step), f.posted_at, f.id))
-    return [_item(flag, flag.id in manual, courses.get(flag.poster_id or 0, {})) for flag in flags]
+    done = _responses(session, [f.id for f in flags])
+    return [
+        {**_item(flag, flag.id in manual, courses.get(flag.poster_id or 0, {})), **done(flag.id)}
+        for flag in flags
+    ]
+
+
+def _responses(session: Session, ids: list[int]) -> Callable[[int], dict[str, Any]]:
+    """What the school did about each flag outside the queue: reported to the platform, the
+    host asked to remove it, the complaint reply posted."""
+    reports = responded.reports(session, ids)
+    replied = responded.replied(session, ids)
+    return lambda flag_id: {
+        "reported": any(r["to"] == "platform" for r in reports.get(flag_id, [])),
+        "host_asked_to_remove": any(r["to"] == "host" for r in reports.get(flag_id, [])),
+        "replied": flag_id in replied,
+    }
 
 
 def hidden_by_hand(session: Session, flag_id: int | None = None) -> set[int]:
@@ -139,6 +155,7 @@ def show(
     hide_by_hand = flag.id in hidden_by_hand(session, flag.id)
     courses = conduct(session, [flag.poster_id] if flag.poster_id else [], counted, viewer)
     item = _item(flag, hide_by_hand, courses.get(flag.poster_id or 0, {}))
+    item.update(_responses(session, [flag.id])(flag.id))
     classification = flag.classification
     item.update(
         {
@@ -165,6 +182,9 @@ def show(
                     "requested_at": a.requested_at.isoformat(),
                     "confirmed_at": a.confirmed_at.isoformat() if a.confirmed_at else None,
                     "last_error": a.last_error,
+                    "reference": a.reference,
+                    "instructions": a.instructions,
+                    "requested_by": a.requested_by,
                 }
                 for a in session.scalars(
                     select(Action).where(Action.flag_id == flag.id).order_by(Action.id)
@@ -176,6 +196,7 @@ def show(
                     select(Letter).where(Letter.flag_id == flag.id).order_by(Letter.id)
                 )
             ],
+            "reports": responded.reports(session, [flag.id]).get(flag.id, []),
             "history": history(session, flag.id),
         }
     )

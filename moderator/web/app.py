@@ -163,7 +163,7 @@ def safe_next(target: str | None) -> str:
 
 
 def create_app(engine: Engine, config: SchoolConfig, settings: Settings | None = None) -> Starlette:
-    from moderator.web import auth, dashboard, pages, reports
+    from moderator.web import auth, dashboard, pages, reports, responding
 
     web = Web(engine, config, settings or Settings(), templates())
     guard = signed_in(web)
@@ -171,6 +171,7 @@ def create_app(engine: Engine, config: SchoolConfig, settings: Settings | None =
         Route("/healthz", lambda request: PlainTextResponse("ok")),
         *auth.routes(web),
         *pages.routes(web, guard),
+        *responding.routes(web, guard),
         *dashboard.routes(web, guard),
         *reports.routes(web, guard),
         Mount("/static", StaticFiles(directory=HERE / "static"), name="static"),
