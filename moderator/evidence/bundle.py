@@ -461,8 +461,7 @@ WHAT IS HERE
   exhibits/EX-NNN/capture.png    an image drawn from the recorded data (not a screenshot)
   exhibits/EX-NNN/media-N.*      attachments downloaded at capture (never for sexual content)
   exhibits/EX-NNN/custody.jsonl  who captured, viewed and exported the exhibit, hash-chained
-  letters/, audit.jsonl          letters the school sent and its moderators' decisions
-  responses.json               hides, replies and blocks sent to the platform; reports made
+  letters/, audit.jsonl, responses.json  letters, decisions, platform actions and reports
   manifest.json                every other member with its SHA-256 and size, sealed
   SHA256SUMS                   the same hashes for `sha256sum -c`
   verify_bundle.py             a checker needing only Python 3.11 or later

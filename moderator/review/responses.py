@@ -173,7 +173,9 @@ def report(
     """Record that flag ``flag_id``'s comment was reported to the platform (``to="platform"``)
     or its host asked to remove it (``to="host"``): who, when, the reference they gave."""
     if to not in REPORTED_TO:
-        raise IllegalTransition(f"report to {to!r}? expected one of {REPORTED_TO}", code="unknown_report_target")
+        raise IllegalTransition(
+            f"report to {to!r}? expected one of {REPORTED_TO}", code="unknown_report_target"
+        )
     with db.session_scope(engine) as session:
         user = _acting(session, config, username, "report")
         flag = _flag(session, config, user, flag_id)
