@@ -2,7 +2,7 @@
 the model card reports.
 
     python bench/evaluate.py ../shared/datasets [--dev] [--skip-public] [--skip-functional]
-        [--json FILE]
+        [--json FILE] [--runtime onnx|torch] [--precision int8|fp32]
 
 Every set is decided by the whole pipeline as shipped (the bundled model, the lexicon, the
 rules, each school's roster and the default thresholds):
@@ -335,13 +335,20 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument(
         "--calibrate", action="store_true", help="only search the default thresholds (dev set)"
     )
+    parser.add_argument(
+        "--runtime", choices=("onnx", "torch"), help="default: ONNX Runtime on the CPU"
+    )
+    parser.add_argument("--precision", choices=("int8", "fp32"), default="fp32")
     args = parser.parse_args(argv)
-    classifier = BundledClassifier()
+    classifier = BundledClassifier(runtime=args.runtime, precision=args.precision)
     if args.calibrate:
         print("\n".join(calibrate(classifier)))
         return 0
-    report: dict[str, object] = {"model": classifier.version}
-    print(f"bundled model {classifier.version}")
+    report: dict[str, object] = {
+        "model": classifier.version,
+        "runtime": f"{classifier.runtime} {classifier.precision}",
+    }
+    print(f"bundled model {classifier.version} on {classifier.runtime} ({classifier.precision})")
     for name, config, rows in school_sets(args.dev):
         result = tally(classifier, config, rows)
         report[name] = result.as_dict()
@@ -362,7 +369,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     print(f"identity sentences flagged: {_share(flagged, len(sentences))}")
     if not args.skip_functional:
         cases = functional.load_cases()
-        summary = functional.summarise(cases, functional.decide(cases))
+        summary = functional.summarise(cases, functional.decide(cases, classifier=classifier))
         report["functional"] = summary
         functional._print_report(summary)
     if not args.skip_public and not args.dev:

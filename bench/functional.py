@@ -35,7 +35,10 @@ import sys
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
+
+if TYPE_CHECKING:
+    from classifiers.base import Classifier
 
 ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
@@ -515,15 +518,20 @@ def check(case: Case, decision: DecisionLike) -> bool:
 
 
 def decide(
-    cases: Sequence[Case], config: Path | str | None = None, backend: str = "bundled"
+    cases: Sequence[Case],
+    config: Path | str | None = None,
+    backend: str = "bundled",
+    classifier: Classifier | None = None,
 ) -> list[DecisionLike]:
-    """Decide every case with ``backend`` and the school's policy (default: the suite's)."""
+    """Decide every case with ``classifier`` (default: ``backend`` as configured) and the
+    school's policy (default: the suite's)."""
     from classifiers import registry
     from moderator.policy.decide import Policy
     from moderator.settings import config as config_mod
 
     cfg = config_mod.load(Path(config) if config is not None else CONFIG)
-    classifier = registry.build(backend, device=cfg.classifier.device)
+    if classifier is None:
+        classifier = registry.build(backend, device=cfg.classifier.device)
     policy = Policy.for_school(cfg)
     texts = [case.text for case in cases]
     batch = max(1, cfg.classifier.batch_size)

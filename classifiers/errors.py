@@ -9,7 +9,9 @@ ClassifierError                  a classifier backend cannot be built or run
  ├── EncoderError                the encoder directory cannot be loaded  (classifiers.bundled.*)
  ├── EncoderWeightsError         the encoder weights are not a BERT encoder
  ├── HeadsError                  the model heads cannot be read
- └── AdapterError                the LoRA adapter does not fit the base encoder
+ ├── AdapterError                the LoRA adapter does not fit the base encoder
+ ├── CacheError                  the ONNX file cannot be stored  (classifiers.bundled.onnx_cache)
+ └── ExportError                 the ONNX file cannot be built   (classifiers.bundled.onnx_export)
 
 Each leaf also keeps the built-in base it had before (``ValueError`` or ``RuntimeError``), so a
 caller that caught those still does. Messages name files and keys, never comment text.

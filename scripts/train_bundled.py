@@ -561,7 +561,7 @@ def main(argv: list[str] | None = None) -> int:
     }
     # write the manifest first so the artefact can be loaded and measured as shipped
     (args.out / "model.json").write_text(json.dumps(manifest, indent=2) + "\n", encoding="utf-8")
-    classifier = BundledClassifier(artefact_dir=args.out, device=str(device))
+    classifier = BundledClassifier(artefact_dir=args.out, device=str(device), runtime="torch")
     difference = self_check(model, classifier, CHECK_TEXTS, settings.max_tokens)
     log(f"self-check: the written artefact reproduces the trained model within {difference:.2e}")
     if difference > 1e-3:

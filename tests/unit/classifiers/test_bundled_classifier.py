@@ -14,7 +14,7 @@ from safetensors.torch import load_file, save_file
 from classifiers.base import LABELS, Classifier
 from classifiers.bundled import BundledClassifier, BundledModelError
 from classifiers.bundled.classifier import ARTEFACT_DIR
-from classifiers.bundled.encoder import MAX_WINDOWS, WINDOW_TOKENS
+from classifiers.bundled.tokens import MAX_WINDOWS, WINDOW_TOKENS
 from moderator.policy.categories import NEVER_FLAG
 from moderator.policy.decide import Policy
 from moderator.policy.roster import Roster
@@ -112,7 +112,7 @@ def test_the_model_ranks_abuse_above_praise(bundled: BundledClassifier) -> None:
 
 def test_abuse_deep_in_a_long_comment_is_seen(bundled: BundledClassifier) -> None:
     filler = "The school fair raised money for the library and everyone enjoyed it. " * 20
-    assert len(bundled.encoder.windows([filler])[0]) > 1  # several windows
+    assert len(bundled.tokens.windows([filler])[0]) > 1  # several windows
     late = filler + "Mrs Hartley is a worthless disgusting idiot and a liar."
     outputs = bundled.probabilities([filler, late])
     abuse = len(bundled.labels) + bundled.categories.index("abuse")
@@ -120,7 +120,7 @@ def test_abuse_deep_in_a_long_comment_is_seen(bundled: BundledClassifier) -> Non
 
 
 def test_windows_are_capped(bundled: BundledClassifier) -> None:
-    windows, owners = bundled.encoder.windows(["word " * 50_000, ""])
+    windows, owners = bundled.tokens.windows(["word " * 50_000, ""])
     assert owners.count(0) == MAX_WINDOWS and owners.count(1) == 1
     assert max(len(w) for w in windows) == WINDOW_TOKENS + 2
 
