@@ -277,8 +277,8 @@ class _Deciding:
             )
         if not confirmed and self.flag.status != FlagStatus.DISMISSED:
             raise IllegalTransition(
-                f"flag {self.flag.id} is {self.flag.status.value}: only a dismissed or confirmed "
-                "flag can be reopened",
+                f"flag {self.flag.id} is {self.flag.status.value}: only a dismissed flag can be "
+                "reopened (or a confirmed one, by a headteacher with a note)",
                 code="not_dismissed",
                 id=self.flag.id,
                 status=self.flag.status.value,

@@ -61,7 +61,10 @@ REFUSALS = {
     ),
     "no_step": "choose a step to escalate to.",
     "unknown_decision": "that is not a decision this page offers.",
-    "not_dismissed": "this flag is {status}: only a dismissed or confirmed flag can be reopened.",
+    "not_dismissed": (
+        "this flag is {status}: only a dismissed flag can be reopened (or a confirmed one, by a "
+        "headteacher with a note)."
+    ),
     "complaint_not_escalated": (
         "this flag is a complaint. It goes to the complaints procedure and is never hidden or "
         "escalated: confirm it to write the reply, or dismiss it."
