@@ -27,11 +27,17 @@ postgres:
 system-packages:
 	scripts/ensure-system-packages
 
-test: $(STAMP) postgres system-packages
+# Lint first, so CI (.ci/run calls `make test`) enforces ruff and mypy.
+test: lint postgres system-packages
 	$(BIN)/python -m pytest -n auto --dist loadfile
 
-lint: $(STAMP)
-	$(BIN)/python -m pip install --quiet ruff mypy
+# The linters are installed once per environment, not on every run.
+LINT_STAMP := $(VENV)/.lint-stamp
+$(LINT_STAMP): $(STAMP)
+	$(BIN)/python -m pip install --quiet "ruff>=0.6" "mypy>=1.10"
+	touch $(LINT_STAMP)
+
+lint: $(LINT_STAMP)
 	$(BIN)/ruff check moderator classifiers connectors queue/workqueue scripts bench tests
 	$(BIN)/ruff format --check moderator classifiers connectors queue/workqueue scripts bench tests
 	$(BIN)/mypy moderator connectors queue/workqueue classifiers

@@ -13,7 +13,7 @@ created on the ``--postgres-url`` server and dropped afterwards):
    (``escalation.refresh``). Each worker's comments come from ``--posters`` posters, so the
    ladder has a history to climb. No classifier runs: each comment gets a fixed decision;
 2. claim: ``--workers`` processes take flags with ``decisions.STORE.claim``, most severe first
-   (``decisions.PRIORITY``), ``--claim-batch`` at a time, each in its own transaction, until
+   (``claims.PRIORITY``), ``--claim-batch`` at a time, each in its own transaction, until
    none is left;
 3. check: every flag was claimed, by one worker only, ``claimed_by`` is that worker, and there
    is exactly one claim audit event per flag.
@@ -52,7 +52,7 @@ from connectors.base import RawComment
 from moderator.ingest import recording
 from moderator.policy.decide import Decision
 from moderator.policy.roster import Roster
-from moderator.review import decisions, escalation
+from moderator.review import claims, decisions, escalation
 from moderator.settings.config import Person
 from moderator.store import db
 from moderator.store.models import AuditEvent, Flag, Source
@@ -251,7 +251,7 @@ def claim(url: str, worker: int, batch: int, start: Any) -> tuple[Any, ...]:
         while True:
             with db.session_scope(engine) as session:
                 ids = decisions.STORE.claim(
-                    session, f"worker-{worker}", limit=batch, order_by=decisions.PRIORITY
+                    session, f"worker-{worker}", limit=batch, order_by=claims.PRIORITY
                 )
             if not ids:
                 return (worker, os.getpid(), time.perf_counter() - started, taken)

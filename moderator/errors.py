@@ -25,6 +25,7 @@ ModeratorError                     the moderator failed (``code`` and ``fields``
  ├── EvidenceError                 evidence cannot be exported or checked (evidence.dossier)
  ├── TimestampError                no usable time-stamp token (evidence.timestamp)
  ├── SarError                      a subject access export cannot be made (privacy.sar)
+ ├── MailError                     an email could not be handed to the SMTP server (ops.mail)
  ├── DigestError                   the daily digest could not be sent (ops.digest)
  └── WindowError                   a --since value is not a duration or a date (ops.timewindow)
 

@@ -2,13 +2,13 @@
 
 Database tests run on SQLite *and* PostgreSQL. PostgreSQL is never skipped: when the server
 at ``MODERATOR_TEST_POSTGRES_URL`` (default 127.0.0.1:5432, user postgres) cannot be reached
-the tests fail with a message saying how to start it. Each test gets a fresh database.
+the tests fail with a message saying how to start it. Each test gets an empty database
+(tests/databases.py: migrated once per session, then copied or emptied for each test).
 """
 
 from __future__ import annotations
 
 import os
-import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -18,6 +18,7 @@ from sqlalchemy.engine import make_url
 
 from moderator.settings import config as config_mod
 from moderator.store import db
+from tests.databases import PostgresDatabases, copy_sqlite, migrate_sqlite
 
 POSTGRES_ADMIN_URL = os.environ.get(
     "MODERATOR_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
@@ -26,7 +27,7 @@ SAMPLE_DIR = Path(config_mod.SAMPLE_CONFIG).parent
 
 
 @pytest.fixture(scope="session")
-def postgres_admin() -> Iterator[object]:
+def postgres_admin() -> Iterator[Engine]:
     engine = create_engine(POSTGRES_ADMIN_URL, isolation_level="AUTOCOMMIT")
     try:
         with engine.connect() as connection:
@@ -42,23 +43,45 @@ def postgres_admin() -> Iterator[object]:
     engine.dispose()
 
 
+@pytest.fixture(scope="session")
+def postgres_databases(postgres_admin: Engine) -> Iterator[PostgresDatabases]:
+    """This session's PostgreSQL databases, lent to one test at a time (tests/databases.py)."""
+    databases = PostgresDatabases(postgres_admin, POSTGRES_ADMIN_URL)
+    yield databases
+    databases.close()
+
+
 @pytest.fixture
-def postgres_url(postgres_admin: object) -> Iterator[str]:
-    """A URL to a fresh, empty PostgreSQL database, dropped after the test."""
-    name = f"moderator_test_{uuid.uuid4().hex[:12]}"
-    with postgres_admin.connect() as connection:  # type: ignore[attr-defined]
-        connection.execute(text(f'CREATE DATABASE "{name}"'))
-    yield make_url(POSTGRES_ADMIN_URL).set(database=name).render_as_string(hide_password=False)
-    with postgres_admin.connect() as connection:  # type: ignore[attr-defined]
-        connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+def postgres_url(postgres_databases: PostgresDatabases) -> Iterator[str]:
+    """A URL to an empty PostgreSQL database (no schema), put back empty after the test."""
+    with postgres_databases.lend(migrated=False) as url:
+        yield url
+
+
+@pytest.fixture(scope="session")
+def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A SQLite database migrated once per session, copied for each test."""
+    return migrate_sqlite(tmp_path_factory.mktemp("template") / "moderator.db")
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
-def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
-    """Each database test runs twice: on SQLite and on PostgreSQL."""
+def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """Each database test runs twice: on SQLite and on PostgreSQL, each time on an empty
+    database already migrated to the newest schema."""
+    if request.param == "sqlite":
+        yield copy_sqlite(request.getfixturevalue("sqlite_template"), tmp_path / "moderator.db")
+        return
+    databases: PostgresDatabases = request.getfixturevalue("postgres_databases")
+    with databases.lend(migrated=True) as url:
+        yield url
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+def empty_database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """Like ``database_url``, but on a database with no schema at all (for migration tests)."""
     if request.param == "sqlite":
         return f"sqlite:///{tmp_path / 'moderator.db'}"
-    return request.getfixturevalue("postgres_url")
+    return str(request.getfixturevalue("postgres_url"))
 
 
 @pytest.fixture

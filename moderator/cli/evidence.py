@@ -1,4 +1,5 @@
-"""``moderator evidence``: show a snapshot (access logged), export a bundle, verify a bundle.
+"""``moderator evidence``: show a snapshot (access logged), export a bundle, verify a bundle,
+write a member of staff's record.
 
 ``verify`` needs neither the database nor the config: a recipient has only the zip.
 """
@@ -12,7 +13,7 @@ from pathlib import Path
 import click
 
 from moderator.cli.context import Context, friendly_errors, operator
-from moderator.evidence import bundle, custody, verify, viewing
+from moderator.evidence import bundle, custody, verify, victim_record, viewing
 
 
 @click.group(name="evidence")
@@ -135,3 +136,48 @@ def show(obj: Context, flag_id: int, username: str | None, as_json: bool) -> Non
         click.echo(json.dumps(item, ensure_ascii=False, indent=2))
     else:
         viewing.echo(item, click.echo)
+
+
+@evidence_group.command(name="victim")
+@click.argument("name", metavar="NAME")
+@click.option(
+    "--out",
+    type=click.Path(path_type=Path, dir_okay=False),
+    required=True,
+    help="FILE.zip (the record, its letters and custody logs, sealed), or FILE.pdf alone.",
+)
+@click.option(
+    "--as",
+    "username",
+    help="Who makes it: a headteacher, the DSL or an admin (DSL flags only for the DSL). "
+    "Default: you, as the operator.",
+)
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
+@click.pass_obj
+@friendly_errors
+def victim(obj: Context, name: str, out: Path, username: str | None, as_json: bool) -> None:
+    """Write the record of everything that targeted the member of staff NAME (a roster name or
+    alias): each comment naming them, the decisions, the letters and each evidence snapshot's
+    fingerprint, for them to keep or give to HR. Logged on every snapshot as an export."""
+    done = victim_record.make(
+        obj.engine(), obj.config(), name, out, actor=operator(), username=username
+    )
+    if as_json:
+        click.echo(
+            json.dumps(
+                {
+                    "path": str(done.path),
+                    "record_id": done.record_id,
+                    "person": done.person,
+                    "fingerprint": done.fingerprint,
+                    "comments": done.incidents,
+                    "letters": done.letters,
+                }
+            )
+        )
+        return
+    click.echo(
+        f"Wrote {done.path}: the record of {done.person}, {done.incidents} comment(s), "
+        f"{done.letters} letter(s)."
+    )
+    click.echo(f"Fingerprint (SHA-256): {done.fingerprint}")

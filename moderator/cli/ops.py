@@ -120,18 +120,21 @@ def status_command(obj: Context, as_json: bool) -> None:
         f"pending action(s); webhooks: {report['pending_webhooks']} pending change(s); "
         f"rejected: {report['rejected_records']} record(s)"
     )
+    zone = config.worker.timezone
     for s in report["sources"]:
         health = "ok" if s["healthy"] else "NEEDS ATTENTION"
         click.echo(
-            f"  {s['name']:<20} {s['platform']:<10} {health:<16} last poll {s['last_polled_at'] or 'never'}"
-            f"; next {s['next_poll_at'] or 'when a worker runs'}"
+            f"  {s['name']:<20} {s['platform']:<10} {health:<16} "
+            f"last poll {status.local(s['last_polled_at'], zone) or 'never'}"
+            f"; next poll {status.next_poll(s, zone)}"
             + (f"; held by {s['lease_owner']}" if s["lease_owner"] else "")
         )
         if s["last_error"]:
             click.echo(f"      last error: {s['last_error']}")
         if s["rejected"]:
             click.echo(
-                f"      rejected: {s['rejected']} record(s), the latest at {s['last_rejected_at']}"
+                f"      rejected: {s['rejected']} record(s), the latest at "
+                f"{status.local(s['last_rejected_at'], zone)}"
                 f"; `moderator rejected --source {s['name']}` lists them"
             )
 

@@ -1,26 +1,16 @@
 """The command line's wording of what the domain returns: a decision's :class:`Outcome` and the
-structured refusals (``code`` and ``fields``). The words are the CLI's contract (scripts read
-them); the web words the same things for its readers in ``moderator.web.words``."""
+structured refusals (``code`` and ``fields``). The words are the CLI's contract (docs/commands.md);
+the web words the same things for its readers in ``moderator.web.words``. What a decision did
+is worded alike for both (``moderator.review.wording``)."""
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-if TYPE_CHECKING:  # the command line imports the domain lazily, command by command
-    from moderator.review.decisions import Note, Outcome
+from moderator.review.wording import DID
 
-#: What a decision did, as the command line says it.
-DID = {
-    "confirmed": "confirmed",
-    "complaint_confirmed": "confirmed as a complaint",
-    "hidden": "confirmed for hiding",
-    "dismissed": "dismissed",
-    "closed": "closed",
-    "reopened": "reopened",
-    "escalated": "escalated to {step}",
-    "police_proposed": "police referral proposed",
-    "police_confirmed": "police referral proposed by {proposed_by}, confirmed",
-}
+if TYPE_CHECKING:  # the command line imports the domain lazily, command by command
+    from moderator.review.outcomes import Note, Outcome
 
 #: Each note, as it follows the outcome on the same line.
 NOTES = {

@@ -23,7 +23,7 @@ from urllib.parse import urlsplit
 
 import httpx
 
-from moderator.policy.categories import ROUTE_DSL
+from moderator.policy.categories import Route
 from moderator.policy.decide import Decision
 from moderator.policy.roster import Roster
 from workqueue.ladder import Step
@@ -186,4 +186,4 @@ def indecent_image_risk(decision: Decision, raw: dict[str, Any], text: str, rost
 
 def guarded(decision: Decision) -> Decision:
     """``decision`` sent to the DSL with the police instruction (the ladder's floor: police)."""
-    return replace(decision, route=ROUTE_DSL, step=Step.POLICE, reasons=(*decision.reasons, POLICE))
+    return replace(decision, route=Route.DSL, step=Step.POLICE, reasons=(*decision.reasons, POLICE))

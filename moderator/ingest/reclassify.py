@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 from classifiers.base import Classifier
 from moderator.evidence import snapshot
 from moderator.ingest import recording
+from moderator.policy import wordlist
 from moderator.policy.decide import Policy
 from moderator.review import escalation
 from moderator.settings.config import SchoolConfig
@@ -31,7 +32,7 @@ def source(
     engine: Engine, config: SchoolConfig, classifier: Classifier, name: str, since: dt.datetime
 ) -> int:
     """Classify again the out-of-date comments of source ``name`` since ``since``."""
-    policy = Policy.for_school(config)
+    policy = wordlist.policy_for(engine, config)
     done, after = 0, 0
     while True:
         with db.session_scope(engine) as session:

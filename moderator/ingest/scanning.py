@@ -38,6 +38,7 @@ from connectors.graph_errors import GraphError
 from moderator.errors import ModeratorError, SourceAuthError
 from moderator.evidence import media, snapshot
 from moderator.ingest import outbox, quarantine, recording, sources
+from moderator.policy import wordlist
 from moderator.policy.decide import Policy
 from moderator.review import escalation
 from moderator.settings.config import EscalationConfig, EvidenceConfig, SchoolConfig, SourceConfig
@@ -97,7 +98,7 @@ def scan(
     """Scan every configured source (or only ``source_name``); ``stop`` ends it between
     batches."""
     result = ScanResult()
-    policy = Policy.for_school(config)
+    policy = wordlist.policy_for(engine, config)
     selected = [config.source(source_name)] if source_name else list(config.sources)
     with db.session_scope(engine) as session:
         recording.snapshot_config(session, config)
@@ -142,6 +143,9 @@ class SourceScan:
         self.connector = connector
         self.classifier = classifier
         self.policy = policy
+        #: flag a comment the policy raises nothing on too (a report a person made), and who
+        #: and what took its snapshot
+        self.flag_all, self.actor, self.via = False, "system", "scan"
         with db.session_scope(engine) as session:
             source = recording.source_row(session, connector.name, connector.platform)
             self.source_id = source.id
@@ -348,7 +352,7 @@ class SourceScan:
             classification = recording.classification_row(
                 session, row, self.classifier, score, decision
             )
-            if not decision.categories:
+            if not decision.categories and not self.flag_all:
                 continue
             snapshot.capture(
                 session,
@@ -358,6 +362,8 @@ class SourceScan:
                     school=self.policy.school,
                     indecent_image_risk=risk,
                     media_hosts=self.evidence.media_hosts,
+                    actor=self.actor,
+                    via=self.via,
                 ),
             )
             flag = recording.flag_row(session, row, classification, decision, self.policy.roster)

@@ -36,6 +36,7 @@ from connectors.graph_errors import GraphError
 from connectors.webhooks import WebhookChange
 from moderator.errors import ModeratorError
 from moderator.ingest import quarantine, recording, scanning, sources
+from moderator.policy import wordlist
 from moderator.policy.decide import Policy
 from moderator.settings.config import SchoolConfig, SourceConfig
 from moderator.store import db
@@ -101,7 +102,7 @@ def process_pending(
 ) -> scanning.ScanResult:
     """One pass over the pending changes (each tried once); errors go in the result."""
     result = scanning.ScanResult()
-    policy = Policy.for_school(config)
+    policy = wordlist.policy_for(engine, config)
     by_account = {_account(s): s for s in config.sources if s.platform != "file"}
     after = 0  # keyset: each pending change is tried once per pass
     while events := _pending(engine, after):

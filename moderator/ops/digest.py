@@ -1,7 +1,7 @@
 """The daily digest email to moderators: counts, new high-severity flags, sources to look at.
 
 :func:`build` reads the database, :func:`render` makes the email (plain text and HTML),
-:func:`send` hands it to the ``[mail]`` SMTP server, and :func:`send_due` does all three once
+:func:`send` hands it to the ``[mail]`` SMTP server (``ops.mail``), and :func:`send_due` does all three once
 per UK day, at or after ``[digest] at``, however many workers call it.
 
 Safeguarding concerns (routed to the DSL) never carry comment text: the digest says only "a
@@ -13,20 +13,19 @@ from __future__ import annotations
 
 import datetime as dt
 import html
-import smtplib
-import ssl
 import zlib
 from collections import Counter
 from dataclasses import dataclass
 from email.message import EmailMessage
-from email.utils import format_datetime, make_msgid
+from email.utils import format_datetime
 
 from sqlalchemy import Engine, func, select, text
 from sqlalchemy.orm import Session, joinedload
 
-from moderator.errors import ConfigError, ModeratorError
+from moderator.errors import ModeratorError
 from moderator.evidence.times import UK
-from moderator.policy.categories import ROUTE_DSL
+from moderator.ops import mail
+from moderator.policy.categories import Route
 from moderator.settings.config import SchoolConfig
 from moderator.store import db
 from moderator.store.models import AuditEvent, Comment, Flag, Source, utcnow
@@ -149,7 +148,7 @@ def build(session: Session, config: SchoolConfig, since: dt.datetime, now: dt.da
 
 
 def _is_dsl(flag: Flag) -> bool:
-    return flag.route == ROUTE_DSL or "safeguarding" in flag.categories
+    return flag.route == Route.DSL or "safeguarding" in flag.categories
 
 
 def _item(flag: Flag, include_text: bool) -> Item:
@@ -326,82 +325,11 @@ def render(digest: Digest) -> EmailMessage:
 def send(config: SchoolConfig, message: EmailMessage) -> list[str]:
     """Hand ``message`` to the ``[mail]`` server for ``[digest] to``; the addresses it refused
     (when it accepted others). Failures raise :class:`DigestError` naming the server."""
-    mail, recipients = config.mail, list(config.digest.to)
-    if not mail.configured:
+    if not config.mail.configured:
         raise DigestError("no SMTP server: add a [mail] table with host and from_address")
-    if not recipients:
+    if not config.digest.to:
         raise DigestError("no recipients: set [digest] to in the config")
-    server = f"SMTP server {mail.host}:{mail.port}"
-    try:
-        password = mail.password() if mail.username else ""
-    except ConfigError as exc:
-        raise DigestError(f"{server}: cannot log in: {exc}") from None
-    for header, value in (("From", mail.from_address), ("To", ", ".join(recipients))):
-        if header not in message:
-            message[header] = value
-    if "Message-ID" not in message:
-        message["Message-ID"] = make_msgid("digest", domain=mail.from_address.rpartition("@")[2])
-    try:
-        client: smtplib.SMTP
-        if mail.ssl:
-            client = smtplib.SMTP_SSL(
-                mail.host,
-                mail.port,
-                timeout=mail.timeout_seconds,
-                context=ssl.create_default_context(),
-            )
-        else:
-            client = smtplib.SMTP(mail.host, mail.port, timeout=mail.timeout_seconds)
-        with client:
-            if mail.starttls and not mail.ssl:
-                client.starttls(context=ssl.create_default_context())
-            if mail.username:
-                client.login(mail.username, password)
-            refused = client.send_message(message, from_addr=mail.from_address, to_addrs=recipients)
-    except (smtplib.SMTPException, OSError) as exc:
-        raise DigestError(
-            f"{server}: {_problem(exc, mail.username, mail.timeout_seconds)}"
-        ) from exc
-    return sorted(refused)
-
-
-def _problem(exc: BaseException, username: str, timeout: float) -> str:
-    """One line saying what went wrong (the server's words, never the password)."""
-    if isinstance(exc, smtplib.SMTPRecipientsRefused):
-        said = "; ".join(
-            f"{to} ({_reply(code, why)})" for to, (code, why) in exc.recipients.items()
-        )
-        return f"refused every recipient: {said}"
-    if isinstance(exc, smtplib.SMTPAuthenticationError):
-        return f"refused the login for {username!r} ({_reply(exc.smtp_code, exc.smtp_error)})"
-    if isinstance(exc, smtplib.SMTPSenderRefused):
-        return f"refused the sender {exc.sender!r} ({_reply(exc.smtp_code, exc.smtp_error)})"
-    if isinstance(exc, smtplib.SMTPDataError):
-        return f"refused the message ({_reply(exc.smtp_code, exc.smtp_error)})"
-    if isinstance(exc, smtplib.SMTPNotSupportedError):
-        return f"does not support it: {_one_line(str(exc))} (check starttls, ssl and username)"
-    if isinstance(exc, smtplib.SMTPResponseException):
-        return f"refused ({_reply(exc.smtp_code, exc.smtp_error)})"
-    if isinstance(exc, smtplib.SMTPServerDisconnected):
-        return f"closed the connection: {_one_line(str(exc)) or 'no reason given'}"
-    if isinstance(exc, ssl.SSLError):
-        return f"TLS failed: {_one_line(getattr(exc, 'reason', None) or str(exc))}"
-    if isinstance(exc, TimeoutError):
-        return f"no answer within {timeout:g} seconds"
-    if isinstance(exc, ConnectionRefusedError):
-        return "connection refused (is the host and port right?)"
-    if isinstance(exc, OSError):
-        return f"cannot connect: {_one_line(exc.strerror or str(exc))}"
-    return f"{exc.__class__.__name__}: {_one_line(str(exc))}"
-
-
-def _reply(code: int, message: bytes | str) -> str:
-    said = message.decode("utf-8", "replace") if isinstance(message, bytes) else message
-    return f"{code} {_one_line(said)}".strip()
-
-
-def _one_line(words: str) -> str:
-    return " ".join(str(words).split())
+    return mail.send(config.mail, list(config.digest.to), message, kind="digest", error=DigestError)
 
 
 @dataclass(frozen=True)

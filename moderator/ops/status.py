@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -83,3 +84,24 @@ def _source(
         "lease_owner": row.lease_owner if row.lease_until and row.lease_until > now else None,
         "high_water_mark": row.high_water_mark.isoformat() if row.high_water_mark else None,
     }
+
+
+def local(value: str | None, zone: str) -> str | None:
+    """A time ``report`` gives (ISO 8601, UTC) as the school reads it: its own time zone, to the
+    second, with the zone's abbreviation ("2026-10-05 14:03:07 BST")."""
+    if value is None:
+        return None
+    moment = dt.datetime.fromisoformat(value)
+    moment = moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC)
+    return f"{moment.astimezone(ZoneInfo(zone)):%Y-%m-%d %H:%M:%S %Z}"
+
+
+def next_poll(source: dict[str, Any], zone: str, now: dt.datetime | None = None) -> str:
+    """When a source is polled next, in words: after its last poll, "due now" when that time
+    has passed, or when a worker runs when no worker has polled it yet."""
+    due = source.get("next_poll_at")
+    if due is None:
+        return "when a worker runs"
+    if dt.datetime.fromisoformat(due) <= (now or utcnow()):
+        return "due now"
+    return local(due, zone) or "when a worker runs"

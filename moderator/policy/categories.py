@@ -7,6 +7,8 @@ can raise it. ``ROUTE`` says who should see it first.
 
 from __future__ import annotations
 
+from enum import StrEnum
+
 from workqueue.ladder import Step
 
 CATEGORIES: tuple[str, ...] = (
@@ -62,9 +64,14 @@ STEP: dict[str, Step] = {
     "hate": Step.POLICE,
 }
 
-#: Who sees a flag first: the Designated Safeguarding Lead, the complaints procedure or the
-#: moderators' queue.
-ROUTE_DSL, ROUTE_COMPLAINTS, ROUTE_MODERATORS = "dsl", "complaints", "moderators"
+
+class Route(StrEnum):
+    """Who sees a flag first. Values are stored in the database (``flag.route``)."""
+
+    MODERATORS = "moderators"  #: the moderators' queue
+    DSL = "dsl"  #: the Designated Safeguarding Lead: only the safeguarding permission sees it
+    COMPLAINTS = "complaints"  #: the complaints procedure: never hidden or escalated
+
 
 #: Identity statements and innocent words that must never be flagged, whatever the backend:
 #: the threshold calibration refuses any setting that flags one, and the tests pin them.

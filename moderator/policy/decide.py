@@ -51,6 +51,8 @@ from moderator.policy.rules import (
     RULES,
     SAFETY_WORRY,
 )
+from moderator.policy.school_words import REASON as ON_SCHOOL_LIST
+from moderator.policy.school_words import SchoolWords
 from moderator.settings.config import SchoolConfig
 from workqueue.ladder import Step, highest
 
@@ -124,6 +126,8 @@ class _Evidence:
     lexicon: dict[str, float] = field(default_factory=dict)
     #: harmful words or rule matches left out because the comment quotes or reports them
     quoted: bool = False
+    #: categories the school's blocked words list raised
+    listed: set[str] = field(default_factory=set)
 
     def unsure_model_guess(self, category: str) -> bool:
         """Raised by a model alone (no word or rule to point at) below COMPLAINT_OVERRIDE."""
@@ -175,22 +179,27 @@ class Policy:
         roster: Roster,
         thresholds: Mapping[str, float] | None = None,
         floors: Mapping[str, Step] | None = None,
+        words: SchoolWords | None = None,
     ) -> None:
         self.roster = roster
+        self.words = words or SchoolWords()  #: the school's own blocked and allowed words
         self.school = ""  #: the school's name, printed on evidence
         self.thresholds = {**cat.DEFAULT_THRESHOLDS, **(thresholds or {})}
         self.floors = {**cat.STEP, **(floors or {})}
 
     @classmethod
-    def for_school(cls, config: SchoolConfig) -> Policy:
-        """The policy a school's config describes: roster, thresholds, severity floors."""
-        policy = cls(Roster(config.people), config.thresholds, config.escalation.floors)
+    def for_school(cls, config: SchoolConfig, words: SchoolWords | None = None) -> Policy:
+        """The policy a school's config describes: roster, thresholds, severity floors, its
+        word lists (the config's, and ``words``: those saved in the web interface)."""
+        listed = config.words.merged(words) if words else config.words
+        policy = cls(Roster(config.people), config.thresholds, config.escalation.floors, listed)
         policy.school = config.name
         return policy
 
     def decide(self, text: str, scores: Scores) -> Decision:
         evidence = _Evidence()
         normalised = normalise(text)
+        scores = self.words.allow(normalised, scores)
         people = self.roster.people(text)
         identifiable = bool(people) or bool(PERSON_REF.search(normalised.text))
         judge = _Judge.of(scores)
@@ -201,6 +210,11 @@ class Policy:
             for match in PUPIL_DETAILS.finditer(text):
                 evidence.add("privacy", 0.9, "a pupil's personal details", match.span())
         raised = self._raise(evidence, targeted=identifiable, judge=judge)
+        for start, end, category in self.words.blocked_in(normalised):
+            evidence.add(category, 1.0, span=(start, end))
+            evidence.listed.add(category)
+            raised.add(category)
+            raised.discard("complaint")  # the school's list says it breaks the policy
         self._safeguard_pupils(raised, evidence, bool(pupils) or bool(PUPIL_IN_FORM.search(text)))
         if evidence.quoted and not raised & cat.HIDING and CHILD_MENTION.search(normalised.text):
             raised.add("safeguarding")  # a report of abuse aimed at a child: the DSL deals with it
@@ -342,7 +356,11 @@ class Policy:
             categories=ordered,
             hide=hide,
             step=step,
-            reasons=tuple(_reason(c, kinds.get(c, []), targets) for c in ordered),
+            reasons=tuple(
+                _reason(c, kinds.get(c, []), targets)
+                + (f"; {ON_SCHOOL_LIST}" if c in evidence.listed else "")
+                for c in ordered
+            ),
             spans=tuple(sorted({s for s in evidence.spans if s[2] in raised})),
             route=_route(raised),
             targets=tuple(targets),
@@ -373,10 +391,10 @@ def _give_every_category_a_span(raised: set[str], evidence: _Evidence, length: i
 
 def _route(raised: set[str]) -> str | None:
     if "safeguarding" in raised:
-        return cat.ROUTE_DSL
+        return cat.Route.DSL
     if raised == {"complaint"}:
-        return cat.ROUTE_COMPLAINTS
-    return cat.ROUTE_MODERATORS if raised else None
+        return cat.Route.COMPLAINTS
+    return cat.Route.MODERATORS if raised else None
 
 
 def _reason(category: str, kinds: list[str], targets: list[str]) -> str:

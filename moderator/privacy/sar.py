@@ -8,7 +8,8 @@ flags and the decisions on them, the letters, and the evidence snapshots with th
 every stored file and a capture image. Other people's comments around theirs are withheld from
 the snapshots and the images drawn from them (DPA 2018 schedule 2 paragraph 16); flags for the
 Designated Safeguarding Lead are left out unless the person exporting may see them, and always
-marked for the DSL's review. README.txt in the zip explains each part.
+marked for the DSL's review. README.txt in the zip explains each part; the records it holds are typed in
+``privacy.subject_records``.
 
 Making the export appends a ``viewed`` entry to each snapshot's custody log and records one
 ``subject_access_export`` audit event (who, which case, how many of each; never text). The zip
@@ -31,12 +32,12 @@ from sqlalchemy.orm import Session
 from moderator.errors import ModeratorError
 from moderator.evidence import archives, capture_png, custody, snapshot
 from moderator.ingest.recording import audit
+from moderator.policy.categories import Route
+from moderator.privacy import subject_records
 from moderator.review import cases, users, visibility
 from moderator.settings.config import SchoolConfig
 from moderator.store.models import (
-    Action,
     AuditEvent,
-    Classification,
     Comment,
     EvidenceArtefact,
     EvidenceSnapshot,
@@ -233,8 +234,10 @@ def _files(
     session: Session, config: SchoolConfig, found: _Gathered, who: str, at: dt.datetime
 ) -> dict[str, bytes]:
     files: dict[str, bytes] = {"README.txt": b"", "subject.json": b""}  # filled in last
-    files["comments.json"] = _json([_comment(session, c, found.viewer) for c in found.comments])
-    files["flags.json"] = _json([_flag(session, f) for f in found.flags])
+    files["comments.json"] = _json(
+        [subject_records.comment(session, c, found.viewer).to_json() for c in found.comments]
+    )
+    files["flags.json"] = _json([subject_records.flag(session, f).to_json() for f in found.flags])
     files["decisions.jsonl"] = _decisions(session, found)
     for letter in found.letters:
         files[f"letters/letter-{letter.id}-{letter.kind}.txt"] = letter.text.encode()
@@ -282,94 +285,9 @@ def _files(
             "any of theirs left out above), and in the capture images drawn from them"
         )
     files["README.txt"] = _readme(config, found, who, at).encode()
-    files["subject.json"] = _json(_subject(found, who, at))
+    person = subject_records.subject(found.poster, found.cases[1:], found.withheld, who, at)
+    files["subject.json"] = _json(person.to_json())
     return files
-
-
-def _subject(found: _Gathered, who: str, at: dt.datetime) -> dict[str, Any]:
-    poster = found.poster
-    return {
-        "case": poster.id,
-        "name": poster.display_name,
-        "first_recorded": poster.created_at.isoformat(),
-        "linked_cases": found.cases[1:],
-        "accounts": [
-            {"platform": a.platform, "id": a.platform_author_id, "name": a.name}
-            for a in poster.accounts
-        ],
-        "exported_at": at.isoformat(),
-        "exported_by": who,
-        "withheld": list(found.withheld),
-    }
-
-
-def _comment(session: Session, comment: Comment, viewer: visibility.Viewer) -> dict[str, Any]:
-    post = comment.post
-    classifications = session.scalars(
-        select(Classification)
-        .where(Classification.comment_id == comment.id)
-        .order_by(Classification.id)
-    )
-    return {
-        "id": comment.id,
-        "platform": comment.source.platform,
-        "source": comment.source.name,
-        "platform_comment_id": comment.platform_comment_id,
-        "reply_to": comment.parent_platform_id,
-        "post": {"id": post.platform_post_id, "permalink": post.permalink} if post else None,
-        "author": {"id": comment.author_platform_id, "name": comment.author_name},
-        "text": comment.text,
-        "posted": _iso(comment.created_time),
-        "first_seen": comment.first_seen_at.isoformat(),
-        "removed": _iso(comment.removed_at),
-        "permalink": comment.permalink,
-        "raw": visibility.redact_json(session, viewer, comment.raw, comment.source.name),
-        "classifications": [
-            {
-                "at": c.created_at.isoformat(),
-                "model": c.model_name,
-                "version": c.model_version,
-                "scores": c.scores,
-                "categories": c.categories,
-                "reasons": c.reasons,
-                "spans": c.spans,
-                "people_named": c.targets,
-                "hide": c.hide,
-                "step": c.step.value if c.step else None,
-                "route": c.route,
-            }
-            for c in classifications
-        ],
-    }
-
-
-def _flag(session: Session, flag: Flag) -> dict[str, Any]:
-    actions = session.scalars(select(Action).where(Action.flag_id == flag.id).order_by(Action.id))
-    return {
-        "id": flag.id,
-        "comment_id": flag.comment_id,
-        "status": flag.status.value,
-        "categories": list(flag.categories),
-        "breach": flag.breach,
-        "recommended_step": flag.step.value if flag.step else None,
-        "why": flag.step_reason,
-        "escalated_step": flag.escalated_step.value if flag.escalated_step else None,
-        "route": flag.route,
-        "hidden": flag.hidden,
-        "flagged": flag.created_at.isoformat(),
-        "decided_by": flag.decided_by,
-        "decided": _iso(flag.decided_at),
-        "people_named": [{"name": t.name, "kind": t.kind} for t in flag.targets],
-        "platform_actions": [
-            {
-                "kind": a.kind,
-                "status": a.status,
-                "requested": a.requested_at.isoformat(),
-                "confirmed": _iso(a.confirmed_at),
-            }
-            for a in actions
-        ],
-    }
 
 
 def _decisions(session: Session, found: _Gathered) -> bytes:
@@ -496,22 +414,18 @@ Other people's comments are replaced by "{withheld_text}": they are those
 people's personal data. Where that was needed, capture.png is drawn again from snapshot.json as
 given here, so its hash differs from the stored image's (listed in record.json). Attachments
 the person posted are listed by hash but not copied: they may show other people. Flags routed
-to the Designated Safeguarding Lead are marked "route": "dsl"; the DSL should review them, as
+to the Designated Safeguarding Lead are marked "route": "{dsl_route}"; the DSL should review them, as
 safeguarding information can be exempt from disclosure (DPA 2018 schedule 3).
 
 HOW LONG THIS IS KEPT
 Comments that were never flagged are deleted after the school's retention period, and so are
 flags judged not to breach the policy; the evidence of a case is kept until the case is closed
 and a further period has passed (see the school's privacy notice).
-""".replace("{withheld_text}", WITHHELD_TEXT)
+""".replace("{withheld_text}", WITHHELD_TEXT).replace("{dsl_route}", Route.DSL)
 
 
 def _json(value: Any) -> bytes:
     return (json.dumps(value, ensure_ascii=False, indent=2, sort_keys=True) + "\n").encode()
-
-
-def _iso(moment: dt.datetime | None) -> str | None:
-    return moment.isoformat() if moment else None
 
 
 def _write(out: Path, archive: bytes) -> None:

@@ -31,7 +31,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, and_, func, or_, select
 from sqlalchemy.orm import Session, aliased
 
-from moderator.policy.categories import CATEGORIES, ROUTE_COMPLAINTS, ROUTE_DSL
+from moderator.policy.categories import CATEGORIES, Route
 from moderator.reporting.periods import Period
 from moderator.store.models import (
     Action,
@@ -127,11 +127,11 @@ class _Row:
 
 def build(session: Session, school: str, period: Period, name_staff: bool = False) -> Figures:
     rows = _rows(session, period)
-    dsl = [r for r in rows if r.route == ROUTE_DSL]
+    dsl = [r for r in rows if r.route == Route.DSL]
     breaches = [
         r
         for r in rows
-        if r.route != ROUTE_DSL
+        if r.route != Route.DSL
         and r.status != FlagStatus.DISMISSED
         and any(c in BREACHES for c in r.categories)
     ]
@@ -202,7 +202,7 @@ def build(session: Session, school: str, period: Period, name_staff: bool = Fals
                 sum(1 for r in dsl if r.status not in (FlagStatus.CLOSED, FlagStatus.DISMISSED)),
             ),
         ],
-        complaints=sum(1 for r in rows if r.route == ROUTE_COMPLAINTS),
+        complaints=sum(1 for r in rows if r.route == Route.COMPLAINTS),
         people=[
             Count(
                 "breaches naming a member of staff",

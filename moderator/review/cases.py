@@ -8,6 +8,8 @@ ambiguous name is an error listing the candidates.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import func, or_, select, update
@@ -16,14 +18,90 @@ from sqlalchemy.orm import Session
 from moderator.errors import ModeratorError
 from moderator.ingest.recording import audit
 from moderator.review import escalation, flags, responded, users, visibility
+from moderator.review.records import Record
 from moderator.settings.config import SchoolConfig
 from moderator.store.models import AuthorAccount, Flag, Letter, Poster, utcnow
 from workqueue import ladder
-from workqueue.ladder import Incident, rank
+from workqueue.ladder import Incident, Step, rank
+from workqueue.states import FlagStatus
 
 
 class CaseError(ModeratorError):
     """A case cannot be found or changed."""
+
+
+@dataclass(frozen=True)
+class Account(Record):
+    """One of a poster's accounts on a platform."""
+
+    platform: str
+    id: str  #: the platform's id for the author (``name:...`` for a name given in a report)
+    name: str | None
+
+
+@dataclass(frozen=True)
+class CaseSummary(Record):
+    """A line of ``cases list``."""
+
+    case: int
+    name: str
+    accounts: tuple[Account, ...]
+    flags: int
+    last_flagged: dt.datetime | None
+
+
+@dataclass(frozen=True)
+class Course(Record):
+    """Possible harassment: two or more incidents naming the same person."""
+
+    target: str
+    flags: tuple[int, ...]
+
+
+@dataclass(frozen=True)
+class CaseFlag(Record):
+    id: int
+    status: FlagStatus
+    categories: tuple[str, ...]
+    step: Step | None
+    step_reason: str | None
+    escalated_step: Step | None
+    platform: str
+    author: str | None
+    posted: dt.datetime
+    text: str
+    targets: tuple[str, ...]
+    hidden: bool
+
+
+@dataclass(frozen=True)
+class CaseLetter(Record):
+    id: int
+    kind: str
+    flag: int
+    created_by: str
+    created_at: dt.datetime
+    sha256: str
+
+
+@dataclass(frozen=True)
+class CaseView(Record):
+    """``cases show``: a poster's accounts, incidents, the ladder so far, harassment, letters."""
+
+    case: int
+    name: str
+    accounts: tuple[Account, ...]
+    linked_cases: tuple[int, ...]
+    incidents: int  #: undismissed incidents the ladder counts
+    highest_step_taken: Step | None
+    next_incident_would_recommend: Step | None
+    next_incident_reason: str
+    possible_harassment: tuple[Course, ...]
+    awaiting_second_person: tuple[int, ...]  #: flags with a police referral to confirm
+    flags: tuple[CaseFlag, ...]
+    letters: tuple[CaseLetter, ...]
+    blocked: Mapping[str, bool]  #: per platform: the platform confirmed a block standing now
+    block_actions: tuple[Mapping[str, Any], ...]  #: each block or unblock asked for
 
 
 def resolve(session: Session, ref: str) -> Poster:
@@ -102,7 +180,7 @@ def link(
     return session.get_one(Poster, keep.id)
 
 
-def summaries(session: Session) -> list[dict[str, Any]]:
+def summaries(session: Session) -> list[CaseSummary]:
     """Every case with flags, the most recent first."""
     rows = session.execute(
         select(Poster, func.count(Flag.id), func.max(Flag.created_at))
@@ -112,13 +190,7 @@ def summaries(session: Session) -> list[dict[str, Any]]:
         .order_by(func.max(Flag.created_at).desc())
     ).all()
     return [
-        {
-            "case": poster.id,
-            "name": poster.display_name,
-            "accounts": _accounts(poster),
-            "flags": count,
-            "last_flagged": last.isoformat() if last else None,
-        }
+        CaseSummary(poster.id, poster.display_name, _accounts(poster), count, last)
         for poster, count, last in rows
     ]
 
@@ -128,7 +200,7 @@ def view(
     config: SchoolConfig,
     poster: Poster,
     viewer: visibility.Viewer = visibility.EVERYTHING,
-) -> dict[str, Any]:
+) -> CaseView:
     """The case: accounts, flags, the ladder so far, possible harassment, letters. The flags
     and letters listed, and the people named, are those ``viewer`` may see; the counts and the
     ladder count every incident."""
@@ -144,58 +216,58 @@ def view(
     nxt = _next(history, rule)
     found = flags.conduct(session, [poster.id], rule.incident_categories, viewer)
     courses = found.get(poster.id, {})
-    taken = ladder.highest(f.escalated_step for f in every_flag)
-    return {
-        "case": poster.id,
-        "name": poster.display_name,
-        "accounts": _accounts(poster),
-        "linked_cases": _linked(session, poster),
-        "incidents": len(counted),
-        "highest_step_taken": taken.value if taken else None,
-        "next_incident_would_recommend": nxt.step.value if nxt.step else None,
-        "next_incident_reason": nxt.reason,
-        "possible_harassment": [
-            {"target": name, "flags": ids} for name, ids in sorted(courses.items())
-        ],
-        "awaiting_second_person": [f.id for f in poster_flags if f.proposed_step is not None],
-        **responded.blocks(session, poster),
-        "flags": [
-            {
-                "id": f.id,
-                "status": f.status.value,
-                "categories": list(f.categories),
-                "step": f.step.value if f.step else None,
-                "step_reason": f.step_reason,
-                "escalated_step": f.escalated_step.value if f.escalated_step else None,
-                "platform": f.comment.source.platform,
-                "author": f.comment.author_name,
-                "posted": f.posted_at.isoformat(),
-                "text": f.comment.text,
-                "targets": [t.name for t in f.targets],
-                "hidden": f.hidden,
-            }
+    linked = _linked(session, poster)
+    return CaseView(
+        case=poster.id,
+        name=poster.display_name,
+        accounts=_accounts(poster),
+        linked_cases=tuple(linked),
+        incidents=len(counted),
+        highest_step_taken=ladder.highest(f.escalated_step for f in every_flag),
+        next_incident_would_recommend=nxt.step,
+        next_incident_reason=nxt.reason,
+        possible_harassment=tuple(
+            Course(name, tuple(ids)) for name, ids in sorted(courses.items())
+        ),
+        awaiting_second_person=tuple(f.id for f in poster_flags if f.proposed_step is not None),
+        flags=tuple(
+            CaseFlag(
+                id=f.id,
+                status=f.status,
+                categories=tuple(f.categories),
+                step=f.step,
+                step_reason=f.step_reason,
+                escalated_step=f.escalated_step,
+                platform=f.comment.source.platform,
+                author=f.comment.author_name,
+                posted=f.posted_at,
+                text=f.comment.text,
+                targets=tuple(t.name for t in f.targets),
+                hidden=f.hidden,
+            )
             for f in poster_flags
-        ],
-        "letters": [
-            {
-                "id": letter.id,
-                "kind": letter.kind,
-                "flag": letter.flag_id,
-                "created_by": letter.created_by,
-                "created_at": letter.created_at.isoformat(),
-                "sha256": letter.sha256,
-            }
+        ),
+        letters=tuple(
+            CaseLetter(
+                letter.id,
+                letter.kind,
+                letter.flag_id,
+                letter.created_by,
+                letter.created_at,
+                letter.sha256,
+            )
             for letter in session.scalars(
                 select(Letter)
                 .join(Flag, Flag.id == Letter.flag_id)
                 .where(
-                    Letter.poster_id.in_([poster.id, *_linked(session, poster)]),
+                    Letter.poster_id.in_([poster.id, *linked]),
                     *visibility.flag_conditions(viewer),
                 )
                 .order_by(Letter.id)
             )
-        ],
-    }
+        ),
+        **responded.blocks(session, poster),
+    )
 
 
 def _linked(session: Session, poster: Poster) -> list[int]:
@@ -209,11 +281,8 @@ def _linked(session: Session, poster: Poster) -> list[int]:
     return found
 
 
-def _accounts(poster: Poster) -> list[dict[str, Any]]:
-    return [
-        {"platform": a.platform, "id": a.platform_author_id, "name": a.name}
-        for a in poster.accounts
-    ]
+def _accounts(poster: Poster) -> tuple[Account, ...]:
+    return tuple(Account(a.platform, a.platform_author_id, a.name) for a in poster.accounts)
 
 
 def _next(history: list[Incident], rule: ladder.LadderRule) -> ladder.Recommendation:

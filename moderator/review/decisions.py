@@ -6,31 +6,32 @@ audit event (``workqueue.store``), any letter, any hide or unhide in the outbox,
 recommendations for the poster's other open flags. Anything that fails rolls all of it back.
 The design and the permission table: docs/queue.md.
 
-What a decision did comes back as an :class:`Outcome` with :class:`Note` s, and a refusal as a
-``QueueError`` (or ``UserError``) with a ``code`` and ``fields``: structured, so the command
-line (``moderator.cli.words``) and the web (``moderator.web.words``) each word them for their
-own readers.
+What a decision did comes back as an ``Outcome`` with ``Note`` s (``review.outcomes``), and a
+refusal as a ``QueueError`` (or ``UserError``) with a ``code`` and ``fields``: structured, so the
+command line (``moderator.cli.words``) and the web (``moderator.web.words``) each word them for
+their own readers. What a decision asks of the platform (hide, unhide) is ``review.hiding``.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Collection, Mapping, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Mapping, Sequence
 from typing import Any, cast
 
-from sqlalchemy import ColumnElement, Engine, case, func, or_, select, update
+from sqlalchemy import ColumnElement, Engine, or_, select, update
 from sqlalchemy.orm import Session
 
+from moderator.policy.categories import Route
 from moderator.policy.roster import Roster
-from moderator.review import escalation, letters, users
+from moderator.review import escalation, hiding, letters, users
+from moderator.review.outcomes import Note, Outcome
 from moderator.settings.config import SchoolConfig
 from moderator.store import db, moves
-from moderator.store.models import Action, Flag, FlagTarget, User, utcnow
+from moderator.store.models import Flag, FlagTarget, User, utcnow
 from workqueue.errors import IllegalTransition, NotAllowed, NotFound
 from workqueue.ladder import Step, rank
 from workqueue.roles import Permissions, Role
-from workqueue.states import ACTION_BUSY, OPEN, ActionStatus, FlagStatus
+from workqueue.states import OPEN, FlagStatus
 
 STORE = moves.FLAGS
 VERBS = ("confirm", "dismiss", "escalate", "close", "reopen")
@@ -38,63 +39,6 @@ VERBS = ("confirm", "dismiss", "escalate", "close", "reopen")
 LIVE = OPEN | {FlagStatus.CONFIRMED, FlagStatus.ESCALATED}
 #: Clears a pending police proposal.
 NO_PROPOSAL: dict[str, Any] = {"proposed_step": None, "proposed_by": None, "proposed_at": None}
-#: Highest recommended rung first, then the oldest.
-PRIORITY = (
-    case({step: rank(step) for step in Step}, value=Flag.step, else_=0).desc(),
-    Flag.created_at,
-)
-
-
-@dataclass(frozen=True)
-class Note:
-    """Something a decision set going, or what to do next: ``code`` and what it names."""
-
-    code: str
-    fields: Mapping[str, Any] = field(default_factory=dict)
-
-
-#: What a decision did (``Outcome.did``).
-DID = (
-    "targets_recorded",
-    "confirmed",
-    "complaint_confirmed",
-    "hidden",
-    "dismissed",
-    "closed",
-    "reopened",
-    "escalated",
-    "police_proposed",
-    "police_confirmed",
-)
-#: What an outcome's notes may say (``Note.code``).
-NOTES = (
-    "hide_by_hand",
-    "hide_next_scan",
-    "unhide_next_scan",
-    "hide_cancelled",
-    "recommendations_lowered",
-    "claimed_by_them",
-    "complaint_reply",
-    "letter_written",
-    "take_legal_advice",
-    "report_to_police",
-    "second_person",
-)
-
-
-@dataclass(frozen=True)
-class Outcome:
-    """What a decision did, for the person who took it (each interface words it)."""
-
-    flag_id: int
-    status: FlagStatus
-    did: str  #: one of :data:`DID`
-    actor: str
-    role: str
-    notes: tuple[Note, ...] = ()
-    letter_id: int | None = None
-    step: Step | None = None  #: the rung taken, for ``escalated``
-    proposed_by: str | None = None  #: for ``police_confirmed``
 
 
 def decide(
@@ -136,20 +80,6 @@ def decide(
         return cast(Outcome, getattr(deciding, verb)())
 
 
-def claim(engine: Engine, config: SchoolConfig, username: str, limit: int = 1) -> list[int]:
-    """Take up to ``limit`` flags for review, most severe first (expired claims go back to
-    the queue first). Flags for the DSL are only given to those who may see them."""
-    release_stale(engine, config)
-    with db.session_scope(engine) as session:
-        user = users.acting(session, username)
-        permissions = config.escalation.permissions
-        permissions.check(user.username, user.role, "review")
-        where = []
-        if not permissions.allows(user.role, "safeguarding"):
-            where.append(or_(Flag.route.is_(None), Flag.route != "dsl"))
-        return STORE.claim(session, user.username, limit=limit, where=where, order_by=PRIORITY)
-
-
 def release(
     engine: Engine, config: SchoolConfig, flag_id: int, username: str, note: str | None = None
 ) -> FlagStatus:
@@ -167,12 +97,6 @@ def release(
 
 def _no_flag(flag_id: int) -> NotFound:
     return NotFound(f"there is no flag {flag_id}", code="not_found", subject="flag", id=flag_id)
-
-
-def release_stale(engine: Engine, config: SchoolConfig) -> list[int]:
-    before = utcnow() - dt.timedelta(minutes=config.escalation.claim_timeout_minutes)
-    with db.session_scope(engine) as session:
-        return STORE.release_stale(session, before)
 
 
 class _Deciding:
@@ -194,7 +118,9 @@ class _Deciding:
         self.permissions.check(self.user.username, self.user.role, what)
 
     def may_see(self) -> None:
-        if self.flag.route == "dsl" and not self.permissions.allows(self.user.role, "safeguarding"):
+        if self.flag.route == Route.DSL and not self.permissions.allows(
+            self.user.role, "safeguarding"
+        ):
             raise NotAllowed(
                 f"flag {self.flag.id} is a safeguarding concern for the Designated Safeguarding "
                 f"Lead; {self.user.username} ({self.user.role.value}) may not see or decide it",
@@ -222,7 +148,7 @@ class _Deciding:
 
     @property
     def complaint_only(self) -> bool:
-        return self.flag.route == "complaints"
+        return self.flag.route == Route.COMPLAINTS
 
     # -- decisions -------------------------------------------------------------------------
 
@@ -251,7 +177,7 @@ class _Deciding:
             step_reason="dismissed by a moderator",
             **NO_PROPOSAL,
         )
-        undone = self._undo_hide()
+        undone = hiding.undo_hide(self.session, self.flag, self._actor, self._record)
         changed = self._refresh_poster()
         later = (Note("recommendations_lowered", {"count": changed}),) if changed else ()
         return self.outcome("dismissed", *undone, *later)
@@ -484,7 +410,7 @@ class _Deciding:
         """Who may confirm a police referral on this flag (for the DSL's flags, only those
         who may also see them); none when the school's permissions allow nobody."""
         roles = set(self.permissions.table["police"])
-        if self.flag.route == "dsl":
+        if self.flag.route == Route.DSL:
             roles &= set(self.permissions.table["safeguarding"])
         return tuple(r.value for r in Role if r in roles)
 
@@ -526,7 +452,7 @@ class _Deciding:
             select(Flag).where(
                 Flag.poster_id == flag.poster_id,
                 Flag.breach.is_not(False),  # not dismissed
-                or_(Flag.route.is_(None), Flag.route != "dsl"),  # never quoted to the poster
+                or_(Flag.route.is_(None), Flag.route != Route.DSL),  # never quoted to the poster
                 Flag.id != flag.id,
             )
         ).all()
@@ -560,56 +486,7 @@ class _Deciding:
         return ()
 
     def _request_hide(self) -> tuple[Note, ...]:
-        if self.flag.hidden or self._live(
-            "hide", (ActionStatus.PENDING, ActionStatus.SENDING, ActionStatus.MANUAL)
-        ):
-            return ()
-        manual = self.flag.comment.source.platform == "file"
-        self._action("hide", ActionStatus.MANUAL if manual else ActionStatus.PENDING)
-        return (Note("hide_by_hand" if manual else "hide_next_scan"),)
-
-    def _undo_hide(self) -> tuple[Note, ...]:
-        cancelled = moves.ACTIONS.move(
-            self.session,
-            ActionStatus.CANCELLED,
-            expected=(ActionStatus.PENDING, ActionStatus.MANUAL, ActionStatus.FAILED),
-            where=(Action.flag_id == self.flag.id, Action.kind == "hide"),
-            values={"last_error": "cancelled: the flag was dismissed"},
-        )
-        if self.flag.hidden or self._live("hide", (ActionStatus.SENDING,)):
-            self._action("unhide", ActionStatus.PENDING)
-            return (Note("unhide_next_scan"),)
-        return (Note("hide_cancelled"),) if cancelled else ()
-
-    def _live(self, kind: str, statuses: Collection[ActionStatus] = ACTION_BUSY) -> bool:
-        return bool(
-            self.session.scalar(
-                select(func.count())
-                .select_from(Action)
-                .where(
-                    Action.flag_id == self.flag.id,
-                    Action.kind == kind,
-                    Action.status.in_(statuses),
-                )
-            )
-        )
-
-    def _action(self, kind: str, status: ActionStatus) -> None:
-        generation = self.session.scalar(
-            select(func.coalesce(func.max(Action.generation), 0)).where(
-                Action.comment_id == self.flag.comment_id, Action.kind == kind
-            )
-        )
-        self.session.add(
-            Action(
-                comment_id=self.flag.comment_id,
-                flag_id=self.flag.id,
-                kind=kind,
-                generation=(generation or 0) + 1,
-                status=status,
-            )
-        )
-        self._record(f"{kind}_requested", f"{kind} requested by {self._actor}")
+        return hiding.request_hide(self.session, self.flag, self._actor, self._record)
 
 
 def _words(step: Step | None) -> str:

@@ -1,14 +1,19 @@
-"""Reading the flag queue: ``queue list`` (most severe and oldest first) and ``queue show``."""
+"""Reading the flag queue: ``queue list`` (most severe and oldest first) and ``queue show``,
+as typed read models (:class:`FlagItem`, :class:`FlagDetail`) whose ``to_json()`` is the JSON
+the command line prints."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection, Iterable
+import datetime as dt
+from collections.abc import Callable, Collection, Iterable, Mapping
+from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, joinedload, selectinload
 
 from moderator.review import responded, visibility
+from moderator.review.records import Record, values_of
 from moderator.store.models import (
     Action,
     AuditEvent,
@@ -19,8 +24,106 @@ from moderator.store.models import (
     Letter,
 )
 from workqueue import harassment
-from workqueue.ladder import DEFAULT_INCIDENT_CATEGORIES, rank
+from workqueue.ladder import DEFAULT_INCIDENT_CATEGORIES, Step, rank
 from workqueue.states import FlagStatus
+
+
+@dataclass(frozen=True)
+class FlagItem(Record):
+    """A flag in the queue: the contract's fields (interface.md, ``queue list --json``) first,
+    then additions (the contract allows adding keys)."""
+
+    id: int
+    comment_id: str
+    platform: str
+    source: str
+    author: str | None
+    text: str
+    categories: tuple[str, ...]
+    status: FlagStatus
+    step: Step | None
+    hidden: bool
+    step_reason: str | None
+    route: str | None  #: a :class:`moderator.policy.categories.Route` value
+    reasons: tuple[str, ...]
+    targets: tuple[str, ...]
+    possible_harassment: tuple[str, ...]  #: targets of a possible course of conduct
+    case: int | None  #: the poster's case
+    claimed_by: str | None
+    escalated_step: Step | None
+    awaiting_second_person: Step | None  #: a proposed rung (police) not yet confirmed
+    proposed_by: str | None
+    hide_recommended: bool
+    hide_by_hand: bool
+    created_time: dt.datetime | None
+    permalink: str | None
+    reported: bool  #: reported through the platform's own reporting flow (``queue report``)
+    host_asked_to_remove: bool  #: the host was asked to remove it (``queue report --host``)
+    replied: bool  #: the complaint reply was posted under it (``queue reply``)
+
+
+@dataclass(frozen=True)
+class TargetDetail(Record):
+    name: str
+    kind: str  #: staff, pupil or other
+    added_by: str | None  #: None when the classifier named them
+
+
+@dataclass(frozen=True)
+class EvidenceRef(Record):
+    id: int
+    captured_at: dt.datetime
+    sha256: str
+
+
+@dataclass(frozen=True)
+class ActionRef(Record):
+    """A hide or unhide on the platform (the outbox)."""
+
+    id: int
+    kind: str
+    status: str
+    requested_at: dt.datetime
+    confirmed_at: dt.datetime | None
+    last_error: str | None
+    reference: str | None = None  #: the platform's id for what it did (the reply posted)
+    instructions: str | None = None  #: for a manual action: what a person does by hand
+    requested_by: str | None = None
+
+
+@dataclass(frozen=True)
+class LetterRef(Record):
+    id: int
+    kind: str
+    created_by: str
+
+
+@dataclass(frozen=True)
+class HistoryEvent(Record):
+    """One audit event on a flag: who, when, what and why."""
+
+    at: dt.datetime
+    who: str
+    what: str
+    why: str | None
+    detail: Mapping[str, Any]
+
+
+@dataclass(frozen=True)
+class FlagDetail(FlagItem):
+    """One flag in full (``queue show``): the queue item, then scores, spans, evidence,
+    actions, letters and history."""
+
+    scores: Mapping[str, float]
+    spans: tuple[tuple[Any, ...], ...]  #: (start, end, category), offsets into ``text``
+    model: str  #: the classifier's name and version
+    poster: str | None
+    targets_detail: tuple[TargetDetail, ...]
+    evidence: tuple[EvidenceRef, ...]
+    actions: tuple[ActionRef, ...]
+    letters: tuple[LetterRef, ...]
+    history: tuple[HistoryEvent, ...]
+    reports: tuple[Mapping[str, Any], ...]  #: to the platform or the host: who, when, reference
 
 
 def queue(
@@ -30,8 +133,8 @@ def queue(
     route: str | None = None,
     hide_dsl: bool = False,
     counted: Collection[str] = DEFAULT_INCIDENT_CATEGORIES,
-) -> list[dict[str, Any]]:
-    """Flags in the shape ``queue list --json`` promises (its documented keys), with additions;
+) -> list[FlagItem]:
+    """Flags in the contract's shape (``queue list --json``, docs/commands.md), with additions;
     with ``hide_dsl``, only what a user who is not the DSL may see."""
     viewer = visibility.STAFF if hide_dsl else visibility.EVERYTHING
     query = select(Flag).options(
@@ -50,12 +153,12 @@ def queue(
     flags = sorted(flags, key=lambda f: (-rank(f.step), f.posted_at, f.id))
     done = _responses(session, [f.id for f in flags])
     return [
-        {**_item(flag, flag.id in manual, courses.get(flag.poster_id or 0, {})), **done(flag.id)}
+        _item(flag, flag.id in manual, courses.get(flag.poster_id or 0, {}), done(flag.id))
         for flag in flags
     ]
 
 
-def _responses(session: Session, ids: list[int]) -> Callable[[int], dict[str, Any]]:
+def _responses(session: Session, ids: list[int]) -> Callable[[int], dict[str, bool]]:
     """What the school did about each flag outside the queue: reported to the platform, the
     host asked to remove it, the complaint reply posted."""
     reports = responded.reports(session, ids)
@@ -109,36 +212,38 @@ def conduct(
     }
 
 
-def _item(flag: Flag, hide_by_hand: bool, courses: dict[str, list[int]]) -> dict[str, Any]:
+def _item(
+    flag: Flag, hide_by_hand: bool, courses: dict[str, list[int]], done: dict[str, bool]
+) -> FlagItem:
     comment = flag.comment
-    targets = [t.name for t in flag.targets]
-    return {
-        "id": flag.id,
-        "comment_id": comment.platform_comment_id,
-        "platform": comment.source.platform,
-        "source": comment.source.name,
-        "author": comment.author_name,
-        "text": comment.text,
-        "categories": list(flag.categories),
-        "status": flag.status.value,
-        "step": flag.step.value if flag.step else None,
-        "hidden": flag.hidden,
-        # additions to the contract (it allows adding keys):
-        "step_reason": flag.step_reason,
-        "route": flag.route,
-        "reasons": list(flag.classification.reasons),
-        "targets": targets,
-        "possible_harassment": [name for name in targets if flag.id in courses.get(name, [])],
-        "case": flag.poster_id,
-        "claimed_by": flag.claimed_by,
-        "escalated_step": flag.escalated_step.value if flag.escalated_step else None,
-        "awaiting_second_person": flag.proposed_step.value if flag.proposed_step else None,
-        "proposed_by": flag.proposed_by,
-        "hide_recommended": flag.classification.hide,
-        "hide_by_hand": hide_by_hand,
-        "created_time": comment.created_time.isoformat() if comment.created_time else None,
-        "permalink": comment.permalink,
-    }
+    targets = tuple(t.name for t in flag.targets)
+    return FlagItem(
+        id=flag.id,
+        comment_id=comment.platform_comment_id,
+        platform=comment.source.platform,
+        source=comment.source.name,
+        author=comment.author_name,
+        text=comment.text,
+        categories=tuple(flag.categories),
+        status=flag.status,
+        step=flag.step,
+        hidden=flag.hidden,
+        step_reason=flag.step_reason,
+        route=flag.route,
+        reasons=tuple(flag.classification.reasons),
+        targets=targets,
+        possible_harassment=tuple(n for n in targets if flag.id in courses.get(n, [])),
+        case=flag.poster_id,
+        claimed_by=flag.claimed_by,
+        escalated_step=flag.escalated_step,
+        awaiting_second_person=flag.proposed_step,
+        proposed_by=flag.proposed_by,
+        hide_recommended=flag.classification.hide,
+        hide_by_hand=hide_by_hand,
+        created_time=comment.created_time,
+        permalink=comment.permalink,
+        **done,
+    )
 
 
 def show(
@@ -146,7 +251,7 @@ def show(
     flag_id: int,
     counted: Collection[str] = DEFAULT_INCIDENT_CATEGORIES,
     viewer: visibility.Viewer = visibility.EVERYTHING,
-) -> dict[str, Any] | None:
+) -> FlagDetail | None:
     """One flag in full: the queue item plus scores, spans, evidence, actions and history;
     None when there is no such flag or ``viewer`` may not see it."""
     flag = session.get(Flag, flag_id)
@@ -154,68 +259,68 @@ def show(
         return None
     hide_by_hand = flag.id in hidden_by_hand(session, flag.id)
     courses = conduct(session, [flag.poster_id] if flag.poster_id else [], counted, viewer)
-    item = _item(flag, hide_by_hand, courses.get(flag.poster_id or 0, {}))
-    item.update(_responses(session, [flag.id])(flag.id))
-    classification = flag.classification
-    item.update(
-        {
-            "scores": dict(classification.scores),
-            "spans": [list(span) for span in classification.spans],
-            "model": f"{classification.model_name} {classification.model_version}",
-            "poster": flag.poster.display_name if flag.poster else None,
-            "targets_detail": [
-                {"name": t.name, "kind": t.kind, "added_by": t.added_by} for t in flag.targets
-            ],
-            "evidence": [
-                {"id": e.id, "captured_at": e.captured_at.isoformat(), "sha256": e.sha256}
-                for e in session.scalars(
-                    select(EvidenceSnapshot)
-                    .where(EvidenceSnapshot.comment_id == flag.comment_id)
-                    .order_by(EvidenceSnapshot.id)
-                )
-            ],
-            "actions": [
-                {
-                    "id": a.id,
-                    "kind": a.kind,
-                    "status": a.status,
-                    "requested_at": a.requested_at.isoformat(),
-                    "confirmed_at": a.confirmed_at.isoformat() if a.confirmed_at else None,
-                    "last_error": a.last_error,
-                    "reference": a.reference,
-                    "instructions": a.instructions,
-                    "requested_by": a.requested_by,
-                }
-                for a in session.scalars(
-                    select(Action).where(Action.flag_id == flag.id).order_by(Action.id)
-                )
-            ],
-            "letters": [
-                {"id": letter.id, "kind": letter.kind, "created_by": letter.created_by}
-                for letter in session.scalars(
-                    select(Letter).where(Letter.flag_id == flag.id).order_by(Letter.id)
-                )
-            ],
-            "reports": responded.reports(session, [flag.id]).get(flag.id, []),
-            "history": history(session, flag.id),
-        }
+    item = _item(
+        flag,
+        hide_by_hand,
+        courses.get(flag.poster_id or 0, {}),
+        _responses(session, [flag.id])(flag.id),
     )
-    return item
+    classification = flag.classification
+    return FlagDetail(
+        **values_of(item),
+        scores=dict(classification.scores),
+        spans=tuple(tuple(span) for span in classification.spans),
+        model=f"{classification.model_name} {classification.model_version}",
+        poster=flag.poster.display_name if flag.poster else None,
+        targets_detail=tuple(TargetDetail(t.name, t.kind, t.added_by) for t in flag.targets),
+        evidence=tuple(
+            EvidenceRef(e.id, e.captured_at, e.sha256)
+            for e in session.scalars(
+                select(EvidenceSnapshot)
+                .where(EvidenceSnapshot.comment_id == flag.comment_id)
+                .order_by(EvidenceSnapshot.id)
+            )
+        ),
+        actions=tuple(
+            ActionRef(
+                a.id,
+                a.kind,
+                a.status,
+                a.requested_at,
+                a.confirmed_at,
+                a.last_error,
+                a.reference,
+                a.instructions,
+                a.requested_by,
+            )
+            for a in session.scalars(
+                select(Action).where(Action.flag_id == flag.id).order_by(Action.id)
+            )
+        ),
+        letters=tuple(
+            LetterRef(letter.id, letter.kind, letter.created_by)
+            for letter in session.scalars(
+                select(Letter).where(Letter.flag_id == flag.id).order_by(Letter.id)
+            )
+        ),
+        history=history(session, flag.id),
+        reports=tuple(responded.reports(session, [flag.id]).get(flag.id, [])),
+    )
 
 
-def history(session: Session, flag_id: int) -> list[dict[str, Any]]:
+def history(session: Session, flag_id: int) -> tuple[HistoryEvent, ...]:
     """The flag's audit events, oldest first: who, when, what and why."""
-    return [
-        {
-            "at": event.at.isoformat(),
-            "who": event.actor,
-            "what": event.action,
-            "why": event.detail.get("why"),
-            "detail": {k: v for k, v in event.detail.items() if k != "why"},
-        }
+    return tuple(
+        HistoryEvent(
+            at=event.at,
+            who=event.actor,
+            what=event.action,
+            why=event.detail.get("why"),
+            detail={k: v for k, v in event.detail.items() if k != "why"},
+        )
         for event in session.scalars(
             select(AuditEvent)
             .where(AuditEvent.subject_type == "flag", AuditEvent.subject_id == flag_id)
             .order_by(AuditEvent.at, AuditEvent.id)
         )
-    ]
+    )

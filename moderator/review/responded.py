@@ -41,7 +41,7 @@ def blocks(session: Session, poster: Poster) -> dict[str, Any]:
             state[by_id[account_id or 0].platform] = True
     return {
         "blocked": state,
-        "block_actions": [
+        "block_actions": tuple(
             {
                 "id": action.id,
                 "kind": action.kind,
@@ -55,7 +55,7 @@ def blocks(session: Session, poster: Poster) -> dict[str, Any]:
                 "last_error": action.last_error,
             }
             for action, _, account_id in rows
-        ],
+        ),
     }
 
 

@@ -1,7 +1,7 @@
 """Who sees safeguarding material: the one place that decides it.
 
 A comment is *DSL material* when its flag is routed to the Designated Safeguarding Lead
-(``Flag.route == "dsl"``). Only a viewer with the ``safeguarding`` permission sees DSL material:
+(``Flag.route == Route.DSL``). Only a viewer with the ``safeguarding`` permission sees DSL material:
 its text, its author, the people it names, the images drawn from it. Everyone else sees
 :data:`PLACEHOLDER` where such a comment would have been, in any thread, capture image, filter,
 export or digest.
@@ -23,7 +23,7 @@ from sqlalchemy import ColumnElement, false, or_, select
 from sqlalchemy.orm import Session
 
 from moderator.evidence.capture_png import REDACTED
-from moderator.policy.categories import ROUTE_DSL
+from moderator.policy.categories import Route
 from moderator.store.models import Comment, Flag, Source
 from workqueue.roles import Permissions, Role
 
@@ -60,7 +60,7 @@ STAFF = Viewer(sees_dsl=False)
 
 
 def is_dsl(flag: Flag) -> bool:
-    return flag.route == ROUTE_DSL
+    return flag.route == Route.DSL
 
 
 def shows(viewer: Viewer, flag: Flag) -> bool:
@@ -72,14 +72,14 @@ def flag_conditions(viewer: Viewer) -> list[ColumnElement[bool]]:
     """WHERE conditions on :class:`Flag` leaving out what ``viewer`` may not see."""
     if viewer.sees_dsl:
         return []
-    return [or_(Flag.route.is_(None), Flag.route != ROUTE_DSL)]
+    return [or_(Flag.route.is_(None), Flag.route != Route.DSL)]
 
 
 def hidden_conditions(viewer: Viewer) -> list[ColumnElement[bool]]:
     """WHERE conditions on :class:`Flag` keeping only what ``viewer`` may not see."""
     if viewer.sees_dsl:
         return [false()]
-    return [Flag.route == ROUTE_DSL]
+    return [Flag.route == Route.DSL]
 
 
 @dataclass(frozen=True)
@@ -165,7 +165,7 @@ def dsl_comment_ids(session: Session, source: str | None, ids: set[str]) -> set[
             select(Comment.platform_comment_id)
             .join(Flag, Flag.comment_id == Comment.id)
             .where(
-                Flag.route == ROUTE_DSL,
+                Flag.route == Route.DSL,
                 Comment.platform_comment_id.in_(wanted[start : start + _BATCH]),
             )
         )

@@ -21,6 +21,7 @@ from pydantic import ValidationError
 
 from moderator.errors import ConfigError
 from moderator.policy.categories import STEP
+from moderator.policy.school_words import Blocked, SchoolWords, tidy
 from moderator.settings import schema, tomlcheck
 from moderator.settings.values import (
     BACKENDS,
@@ -262,6 +263,7 @@ class SchoolConfig:
     mail: MailConfig = field(default_factory=MailConfig)
     digest: DigestConfig = field(default_factory=DigestConfig)
     worker: WorkerConfig = field(default_factory=WorkerConfig)
+    words: SchoolWords = field(default_factory=SchoolWords)  #: the config's own word lists
     path: Path | None = None
     text: str = ""  #: the file as read, kept for the config snapshot
 
@@ -337,6 +339,10 @@ def _school(file: schema.SchoolFile, path: Path, text: str) -> SchoolConfig:
             huggingface_config_path=relative(classifier.huggingface_config_path),
         ),
         thresholds=file.policy.thresholds.model_dump(exclude_none=True),
+        words=SchoolWords(
+            tuple(Blocked(tidy(p)) for p in file.policy.blocked_words),
+            tuple(tidy(p) for p in file.policy.allowed_words),
+        ),
         webhooks=WebhookConfig(**file.webhooks.model_dump()),
         escalation=_escalation(file.escalation),
         letters=LettersConfig(

@@ -19,6 +19,7 @@ from pydantic import (
     BaseModel,
     ConfigDict,
     Field,
+    StringConstraints,
     ValidationInfo,
     create_model,
     field_validator,
@@ -230,11 +231,21 @@ else:
     )
 
 
+#: A word or phrase of the school's own lists.
+Phrase = Annotated[str, StringConstraints(pattern=r"\w", max_length=200)]
+
+
 class Policy(Table):
     """The policy's settings (one table, below)."""
 
     thresholds: Thresholds = Field(default_factory=Thresholds)
     """Per-category confidence thresholds."""
+    blocked_words: list[Phrase] = []
+    """The school's blocked words and phrases: a comment that contains one is raised as
+    `obscene` and hidden, its reason naming the school's list. The ones saved in the web
+    interface apply as well (everywhere but `moderator classify`, which reads no database)."""
+    allowed_words: list[Phrase] = []
+    """The school's allowed words: a lexicon hit on one of them does not count."""
 
 
 class Escalation(Table):

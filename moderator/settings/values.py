@@ -109,7 +109,7 @@ EnvName = Annotated[
 ]
 Email = Annotated[str, StringConstraints(pattern=r"\S"), AfterValidator(email_address)]
 StepName = Literal["review", "hide", "meeting", "written_warning", "legal", "police"]
-RoleName = Literal["moderator", "headteacher", "dsl", "admin"]
+RoleName = Literal["moderator", "headteacher", "dsl", "admin", "staff"]
 Category = Literal[
     "abuse",
     "threat",

@@ -460,6 +460,20 @@ class AuditEvent(Base):
     detail: Mapped[dict[str, Any]] = mapped_column(default=dict, comment="no comment text")
 
 
+class SchoolWord(Base):
+    """The school's own words (its "Hidden Words"): a blocked word or phrase raises its category
+    and hides; an allowed word stops a lexicon hit on itself. Changes are audited."""
+
+    __tablename__ = "school_word"
+    __table_args__ = (UniqueConstraint("kind", "phrase"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(10), comment="blocked | allowed")
+    phrase: Mapped[str] = mapped_column(String(200), comment="lower case, single spaces")
+    category: Mapped[str | None] = mapped_column(String(20), comment="blocked: what it raises")
+    added_by: Mapped[str] = mapped_column(String(100))
+    added_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+
+
 class RejectedRecord(Base):
     """A record a source sent that could not be recorded (quarantined): where it was and why,
     never its content. The same record refused again (a file is read on every scan) counts on

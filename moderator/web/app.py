@@ -23,7 +23,8 @@ from starlette.staticfiles import StaticFiles
 from moderator.evidence import times
 from moderator.settings.config import SchoolConfig
 from moderator.store import db
-from moderator.web import security, sessions, untrusted
+from moderator.web import details, security, sessions, untrusted
+from workqueue.roles import Role
 
 logger = logging.getLogger(__name__)
 HERE = Path(__file__).parent
@@ -89,6 +90,7 @@ class Web:
             may=lambda what: current is not None and permissions.allows(current.user.role, what),
             csrf=current.csrf if current else "",
             school=self.config.name,
+            status=status,
             **context,
         )
         return HTMLResponse(page, status_code=status)
@@ -115,6 +117,7 @@ def templates() -> Environment:
     env.filters["bdi"] = untrusted.bdi
     env.filters["isolate"] = untrusted.isolate
     env.filters["platform_link"] = untrusted.platform_link
+    env.filters["detail_lines"] = details.lines
     return env
 
 
@@ -125,9 +128,15 @@ def _short(moment: Any) -> str:
     return f"{local:%d %b %Y %H:%M}"
 
 
-def signed_in(web: Web) -> Callable[[Handler], Handler]:
+#: Where a member of staff (``staff``: reports only) lands, and the only pages they may open.
+STAFF_HOME = "/staff-reports"
+
+
+def signed_in(web: Web, *, staff: bool = False) -> Callable[[Handler], Handler]:
     """Pages for a signed-in user only: GETs without a session go to /login, POSTs without a
-    session or without the session's CSRF token are refused (403)."""
+    session or without the session's CSRF token are refused (403). A ``staff`` user may open
+    only the pages guarded with ``staff=True`` (reporting, their own reports): every other page
+    refuses them, whatever it shows, and the queue's address takes them to their reports."""
 
     def wrap(handler: Handler) -> Handler:
         @functools.wraps(handler)
@@ -140,12 +149,27 @@ def signed_in(web: Web) -> Callable[[Handler], Handler]:
                         request.url.path + (f"?{request.url.query}" if request.url.query else "")
                     )
                     return RedirectResponse(f"/login?next={target}", status_code=303)
-                return PlainTextResponse("sign in first", status_code=403)
+                return web.render(request, "error.html", 403, message="Sign in first.")
             request.scope["current"] = current
+            if current.user.role is Role.STAFF and not staff:
+                if request.method == "GET" and request.url.path == "/":
+                    return RedirectResponse(STAFF_HOME, status_code=303)
+                return web.render(
+                    request,
+                    "error.html",
+                    403,
+                    message="This page is for the moderators. As a member of staff you can "
+                    "report a comment and see your own reports.",
+                )
             if request.method == "POST":
                 form = await request.form()
                 if not sessions.same(str(form.get("csrf_token") or ""), current.csrf):
-                    return PlainTextResponse("the form is out of date: reload and try again", 403)
+                    return web.render(
+                        request,
+                        "error.html",
+                        403,
+                        message="The form is out of date: reload the page and try again.",
+                    )
                 request.scope["form"] = form
             return await handler(request)
 
@@ -163,7 +187,17 @@ def safe_next(target: str | None) -> str:
 
 
 def create_app(engine: Engine, config: SchoolConfig, settings: Settings | None = None) -> Starlette:
-    from moderator.web import auth, dashboard, pages, reports, responding
+    from moderator.web import (
+        auth,
+        dashboard,
+        errors,
+        intake,
+        pages,
+        reports,
+        responding,
+        school_words,
+        staff_records,
+    )
 
     web = Web(engine, config, settings or Settings(), templates())
     guard = signed_in(web)
@@ -174,12 +208,13 @@ def create_app(engine: Engine, config: SchoolConfig, settings: Settings | None =
         *responding.routes(web, guard),
         *dashboard.routes(web, guard),
         *reports.routes(web, guard),
+        *staff_records.routes(web, guard),
+        Route("/favicon.ico", errors.favicon, methods=["GET"]),
+        *intake.routes(web, signed_in(web, staff=True)),
+        *school_words.routes(web, guard),
         Mount("/static", StaticFiles(directory=HERE / "static"), name="static"),
     ]
 
-    async def not_found(request: Request, exc: Exception) -> Response:
-        return web.render(request, "error.html", 404, message="There is no such page.")
-
-    app = Starlette(routes=routes, exception_handlers={404: not_found})
+    app = Starlette(routes=routes, exception_handlers=errors.handlers(web))
     app.add_middleware(security.Headers, hsts=web.settings.secure_cookies)
     return app

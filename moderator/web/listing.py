@@ -11,6 +11,7 @@ from sqlalchemy import String, case, cast, exists, func, select
 from sqlalchemy.orm import Session, joinedload
 from sqlalchemy.sql.elements import ColumnElement
 
+from moderator.policy.categories import Route
 from moderator.review import visibility
 from moderator.store.models import Comment, Flag, FlagTarget, Source
 from workqueue.ladder import Step, rank
@@ -58,6 +59,11 @@ class Row:
     route: str | None
     targets: list[str]
     claimed_by: str | None
+
+    @property
+    def for_dsl(self) -> bool:
+        """Routed to the Designated Safeguarding Lead."""
+        return self.route == Route.DSL
 
 
 def page(session: Session, filters: Filters, *, see_dsl: bool) -> tuple[list[Row], int]:

@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import tempfile
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -24,7 +25,9 @@ from starlette.routing import Route
 
 from moderator.errors import ModeratorError
 from moderator.evidence import bundle, capture_png, custody, viewing
-from moderator.review import cases, decisions, flags, visibility
+from moderator.policy import categories
+from moderator.review import cases, claims, decisions, flags, visibility
+from moderator.review.records import values_of
 from moderator.store.models import AuditEvent, EvidenceArtefact, EvidenceSnapshot, Flag, Letter
 from moderator.web import listing, sessions, words
 from moderator.web.app import Handler, Web
@@ -104,15 +107,15 @@ def routes(web: Web, guard: Callable[[Handler], Handler]) -> list[Route]:
         message = await web.run(sessions.take_flash, request.scope["current"].session_id)
         allowed = [s for s in Step if s is not Step.REVIEW and may(request, _permission(s))]
         verbs, steps = _offered(found, allowed)
-        if found["status"] == FlagStatus.CONFIRMED and may(request, "reopen_confirmed"):
+        if found.status == FlagStatus.CONFIRMED and may(request, "reopen_confirmed"):
             verbs.add("reopen")
-        found["may_reply"] = may(request, "reply")
         return web.render(
             request,
             "flag.html",
             f=found,
             steps=steps,
             verbs=verbs,
+            may_reply=may(request, "reply"),
             message=message,
             title=f"Flag {flag_id}",
         )
@@ -145,7 +148,7 @@ def routes(web: Web, guard: Callable[[Handler], Handler]) -> list[Route]:
     async def claim(request: Request) -> Response:
         username = request.scope["current"].user.username
         try:
-            taken = await run_in_threadpool(decisions.claim, web.engine, web.config, username, 1)
+            taken = await run_in_threadpool(claims.claim, web.engine, web.config, username, 1)
         except (ModeratorError, QueueError) as exc:
             return web.render(request, "error.html", 403, message=words.refusal(exc))
         if not taken:
@@ -234,9 +237,9 @@ def _who(request: Request) -> str:
     return f"{user.username} ({user.full_name}, {user.role.value})"
 
 
-def _offered(item: dict[str, Any], allowed: Sequence[Step]) -> tuple[set[str], list[str]]:
+def _offered(item: flags.FlagItem, allowed: Sequence[Step]) -> tuple[set[str], list[str]]:
     """The decisions that make sense from the flag's state (the server checks again)."""
-    status = FlagStatus(item["status"])
+    status = item.status
     moves = (
         ("confirm", FlagStatus.CONFIRMED),
         ("dismiss", FlagStatus.DISMISSED),
@@ -246,11 +249,9 @@ def _offered(item: dict[str, Any], allowed: Sequence[Step]) -> tuple[set[str], l
     verbs = {verb for verb, to in moves if can_move(status, to)}
     if status is FlagStatus.DISMISSED:
         verbs.add("reopen")
-    taken = rank(Step(item["escalated_step"])) if item.get("escalated_step") else 0
-    proposed = item.get("awaiting_second_person")
-    steps = [
-        s.value for s in allowed if "escalate" in verbs and (rank(s) > taken or s.value == proposed)
-    ]
+    taken = rank(item.escalated_step)
+    proposed = item.awaiting_second_person
+    steps = [s.value for s in allowed if "escalate" in verbs and (rank(s) > taken or s == proposed)]
     return verbs, steps
 
 
@@ -278,7 +279,7 @@ def _dsl_rows(session: Session) -> list[listing.Row]:
     found: list[listing.Row] = []
     while True:
         filters = listing.Filters(
-            status="all", route="dsl", page=len(found) // listing.PER_PAGE + 1
+            status="all", route=categories.Route.DSL, page=len(found) // listing.PER_PAGE + 1
         )
         rows, total = listing.page(session, filters, see_dsl=True)
         found += rows
@@ -286,14 +287,31 @@ def _dsl_rows(session: Session) -> list[listing.Row]:
             return found
 
 
+@dataclass(frozen=True)
+class FlagPage(flags.FlagDetail):
+    """What the flag page shows: the flag in full, then the comment marked up at its spans and
+    the latest snapshot as ``viewer`` may see it, the evidence and the case."""
+
+    segments: list[tuple[str, str | None]]
+    thread: dict[str, Any]
+    post: dict[str, Any]
+    media: list[Any]
+    indecent_image_risk: bool
+    redacted: bool
+    evidence_detail: list[Any]
+    case_view: cases.CaseView | None
+
+
 def _flag_page(
     session: Session, web: Web, flag_id: int, who: str, viewer: visibility.Viewer
-) -> dict[str, Any] | None:
+) -> FlagPage | None:
     flag = _visible(session, flag_id, viewer)
     if flag is None:
         return None
     counted = web.config.escalation.rule.incident_categories
-    item = flags.show(session, flag_id, counted, viewer) or {}
+    item = flags.show(session, flag_id, counted, viewer)
+    if item is None:
+        return None
     shots = session.scalars(
         select(EvidenceSnapshot)
         .where(EvidenceSnapshot.comment_id == flag.comment_id)
@@ -304,20 +322,20 @@ def _flag_page(
     for shot in shots:
         custody.append(session, shot, who, "viewed", seen)
     latest = view.content
-    item["segments"] = _segments(item.get("text", ""), item.get("spans", []))
-    item["thread"] = latest.get("thread") or {}
-    item["post"] = latest.get("post") or {}
-    item["media"] = latest.get("media") or []
-    item["indecent_image_risk"] = bool(latest.get("indecent_image_risk"))
-    item["redacted"] = view.redacted
-    item["evidence_detail"] = viewing.describe(session, flag_id)["snapshots"]
-    item["case_view"] = (
-        cases.view(session, web.config, flag.poster, viewer) if flag.poster else None
+    return FlagPage(
+        **values_of(item),
+        segments=_segments(item.text, item.spans),
+        thread=latest.get("thread") or {},
+        post=latest.get("post") or {},
+        media=latest.get("media") or [],
+        indecent_image_risk=bool(latest.get("indecent_image_risk")),
+        redacted=view.redacted,
+        evidence_detail=viewing.describe(session, flag_id)["snapshots"],
+        case_view=cases.view(session, web.config, flag.poster, viewer) if flag.poster else None,
     )
-    return item
 
 
-def _segments(text: str, spans: list[list[Any]]) -> list[tuple[str, str | None]]:
+def _segments(text: str, spans: Sequence[Sequence[Any]]) -> list[tuple[str, str | None]]:
     """``text`` cut at the classifier's spans, each piece with its category (or None)."""
     marks: list[str | None] = [None] * len(text)
     for start, end, category in spans:

@@ -21,24 +21,27 @@ class Headers:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        static = scope["path"].startswith("/static/")
 
         async def with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
-                headers = list(message.get("headers", []))
-                headers += [
-                    (b"content-security-policy", CSP.encode()),
-                    (b"x-content-type-options", b"nosniff"),
-                    (b"x-frame-options", b"DENY"),
-                    (b"referrer-policy", b"no-referrer"),
-                    (b"cross-origin-opener-policy", b"same-origin"),
-                    (b"permissions-policy", b"camera=(), microphone=(), geolocation=()"),
-                ]
-                if not static:
-                    headers.append((b"cache-control", b"no-store"))
-                if self.hsts or (self.hsts is None and scope.get("scheme") == "https"):
-                    headers.append((b"strict-transport-security", b"max-age=31536000"))
-                message["headers"] = headers
+                message["headers"] = [*message.get("headers", []), *headers(scope, self.hsts)]
             await send(message)
 
         await self.app(scope, receive, with_headers)
+
+
+def headers(scope: Scope, hsts: bool | None) -> list[tuple[bytes, bytes]]:
+    """The headers every response gets (the 500 page, drawn outside the middleware, too)."""
+    found = [
+        (b"content-security-policy", CSP.encode()),
+        (b"x-content-type-options", b"nosniff"),
+        (b"x-frame-options", b"DENY"),
+        (b"referrer-policy", b"no-referrer"),
+        (b"cross-origin-opener-policy", b"same-origin"),
+        (b"permissions-policy", b"camera=(), microphone=(), geolocation=()"),
+    ]
+    if not scope["path"].startswith("/static/"):
+        found.append((b"cache-control", b"no-store"))
+    if hsts or (hsts is None and scope.get("scheme") == "https"):
+        found.append((b"strict-transport-security", b"max-age=31536000"))
+    return found

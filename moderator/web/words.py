@@ -8,23 +8,22 @@ import logging
 from collections.abc import Sequence
 from typing import Any
 
-from moderator.cli import words as cli_words
-from moderator.review.decisions import Note, Outcome
-from workqueue.roles import WHAT
+from moderator.review import wording
+from moderator.review.outcomes import Note, Outcome
+from workqueue.roles import WHAT, Role
 
 logger = logging.getLogger(__name__)
 
 #: A role as a sentence names the person holding it.
-ROLES = {
-    "moderator": "a moderator",
-    "headteacher": "the headteacher",
-    "dsl": "the Designated Safeguarding Lead",
-    "admin": "an administrator",
+ROLES: dict[str, str] = {
+    Role.MODERATOR: "a moderator",
+    Role.HEADTEACHER: "the headteacher",
+    Role.DSL: "the Designated Safeguarding Lead",
+    Role.ADMIN: "an administrator",
 }
 
-#: What a decision did: the command line's phrases are plain words already (they name no option
-#: or command), so the web says the same.
-DID = {"targets_recorded": "the people it is about recorded", **cli_words.DID}
+#: What a decision did: the phrases both interfaces share, and the web's own for targets.
+DID = {"targets_recorded": "the people it is about recorded", **wording.DID}
 
 NOTES = {
     "hide_by_hand": "This source cannot act: hide the comment on the platform by hand.",
@@ -83,6 +82,8 @@ REFUSALS = {
     "nothing_to_unblock": "there is nothing to unblock: no account is blocked.",
     "illegal_move": "this flag is {status} and cannot become {to}.",
     "not_claimed": "this flag is {status}: only a flag in review can be put back in the queue.",
+    "not_on_roster": "{name} is not a member of staff on the school's roster.",
+    "record_refused": "a member of staff's record is for the headteacher, the DSL and administrators.",
     "unknown_user": "your account cannot take decisions; ask the school's administrator.",
     "user_disabled": "your account is disabled; ask the school's administrator.",
     "no_evidence": "there is no evidence to export for this flag (nothing was captured).",

@@ -19,9 +19,13 @@ class Role(StrEnum):
     HEADTEACHER = "headteacher"  #: takes the rungs above a meeting for the school
     DSL = "dsl"  #: the Designated Safeguarding Lead (or a deputy): sees safeguarding flags
     ADMIN = "admin"  #: runs the system for the school; may take any decision a head may
+    STAFF = "staff"  #: a member of staff: reports comments seen elsewhere, sees only those reports
 
 
-EVERYONE = frozenset(Role)
+#: Everyone who works the queue (a member of staff only reports: no decision is theirs).
+EVERYONE = frozenset(Role) - {Role.STAFF}
+#: The roles that see flags at all; a ``staff`` user sees only the reports they made.
+REVIEWERS = EVERYONE
 
 #: What each decision needs. ``police`` is the second person who confirms a referral;
 #: ``propose_police`` the first; ``safeguarding`` who sees and decides flags routed to the DSL.

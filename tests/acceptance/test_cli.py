@@ -3,35 +3,15 @@
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
+from tests.cli import run
 from tests.factories import MINIMAL_CONFIG, QUEUE_ITEM_KEYS, jsonl
 
-MODERATOR = [sys.executable, "-m", "moderator"]
 VERDICT_KEYS = {"id", "categories", "scores", "hide", "step", "reasons", "spans"}
 DETOXIFY_LABELS = {"toxicity", "severe_toxicity", "obscene", "threat", "insult", "identity_attack"}
-
-
-def run(
-    *args: str, cwd: Path, stdin: str | None = None, env: dict[str, str] | None = None
-) -> subprocess.CompletedProcess[str]:
-    environment = {k: v for k, v in os.environ.items() if not k.startswith("MODERATOR_")}
-    environment.update(env or {})
-    return subprocess.run(
-        [*MODERATOR, *args],
-        cwd=cwd,
-        input=stdin,
-        capture_output=True,
-        text=True,
-        env=environment,
-        timeout=300,
-        check=False,
-    )
 
 
 def test_demo_in_an_empty_directory(tmp_path: Path) -> None:

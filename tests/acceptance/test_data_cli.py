@@ -13,8 +13,7 @@ from sqlalchemy import select, update
 
 from moderator.store import db
 from moderator.store.models import AuditEvent, Comment, utcnow
-from tests.acceptance.test_cli import run
-from tests.factories import MINIMAL_CONFIG, jsonl
+from tests.cli import cli_school, run
 
 DAVE = ["Mrs Holloway is a useless idiot", "Thanks for sorting out the trip so quickly"]
 OTHER = ["Lovely photos of the relay, well done", "Mr Evans is a moron and a disgrace"]
@@ -22,9 +21,6 @@ OTHER = ["Lovely photos of the relay, well done", "Mr Evans is a moron and a dis
 
 @pytest.fixture
 def school(tmp_path: Path, database_url: str) -> tuple[Path, dict[str, str]]:
-    (tmp_path / "moderator.toml").write_text(
-        MINIMAL_CONFIG + '\n[classifier]\nbackend = "lexical"\n', encoding="utf-8"
-    )
     texts = [(DAVE[0], "Dave Parent"), (OTHER[0], "Olive Other"), (DAVE[1], "Dave Parent")]
     texts.append((OTHER[1], "Olive Other"))
     rows = [
@@ -37,11 +33,7 @@ def school(tmp_path: Path, database_url: str) -> tuple[Path, dict[str, str]]:
         }
         for i, (text, author) in enumerate(texts, start=1)
     ]
-    (tmp_path / "comments.jsonl").write_text(jsonl(rows), encoding="utf-8")
-    env = {"MODERATOR_DATABASE_URL": database_url}
-    scanned = run("scan", "--json", cwd=tmp_path, env=env)
-    assert scanned.returncode == 0, scanned.stderr
-    return tmp_path, env
+    return cli_school(tmp_path, database_url, rows)
 
 
 def test_purge_dry_run_then_purge_from_the_command_line(

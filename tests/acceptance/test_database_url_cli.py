@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from moderator.store import db
-from tests.acceptance.test_cli import run
+from tests.cli import run
 from tests.factories import MINIMAL_CONFIG, jsonl
 
 UNSUPPORTED = "mysql://moderator:hunter2@127.0.0.1:3306/school"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from tests.acceptance.test_cli import run
+from tests.cli import run
 from tests.factories import MINIMAL_CONFIG, jsonl
 from tests.smtp_server import SMTPServer, free_port
 

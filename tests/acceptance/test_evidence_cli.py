@@ -13,8 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.acceptance.test_cli import run
-from tests.factories import MINIMAL_CONFIG, jsonl
+from tests.cli import cli_school, run
 from tests.tsa_server import TSA
 
 THREAT = "I will smash the head's face in at the gate, watch your back"
@@ -26,9 +25,6 @@ def words(text: str) -> str:
 
 @pytest.fixture
 def school(tmp_path: Path, database_url: str) -> tuple[Path, dict[str, str]]:
-    (tmp_path / "moderator.toml").write_text(
-        MINIMAL_CONFIG + '\n[classifier]\nbackend = "lexical"\n', encoding="utf-8"
-    )
     rows = [
         {
             "id": "t1",
@@ -43,11 +39,7 @@ def school(tmp_path: Path, database_url: str) -> tuple[Path, dict[str, str]]:
             "created_time": "2026-10-02T09:00:00+00:00",
         },
     ]
-    (tmp_path / "comments.jsonl").write_text(jsonl(rows), encoding="utf-8")
-    env = {"MODERATOR_DATABASE_URL": database_url}
-    scanned = run("scan", "--json", cwd=tmp_path, env=env)
-    assert scanned.returncode == 0, scanned.stderr
-    return tmp_path, env
+    return cli_school(tmp_path, database_url, rows)
 
 
 def threat_flag(folder: Path, env: dict[str, str]) -> int:

@@ -19,7 +19,7 @@ from typing import Any
 import pytest
 
 from moderator.evidence import verify
-from tests.unit.test_verify import SNAPSHOT, chain
+from tests.custody import SNAPSHOT, chain
 
 PEAK_LIMIT = 200 * 10**6  # bytes
 BIG = "attachment.bin"

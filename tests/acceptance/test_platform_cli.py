@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from tests import platform_data as data
-from tests.acceptance.test_cli import run
+from tests.cli import run
 from tests.graph_server import GraphServer
 
 TOKENS = {data.FB_ENV: data.PAGE_TOKEN, data.IG_ENV: data.IG_TOKEN}

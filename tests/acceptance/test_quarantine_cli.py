@@ -8,9 +8,9 @@ import json
 import time
 from pathlib import Path
 
-from tests.acceptance.test_cli import run
+from tests.cli import run
 from tests.factories import MINIMAL_CONFIG
-from tests.integration.test_quarantine import SECRET_WORDS, poisoned_file
+from tests.poisoned_records import SECRET_WORDS, poisoned_file
 
 CONFIG = MINIMAL_CONFIG + '\n[classifier]\nbackend = "lexical"\n'
 

@@ -9,8 +9,7 @@ from typing import Any
 
 import pytest
 
-from tests.acceptance.test_cli import run
-from tests.factories import MINIMAL_CONFIG, jsonl
+from tests.cli import cli_school, run
 
 ABUSE = [
     "Mrs Holloway is a useless idiot",
@@ -40,29 +39,8 @@ def rows() -> list[dict[str, Any]]:
 
 @pytest.fixture
 def school(tmp_path: Path, database_url: str) -> tuple[Path, dict[str, str]]:
-    (tmp_path / "moderator.toml").write_text(
-        MINIMAL_CONFIG + '\n[classifier]\nbackend = "lexical"\n', encoding="utf-8"
-    )
-    (tmp_path / "comments.jsonl").write_text(jsonl(rows()), encoding="utf-8")
-    env = {"MODERATOR_DATABASE_URL": database_url}
-    for name, role in [("mod", "moderator"), ("head", "headteacher"), ("dsl", "dsl")]:
-        added = run(
-            "users",
-            "add",
-            name,
-            "--name",
-            f"{name.title()} Person",
-            "--role",
-            role,
-            "--password-stdin",
-            cwd=tmp_path,
-            env=env,
-            stdin=PASSWORD,
-        )
-        assert added.returncode == 0, added.stderr
-    scanned = run("scan", "--json", cwd=tmp_path, env=env)
-    assert scanned.returncode == 0, scanned.stderr
-    return tmp_path, env
+    users = {"mod": "moderator", "head": "headteacher", "dsl": "dsl"}
+    return cli_school(tmp_path, database_url, rows(), users=users, password=PASSWORD)
 
 
 def listed(cwd: Path, env: dict[str, str]) -> dict[str, dict[str, Any]]:

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from tests import platform_data as data
-from tests.acceptance.test_cli import run
+from tests.cli import run
 from tests.graph_server import GraphServer
 
 NOW = dt.datetime.now(dt.UTC).replace(microsecond=0)

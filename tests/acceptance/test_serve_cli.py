@@ -17,7 +17,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from tests.acceptance.test_cli import MODERATOR, run
+from tests.cli import MODERATOR, cli_school, run
 from tests.factories import MINIMAL_CONFIG
 
 WEBHOOKS = """
@@ -39,10 +39,10 @@ def in_use(port: int) -> str:
 
 @pytest.fixture
 def school(tmp_path: Path, database_url: str) -> tuple[Path, dict[str, str]]:
-    (tmp_path / "moderator.toml").write_text(MINIMAL_CONFIG + WEBHOOKS, encoding="utf-8")
-    (tmp_path / "comments.jsonl").write_text("", encoding="utf-8")
     env = {"TEST_APP_SECRET": "s3cret", "TEST_VERIFY_TOKEN": "tok"}
-    return tmp_path, {"MODERATOR_DATABASE_URL": database_url, **env}
+    return cli_school(
+        tmp_path, database_url, [], config=MINIMAL_CONFIG + WEBHOOKS, scan=False, env=env
+    )
 
 
 @pytest.fixture

@@ -19,7 +19,7 @@ from sqlalchemy import func, select
 from moderator.store import db
 from moderator.store.models import Action, Comment
 from tests import platform_data as data
-from tests.acceptance.test_cli import MODERATOR, run
+from tests.cli import MODERATOR, run
 from tests.graph_server import GraphServer
 
 

@@ -21,7 +21,7 @@ from typing import Any, NamedTuple
 import pytest
 from sqlalchemy import Engine, event, func, or_, select, update
 
-from moderator.review import decisions
+from moderator.review import claims, decisions
 from moderator.store import db
 from moderator.store.models import AuditEvent, Classification, Comment, Flag, Source, utcnow
 from workqueue.errors import IllegalTransition
@@ -82,7 +82,7 @@ def flag_state(engine: Engine, flag_id: int) -> tuple[dict[str, Any], int]:
 
 def claim(engine: Engine, actor: str, limit: int = 1, **kwargs: Any) -> list[int]:
     with db.session_scope(engine) as session:
-        return STORE.claim(session, actor, limit=limit, order_by=decisions.PRIORITY, **kwargs)
+        return STORE.claim(session, actor, limit=limit, order_by=claims.PRIORITY, **kwargs)
 
 
 def audit_events(engine: Engine, action: str) -> list[AuditEvent]:
@@ -128,7 +128,7 @@ def _claim_worker(url: str, name: str, limit: int, workers: int) -> Taken:
         first_try, last_claim = time.time(), 0.0
         while True:
             with db.session_scope(engine) as session:
-                ids = STORE.claim(session, name, limit=limit, order_by=decisions.PRIORITY)
+                ids = STORE.claim(session, name, limit=limit, order_by=claims.PRIORITY)
             if not ids:
                 return Taken(name, os.getpid(), taken, first_try, last_claim)
             taken.extend(ids)
@@ -418,7 +418,7 @@ def test_release_stale_releases_only_claims_older_than_the_cut_off(engine: Engin
 
 
 def test_release_stale_leaves_a_fresh_claim_taken_meanwhile(engine: Engine) -> None:
-    """Between release_stale's SELECT and its UPDATE, another worker's ``decisions.claim``
+    """Between release_stale's SELECT and its UPDATE, another worker's ``claims.claim``
     releases the stale claim and claims the flag afresh; that fresh claim must survive."""
     [flag_id] = add_flags(engine, {})
     claim(engine, "alice")

@@ -28,19 +28,18 @@ import pytest
 from sqlalchemy import Engine, select
 
 from moderator.evidence import bundle, capture_png, snapshot, verify
-from moderator.ingest import scanning
 from moderator.ops import digest
-from moderator.policy.classify import classifier_for
 from moderator.privacy import sar
-from moderator.review import cases, decisions, flags, users, visibility
-from moderator.settings import config as config_mod
+from moderator.review import cases, decisions, flags, visibility
 from moderator.store import db
-from moderator.store.models import Comment, EvidenceArtefact, EvidenceSnapshot, Flag, Poster
-from tests.acceptance.test_cli import run
-from tests.factories import MINIMAL_CONFIG, jsonl
-from tests.integration.test_web import PASSWORD, School, cheap_hashes
-
-__all__ = ["cheap_hashes"]  # the autouse fixture: cheap password hashes for quick sign-ins
+from moderator.store.models import EvidenceArtefact, EvidenceSnapshot, Flag, Poster
+from tests.cli import run
+from tests.factories import MINIMAL_CONFIG
+from tests.web_client import (
+    School,
+    cheap_hashes,  # noqa: F401 - autouse: cheap password hashes
+    scanned_school,
+)
 
 PUPIL = "Maisie Thornton"
 DISCLOSER = "Zed Pupil"
@@ -99,20 +98,9 @@ def assert_shows_dsl(text: str, where: str) -> None:
 
 @pytest.fixture
 def school(engine: Engine, tmp_path: Path) -> Iterator[School]:
-    (tmp_path / "moderator.toml").write_text(CONFIG, encoding="utf-8")
-    (tmp_path / "comments.jsonl").write_text(jsonl(thread()), encoding="utf-8")
-    config = config_mod.load(tmp_path / "moderator.toml")
-    result = scanning.scan(engine, config, classifier_for(config), full=True)
-    assert result.errors == []
+    built = scanned_school(engine, tmp_path, CONFIG, thread(), USERS)
+    ids, config = built.flags, built.config
     with db.session_scope(engine) as session:
-        for name, role in USERS.items():
-            users.add(session, name, f"{name.title()} Person", role, PASSWORD)
-        ids = {
-            key: flag_id
-            for key, flag_id in session.execute(
-                select(Comment.platform_comment_id, Flag.id).join(Flag.comment)
-            )
-        }
         routes = {key: session.get_one(Flag, i).route for key, i in ids.items()}
     assert routes == {"a1": "moderators", "a2": "moderators", "s1": "dsl", "g1": "dsl"}
     for key in ("a1", "a2"):  # the sealed evidence holds the DSL's comments: what may leak
@@ -122,10 +110,8 @@ def school(engine: Engine, tmp_path: Path) -> Iterator[School]:
     decisions.decide(
         engine, config, ids["g1"], "dsl", "confirm", note=f"Spoke to {PUPIL}'s mother today"
     )
-    built = School(engine, config, ids)
     yield built
-    for client in built.clients:
-        client.close()
+    built.close()
 
 
 def sealed(engine: Engine, flag_id: int) -> tuple[dict[str, Any], str, bytes]:
@@ -345,13 +331,15 @@ def test_a_subject_access_export_by_a_moderator_holds_no_dsl_material(
 
 def test_the_queue_and_case_read_models_hide_dsl_material(school: School) -> None:
     with db.session_scope(school.engine) as session:
-        staff = flags.queue(session, hide_dsl=True)
-        everyone = flags.queue(session)
-        item = flags.show(session, school.flags["a1"], viewer=visibility.STAFF)
+        staff = [i.to_json() for i in flags.queue(session, hide_dsl=True)]
+        everyone = [i.to_json() for i in flags.queue(session)]
+        shown = flags.show(session, school.flags["a1"], viewer=visibility.STAFF)
+        assert shown is not None
+        item = shown.to_json()
         poster = session.get_one(Flag, school.flags["a1"]).poster
         assert poster is not None
-        case = cases.view(session, school.config, poster, visibility.STAFF)
-        full_case = cases.view(session, school.config, poster, visibility.EVERYTHING)
+        case = cases.view(session, school.config, poster, visibility.STAFF).to_json()
+        full_case = cases.view(session, school.config, poster, visibility.EVERYTHING).to_json()
         assert flags.show(session, school.flags["s1"], viewer=visibility.STAFF) is None
     assert_clean(json.dumps(staff), "queue list --as a moderator")
     assert_clean(json.dumps(item), "queue show as a moderator")

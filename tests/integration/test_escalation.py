@@ -10,80 +10,22 @@ import pytest
 from sqlalchemy import Engine, func, select
 
 from moderator.cli import words as cli_words
-from moderator.ingest import scanning
-from moderator.policy.classify import classifier_for
-from moderator.review import cases, decisions, flags, users
+from moderator.review import cases, claims, decisions, flags, users
 from moderator.review.letters import LetterError
 from moderator.review.users import UserError
 from moderator.settings import config as config_mod
 from moderator.store import db
 from moderator.store.models import Action, AuditEvent, Flag, Letter
-from tests.factories import MINIMAL_CONFIG, jsonl
+from tests.brookside import PASSWORD, add_users, brookside, comment, queue, scan
 from workqueue.errors import IllegalTransition, NotAllowed
 from workqueue.ladder import Step
 
-CONFIG = (
-    MINIMAL_CONFIG.replace(
-        'name = "Test School"', 'name = "Brookside Primary School"\nheadteacher = "Janet Holloway"'
-    )
-    + """
-[[staff]]
-name = "Gareth Evans"
-role = "Year 6 teacher"
-aliases = ["Mr Evans"]
-
-[classifier]
-backend = "lexical"
-"""
-)
 ABUSE = [
     "Mrs Holloway is a useless idiot",
     "Mrs Holloway is a stupid cow, utterly pathetic",
     "Mr Evans is a moron and a disgrace",
     "Mrs Holloway is a pathetic joke of a head, absolute idiot",
 ]
-PASSWORD = "correct horse battery"
-
-
-def comment(n: int, text: str, author: str = "Dave Parent", day: int = 1) -> dict[str, Any]:
-    return {
-        "id": f"c{n}",
-        "text": text,
-        "author": author,
-        "created_time": f"2026-10-{day:02d}T09:{n % 60:02d}:00+00:00",
-        "post_id": "p1",
-        "permalink_url": f"https://www.facebook.com/brookside/posts/p1?comment_id=c{n}",
-    }
-
-
-def school(tmp_path: Path, rows: list[dict[str, Any]], extra: str = "") -> config_mod.SchoolConfig:
-    (tmp_path / "moderator.toml").write_text(CONFIG + extra, encoding="utf-8")
-    (tmp_path / "comments.jsonl").write_text(jsonl(rows), encoding="utf-8")
-    return config_mod.load(tmp_path / "moderator.toml")
-
-
-def scan(engine: Engine, config: config_mod.SchoolConfig) -> dict[str, dict[str, Any]]:
-    """Scan, then the queue keyed by platform comment id."""
-    result = scanning.scan(engine, config, classifier_for(config), full=True)
-    assert result.errors == []
-    return queue(engine)
-
-
-def queue(engine: Engine) -> dict[str, dict[str, Any]]:
-    with db.session_scope(engine) as session:
-        return {item["comment_id"]: item for item in flags.queue(session)}
-
-
-def add_users(engine: Engine) -> None:
-    with db.session_scope(engine) as session:
-        for name, role in [
-            ("mod", "moderator"),
-            ("mod2", "moderator"),
-            ("head", "headteacher"),
-            ("dsl", "dsl"),
-            ("admin", "admin"),
-        ]:
-            users.add(session, name, name.title(), role, PASSWORD)
 
 
 def audit_count(engine: Engine) -> int:
@@ -93,7 +35,7 @@ def audit_count(engine: Engine) -> int:
 
 @pytest.fixture
 def four(engine: Engine, tmp_path: Path) -> tuple[Engine, config_mod.SchoolConfig]:
-    config = school(tmp_path, [comment(i + 1, text, day=i + 1) for i, text in enumerate(ABUSE)])
+    config = brookside(tmp_path, [comment(i + 1, text, day=i + 1) for i, text in enumerate(ABUSE)])
     add_users(engine)
     return engine, config
 
@@ -135,7 +77,7 @@ def test_dismissing_an_incident_lowers_the_later_ones(four: tuple[Engine, Any]) 
 
 
 def test_severity_floors_and_complaints(engine: Engine, tmp_path: Path) -> None:
-    config = school(
+    config = brookside(
         tmp_path,
         [
             comment(1, "I will smash Mr Evans's face in when I see him at the gate", "A"),
@@ -192,7 +134,7 @@ def test_a_dismissed_incident_stays_uncounted_once_closed(four: tuple[Engine, An
     after = queue(engine)
     assert [after[c]["step"] for c in ("c3", "c4")] == ["meeting", "written_warning"]
     with db.session_scope(engine) as session:
-        view = cases.view(session, config, cases.resolve(session, "Dave Parent"))
+        view = cases.view(session, config, cases.resolve(session, "Dave Parent")).to_json()
     assert view["incidents"] == 2
 
 
@@ -224,7 +166,7 @@ def test_every_decision_is_audited_with_who_when_what_why(four: tuple[Engine, An
     decisions.decide(engine, config, flag_id, "mod", "escalate", step=Step.MEETING)
     decisions.decide(engine, config, flag_id, "head", "close", note="met the parent")
     with db.session_scope(engine) as session:
-        trail = flags.history(session, flag_id)
+        trail = [event.to_json() for event in flags.history(session, flag_id)]
     decided = [e for e in trail if e["who"] != "system"]
     assert [(e["who"], e["what"]) for e in decided] == [
         ("mod", "confirm"),
@@ -280,38 +222,38 @@ def test_the_proposer_may_be_a_head_but_still_needs_a_second(four: tuple[Engine,
 
 def test_safeguarding_is_for_the_dsl_only(engine: Engine, tmp_path: Path) -> None:
     text = "my daughter told me she is being hurt at home and is scared to go back"
-    config = school(tmp_path, [comment(1, text)])
+    config = brookside(tmp_path, [comment(1, text)])
     add_users(engine)
     item = scan(engine, config)["c1"]
     assert item["route"] == "dsl" and not item["hide_recommended"]
     for who in ("mod", "head", "admin"):
         with pytest.raises(NotAllowed, match="Designated Safeguarding Lead"):
             decisions.decide(engine, config, item["id"], who, "confirm")
-    assert decisions.claim(engine, config, "mod", limit=10) == []
-    assert decisions.claim(engine, config, "dsl", limit=10) == [item["id"]]
+    assert claims.claim(engine, config, "mod", limit=10) == []
+    assert claims.claim(engine, config, "dsl", limit=10) == [item["id"]]
     proposed = decisions.decide(engine, config, item["id"], "dsl", "escalate", step=Step.POLICE)
     assert "a second person (dsl) must confirm it" in cli_words.outcome(proposed)
     with db.session_scope(engine) as session:
-        assert [i["id"] for i in flags.queue(session, hide_dsl=True)] == []
+        assert [i.id for i in flags.queue(session, hide_dsl=True)] == []
 
 
 def test_a_claim_keeps_others_off_until_released(four: tuple[Engine, Any]) -> None:
     engine, config = four
     items = scan(engine, config)
-    first = decisions.claim(engine, config, "mod")
+    first = claims.claim(engine, config, "mod")
     # the most severe recommendation first (c3 and c4 both recommend the police), oldest first
     assert first == [items["c3"]["id"]]
     with pytest.raises(IllegalTransition, match="being reviewed by mod"):
         decisions.decide(engine, config, first[0], "mod2", "dismiss")
-    assert decisions.claim(engine, config, "mod2") == [items["c4"]["id"]]
+    assert claims.claim(engine, config, "mod2") == [items["c4"]["id"]]
     with pytest.raises(IllegalTransition, match="being reviewed by mod"):
         decisions.release(engine, config, first[0], "mod2")
     decisions.release(engine, config, first[0], "mod")
-    assert decisions.claim(engine, config, "mod2") == [items["c3"]["id"]]
+    assert claims.claim(engine, config, "mod2") == [items["c3"]["id"]]
 
 
 def test_dismissing_a_hidden_comment_queues_an_unhide(engine: Engine, tmp_path: Path) -> None:
-    config = school(tmp_path, [comment(1, ABUSE[0])])
+    config = brookside(tmp_path, [comment(1, ABUSE[0])])
     add_users(engine)
     flag_id = scan(engine, config)["c1"]["id"]
     with db.session_scope(engine) as session:  # as if the platform had confirmed the hide
@@ -341,7 +283,7 @@ def test_manual_hide_is_cancelled_on_dismissal(four: tuple[Engine, Any]) -> None
 
 
 def test_auto_hide_off_hides_only_when_a_person_confirms(engine: Engine, tmp_path: Path) -> None:
-    config = school(tmp_path, [comment(1, ABUSE[0])], "\n[escalation]\nauto_hide = false\n")
+    config = brookside(tmp_path, [comment(1, ABUSE[0])], "\n[escalation]\nauto_hide = false\n")
     add_users(engine)
     flag_id = scan(engine, config)["c1"]["id"]
     with db.session_scope(engine) as session:
@@ -357,13 +299,13 @@ def test_linked_accounts_share_one_ladder(engine: Engine, tmp_path: Path) -> Non
         comment(2, ABUSE[1], "dave_p_1980", day=2),
         comment(3, ABUSE[2], "Dave Parent", day=3),
     ]
-    config = school(tmp_path, rows)
+    config = brookside(tmp_path, rows)
     add_users(engine)
     items = scan(engine, config)
     assert [items[f"c{i}"]["step"] for i in (1, 2, 3)] == ["meeting", "meeting", "written_warning"]
     with db.session_scope(engine) as session:
         kept = cases.link(session, config, "Dave Parent", "dave_p_1980", "mod", "same person")
-        view = cases.view(session, config, kept)
+        view = cases.view(session, config, kept).to_json()
     assert [items[f"c{i}"]["case"] for i in (1, 3)] == [kept.id, kept.id]
     assert [queue(engine)[f"c{i}"]["step"] for i in (1, 2, 3)] == [
         "meeting",
@@ -388,7 +330,7 @@ def test_two_incidents_against_one_person_are_possible_harassment(
     assert items["c3"]["possible_harassment"] == []
     decisions.decide(engine, config, items["c3"]["id"], "mod", "confirm", targets=["Mrs Holloway"])
     with db.session_scope(engine) as session:
-        view = cases.view(session, config, cases.resolve(session, "Dave Parent"))
+        view = cases.view(session, config, cases.resolve(session, "Dave Parent")).to_json()
     assert view["possible_harassment"] == [
         {"target": "Janet Holloway", "flags": sorted(i["id"] for i in items.values())}
     ]
@@ -414,7 +356,7 @@ def test_a_school_template_replaces_ours_and_errors_name_it(engine: Engine, tmp_
     (tmp_path / "letters" / "meeting.txt.j2").write_text(
         "{{ school }} invites {{ poster }} ({{ comments|length }} comment).\n", encoding="utf-8"
     )
-    config = school(tmp_path, [comment(1, ABUSE[0])], '\n[letters]\ntemplates_dir = "letters"\n')
+    config = brookside(tmp_path, [comment(1, ABUSE[0])], '\n[letters]\ntemplates_dir = "letters"\n')
     add_users(engine)
     flag_id = scan(engine, config)["c1"]["id"]
     outcome = decisions.decide(engine, config, flag_id, "mod", "escalate", step=Step.MEETING)

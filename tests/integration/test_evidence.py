@@ -29,6 +29,7 @@ from moderator.store.models import (
     Flag,
 )
 from tests import platform_data as data
+from tests.factories import load_school
 from tests.graph_server import GraphServer
 
 PHOTO = b"\x89PNG\r\n\x1a\n" + b"made-up photo bytes " * 50
@@ -90,11 +91,8 @@ def graph(monkeypatch: pytest.MonkeyPatch) -> Iterator[GraphServer]:
 
 @pytest.fixture
 def school(graph: GraphServer, tmp_path: Path) -> config_mod.SchoolConfig:
-    path = tmp_path / "moderator.toml"
     body = data.config_text(graph.url) + '\n[[pupils]]\nname = "Amelia Jones"\n'
-    body += '\n[evidence]\nmedia_hosts = ["127.0.0.1"]\n'
-    path.write_text(body, encoding="utf-8")
-    return config_mod.load(path)
+    return load_school(tmp_path, body + '\n[evidence]\nmedia_hosts = ["127.0.0.1"]\n')
 
 
 def photo(cdn: CDN, name: str) -> dict[str, object]:

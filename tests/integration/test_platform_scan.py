@@ -19,6 +19,7 @@ from moderator.settings import config as config_mod
 from moderator.store import db
 from moderator.store.models import Action, Comment, Flag, Source
 from tests import platform_data as data
+from tests.factories import load_school
 from tests.graph_server import GraphServer
 
 NOW = dt.datetime.now(dt.UTC).replace(microsecond=0)
@@ -44,9 +45,7 @@ def graph(monkeypatch: pytest.MonkeyPatch) -> Iterator[GraphServer]:
 
 @pytest.fixture
 def school(graph: GraphServer, tmp_path: Path) -> config_mod.SchoolConfig:
-    path = tmp_path / "moderator.toml"
-    path.write_text(data.config_text(graph.url), encoding="utf-8")
-    return config_mod.load(path)
+    return load_school(tmp_path, data.config_text(graph.url))
 
 
 def scan(engine: Engine, school: config_mod.SchoolConfig, **options: object) -> scanning.ScanResult:
@@ -76,7 +75,7 @@ def test_full_scan_records_all_hides_per_policy_and_a_second_scan_adds_nothing(
     assert first.errors == []
     assert first.fetched == first.new == 100
     with db.session_scope(engine) as session:
-        queue = flags.queue(session)
+        queue = [i.to_json() for i in flags.queue(session)]
         owner = session.scalars(select(Comment).where(Comment.by_owner)).all()
     to_hide = {i["comment_id"] for i in queue if i["hide_recommended"]}
     assert to_hide and to_hide <= made.harmful  # only what policy says, nothing ordinary
@@ -173,7 +172,7 @@ def test_comments_the_platform_will_not_hide_are_never_sent(
     result = scan(engine, school)
     assert result.errors == [] and hides(graph) == []
     with db.session_scope(engine) as session:
-        queue = {i["comment_id"]: i for i in flags.queue(session)}
+        queue = {i.comment_id: i.to_json() for i in flags.queue(session)}
     assert queue[refused]["hide_by_hand"] and not queue[refused]["hidden"]
     assert queue[already]["hidden"] and not queue[already]["hide_by_hand"]
 

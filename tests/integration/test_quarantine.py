@@ -23,47 +23,9 @@ from moderator.store.models import Comment, Post, RejectedRecord, Source
 from tests import platform_data as data
 from tests.factories import MINIMAL_CONFIG
 from tests.graph_server import GraphServer
+from tests.poisoned_records import NOW, POISONS, SECRET_WORDS, good_line, nested, poisoned_file
 
-NOW = dt.datetime.now(dt.UTC).replace(microsecond=0)
 LEXICAL = MINIMAL_CONFIG + '\n[classifier]\nbackend = "lexical"\n'
-SECRET_WORDS = "confidential words"  # in every poisoned record: must never reach a reason
-
-
-def nested(depth: int) -> object:
-    value: object = SECRET_WORDS
-    for _ in range(depth):
-        value = [value]
-    return value
-
-
-def good_line(n: int) -> str:
-    return json.dumps(
-        {
-            "id": f"good-{n}",
-            "text": f"Lovely assembly today, number {n}",
-            "author": "Parent A",
-            "post_id": "post-1",
-            "created_time": (NOW - dt.timedelta(hours=1)).isoformat(),
-        }
-    )
-
-
-#: The probe's three poisons, as raw JSONL lines
-POISONS = {
-    "surrogate": '{"id": "bad-1", "text": "' + SECRET_WORDS + ' \\ud800"}',
-    "time": '{"id": "bad-2", "text": "' + SECRET_WORDS + '", "created_time": 1e300}',
-    "deep": json.dumps({"id": "bad-3", "text": SECRET_WORDS, "extra": nested(600)}),
-}
-
-
-def poisoned_file(path: Path) -> dict[str, int]:
-    """200 good lines with the three poisons among them; returns each poison's line number."""
-    lines = [good_line(n) for n in range(200)]
-    at = {"surrogate": 10, "time": 101, "deep": 180}
-    for name, index in sorted(at.items(), key=lambda item: item[1]):
-        lines.insert(index, POISONS[name])
-    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    return {name: index + 1 for name, index in at.items()}
 
 
 def comment_ids(engine: Engine) -> set[str]:

@@ -10,6 +10,7 @@ import zipfile
 from collections.abc import Iterator
 from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 import pytest
 from sqlalchemy import Engine, select, update
@@ -86,14 +87,14 @@ def scanned(engine: Engine, graph: GraphServer, school: config_mod.SchoolConfig)
 def flag_of(engine: Engine, comment_id: str) -> int:
     with db.session_scope(engine) as session:
         for item in flags.queue(session):
-            if item["comment_id"] == comment_id:
-                return int(item["id"])
+            if item.comment_id == comment_id:
+                return item.id
     raise AssertionError(f"no flag for {comment_id}")
 
 
-def case_view(engine: Engine, school: config_mod.SchoolConfig, ref: str) -> dict[str, object]:
+def case_view(engine: Engine, school: config_mod.SchoolConfig, ref: str) -> dict[str, Any]:
     with db.session_scope(engine) as session:
-        return cases.view(session, school, cases.resolve(session, ref))
+        return cases.view(session, school, cases.resolve(session, ref)).to_json()
 
 
 def test_a_block_and_an_unblock_are_each_sent_once_and_read_back(
@@ -150,7 +151,7 @@ def test_instagram_block_is_a_manual_action_with_the_platforms_instructions(
     assert not [r for r in graph.requests if "blocked" in r.path and data.IG in r.path]
     view = case_view(engine, school, scanned["case"])
     assert view["blocked"]["instagram"] is False  # not confirmed: a person does it by hand
-    manual = [a for a in view["block_actions"] if a["platform"] == "instagram"]  # type: ignore[union-attr]
+    manual = [a for a in view["block_actions"] if a["platform"] == "instagram"]
     assert manual[0]["status"] == "manual" and "Block" in manual[0]["instructions"]
 
 
@@ -213,8 +214,10 @@ def test_a_complaint_reply_is_posted_once_after_approval(
     assert state["from"]["id"] == data.PAGE and "complaints" in state["message"].lower()
     with db.session_scope(engine) as session:
         letter_id = session.scalars(select(Action.letter_id).where(Action.kind == "reply")).one()
-        (item,) = [i for i in flags.queue(session) if i["id"] == flag_id]
-        shown = flags.show(session, flag_id) or {}
+        (item,) = [i.to_json() for i in flags.queue(session) if i.id == flag_id]
+        detail = flags.show(session, flag_id)
+        assert detail is not None
+        shown = detail.to_json()
     assert letter_id == confirmed.letter_id
     assert item["replied"] is True and item["reported"] is False
     assert [a["reference"] for a in shown["actions"] if a["kind"] == "reply"] == [posted.detail]
@@ -234,8 +237,10 @@ def test_reports_are_recorded_with_who_when_and_the_reference(
     responses.report(engine, school, flag_id, "mod", to="host", note="asked by email")
     responses.block(engine, school, scanned["case"], "head")
     with db.session_scope(engine) as session:
-        (item,) = [i for i in flags.queue(session) if i["id"] == flag_id]
-        shown = flags.show(session, flag_id) or {}
+        (item,) = [i.to_json() for i in flags.queue(session) if i.id == flag_id]
+        detail = flags.show(session, flag_id)
+        assert detail is not None
+        shown = detail.to_json()
     assert item["reported"] is True and item["host_asked_to_remove"] is True
     assert [(r["to"], r["by"], r["reference"]) for r in shown["reports"]] == [
         ("platform", "mod", "FB-REPORT-778"),

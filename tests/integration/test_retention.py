@@ -38,7 +38,7 @@ from moderator.store.models import (
     WebhookEvent,
     utcnow,
 )
-from tests.integration.test_escalation import add_users, comment, scan, school
+from tests.brookside import add_users, brookside, comment, scan
 from workqueue.ladder import Step
 
 ABUSE = "Mrs Holloway is a useless idiot"
@@ -113,7 +113,7 @@ ROWS = [
 @pytest.fixture
 def held(engine: Engine, tmp_path: Path) -> tuple[Engine, config_mod.SchoolConfig, dict[str, Any]]:
     """A school's data at every stage of its life (see ROWS), with times moved back."""
-    config = school(tmp_path, ROWS)
+    config = brookside(tmp_path, ROWS)
     add_users(engine)
     items = scan(engine, config)
     assert set(items) == {f"c{i}" for i in range(1, 9)}  # c9 and c10 are not flagged
@@ -246,7 +246,7 @@ def test_a_live_case_keeps_everything_and_zero_days_keeps_for_ever(
 def test_rejected_records_go_after_their_period_and_ended_sign_in_windows_always(
     engine: Engine, tmp_path: Path
 ) -> None:
-    config = school(tmp_path, [])
+    config = brookside(tmp_path, [])
     now = utcnow()
     with db.session_scope(engine) as session:
         source = Source(name="rejections", platform="file")

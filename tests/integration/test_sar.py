@@ -18,7 +18,7 @@ from moderator.review import cases, decisions
 from moderator.settings import config as config_mod
 from moderator.store import db
 from moderator.store.models import AuditEvent, CustodyEvent
-from tests.integration.test_escalation import add_users, comment, scan, school
+from tests.brookside import add_users, brookside, comment, scan
 from workqueue.ladder import Step
 
 DAVE = [
@@ -40,7 +40,7 @@ def held(engine: Engine, tmp_path: Path) -> tuple[Engine, config_mod.SchoolConfi
         comment(5, OLIVE[1], "Olive Other", day=4),
         comment(6, SECOND_ACCOUNT, "D Parent", day=5),
     ]
-    config = school(tmp_path, rows)
+    config = brookside(tmp_path, rows)
     add_users(engine)
     items = scan(engine, config)
     assert items["c4"]["route"] == "dsl" and set(items) == {"c1", "c4", "c5"}

@@ -45,7 +45,7 @@ def test_sample_school_scan(engine: Engine, sample_config: config_mod.SchoolConf
     assert 0 < result.flagged < result.new
     assert result.hidden == 0  # a file of reports cannot hide anything on a platform
     with db.session_scope(engine) as session:
-        items = flags.queue(session)
+        items = [i.to_json() for i in flags.queue(session)]
         snapshots = session.scalars(select(EvidenceSnapshot)).all()
         manual = session.scalars(select(Action).where(Action.status == "manual")).all()
         audit = session.scalars(select(AuditEvent).where(AuditEvent.action == "flag_created")).all()

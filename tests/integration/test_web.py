@@ -3,8 +3,7 @@ anyone signed out, sign-in and lock-out, CSRF, roles enforced on the server what
 sends, DSL flags for the DSL only, the two-person police rule, sessions, headers, custody and the
 queue's paging and filters.
 
-Speed: argon2id at its real cost takes ~90 ms a hash, and every test adds users and signs in, so
-the module swaps in a cheap argon2id hasher (the real one is tested in test_sign_in.py).
+Speed: the module signs in with cheap password hashes (tests/web_client.py).
 """
 
 from __future__ import annotations
@@ -13,24 +12,19 @@ import datetime as dt
 import html
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote
 
 import pytest
-from argon2 import PasswordHasher
 from sqlalchemy import Engine, func, select, update
-from starlette.testclient import TestClient
 
 from classifiers.base import Scores
 from connectors.base import RawComment
-from moderator.ingest import recording, scanning
-from moderator.policy.classify import classifier_for
+from moderator.ingest import recording
 from moderator.policy.decide import Decision
 from moderator.policy.roster import Roster
-from moderator.review import decisions, users
-from moderator.settings import config as config_mod
+from moderator.review import claims, decisions, users
 from moderator.store import db
 from moderator.store.models import (
     AuditEvent,
@@ -46,9 +40,19 @@ from moderator.store.models import (
     WebSession,
 )
 from moderator.web import sessions
-from moderator.web.app import Settings, create_app
+from moderator.web.app import Settings
 from moderator.web.auth import LOGIN_COOKIE, REFUSED
-from tests.factories import MINIMAL_CONFIG, jsonl
+from tests.factories import MINIMAL_CONFIG
+from tests.web_client import (
+    CSRF_FIELD,
+    PASSWORD,
+    Browser,
+    School,
+    cheap_hashes,  # noqa: F401 - autouse: cheap password hashes
+    csrf_of,
+    login,
+    scanned_school,
+)
 from workqueue.ladder import Step, rank
 from workqueue.states import OPEN, FlagStatus
 
@@ -64,7 +68,6 @@ aliases = ["Mr Evans"]
 backend = "lexical"
 """
 )
-PASSWORD = "correct horse battery"
 #: The file's comments: id -> (text, author).
 COMMENTS = {
     "a1": ("Mrs Holloway is a useless idiot", "Dave Parent"),
@@ -74,65 +77,10 @@ COMMENTS = {
 }
 #: Words from the comments' texts that appear nowhere else (the flag page may mark single words).
 TEXTS = ("useless", "idiot", "smash", "the gate", "uniform", "expensive", "idk who", "cutting")
-USERS = {"mod": "moderator", "head": "headteacher", "dsl": "dsl"}
-CHEAP = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
-CSRF_FIELD = re.compile(r'name="csrf_token" value="([^"]*)"')
 ROW = re.compile(
     r'<tr class="step-(\w+)">\s*<td><a href="/flags/(\d+)">#\d+</a><br>'
     r'<span class="platform">(\w+)</span>'
 )
-
-
-@dataclass
-class Browser:
-    """A signed-in test client and its session's CSRF token."""
-
-    client: TestClient
-    csrf: str
-
-    def get(self, path: str) -> Any:
-        return self.client.get(path)
-
-    def post(self, path: str, **data: str) -> Any:
-        return self.client.post(path, data={"csrf_token": self.csrf, **data})
-
-
-@dataclass
-class School:
-    engine: Engine
-    config: config_mod.SchoolConfig
-    flags: dict[str, int]  #: comment id -> flag id
-    clients: list[TestClient] = field(default_factory=list)
-
-    def client(self, settings: Settings | None = None, https: bool = False) -> TestClient:
-        app = create_app(self.engine, self.config, settings or Settings(secure_cookies=False))
-        base = "https://testserver" if https else "http://testserver"
-        client = TestClient(app, base_url=base, follow_redirects=False)
-        self.clients.append(client)
-        return client
-
-    def sign_in(self, username: str, client: TestClient | None = None) -> Browser:
-        client = client or self.client()
-        response = login(client, username, PASSWORD)
-        assert response.status_code == 303, response.text
-        page = client.get("/")
-        assert page.status_code == 200
-        return Browser(client, csrf_of(page.text))
-
-
-def login(client: TestClient, username: str, password: str, next: str = "/") -> Any:
-    """Fetch the sign-in form (its double-submit cookie) and post it."""
-    token = csrf_of(client.get("/login").text)
-    return client.post(
-        "/login",
-        data={"csrf_token": token, "username": username, "password": password, "next": next},
-    )
-
-
-def csrf_of(page: str) -> str:
-    found = CSRF_FIELD.search(page)
-    assert found and found.group(1), "no CSRF token in the page"
-    return found.group(1)
 
 
 def assert_no_comment_text(response: Any) -> None:
@@ -199,18 +147,10 @@ def message_after(browser: Browser, response: Any) -> str:
     return html.unescape(found.group(1))
 
 
-@pytest.fixture(autouse=True)
-def cheap_hashes(monkeypatch: pytest.MonkeyPatch) -> None:
-    dummy = CHEAP.hash("not anybody's password")
-    monkeypatch.setattr(users, "_HASHER", CHEAP)
-    monkeypatch.setattr(users, "_dummy_hash", lambda: dummy)
-
-
 @pytest.fixture
 def school(engine: Engine, tmp_path: Path) -> Iterator[School]:
     """Four comments scanned with the lexical classifier (abuse, a threat, a complaint, a
     safeguarding plea routed to the DSL) and a moderator, a headteacher and a DSL."""
-    (tmp_path / "moderator.toml").write_text(CONFIG, encoding="utf-8")
     rows = [
         {
             "id": key,
@@ -220,27 +160,14 @@ def school(engine: Engine, tmp_path: Path) -> Iterator[School]:
         }
         for n, (key, (text, author)) in enumerate(COMMENTS.items(), start=1)
     ]
-    (tmp_path / "comments.jsonl").write_text(jsonl(rows), encoding="utf-8")
-    config = config_mod.load(tmp_path / "moderator.toml")
-    result = scanning.scan(engine, config, classifier_for(config), full=True)
-    assert result.errors == []
-    with db.session_scope(engine) as session:
-        for name, role in USERS.items():
-            users.add(session, name, f"{name.title()} Person", role, PASSWORD)
-        ids: dict[str, int] = {
-            key: flag_id
-            for key, flag_id in session.execute(
-                select(Comment.platform_comment_id, Flag.id).join(Flag.comment)
-            )
-        }
+    built = scanned_school(engine, tmp_path, CONFIG, rows)
+    ids = built.flags
     assert set(ids) == set(COMMENTS), ids
     with db.session_scope(engine) as session:
         assert session.get_one(Flag, ids["s1"]).route == "dsl"
         assert session.get_one(Flag, ids["t1"]).step is Step.POLICE
-    built = School(engine, config, ids)
     yield built
-    for client in built.clients:
-        client.close()
+    built.close()
 
 
 # -- signed out -------------------------------------------------------------------------------
@@ -359,7 +286,7 @@ def test_an_unknown_username_is_refused_the_same_way(school: School) -> None:
 
 def test_posts_without_the_csrf_token_are_refused_and_change_nothing(school: School) -> None:
     head = school.sign_in("head")
-    (claimed,) = decisions.claim(school.engine, school.config, "head", 1)
+    (claimed,) = claims.claim(school.engine, school.config, "head", 1)
     flag = school.flags["a1"]
     before = state(school.engine)
     wrong = [None, "", "0" * 64, head.csrf[:-1] + ("0" if head.csrf[-1] != "0" else "1"), "é" * 64]

@@ -23,7 +23,7 @@ from starlette.testclient import TestClient
 
 from moderator.ingest import scanning
 from moderator.policy.classify import classifier_for
-from moderator.review import decisions, users
+from moderator.review import claims, decisions, users
 from moderator.settings import config as config_mod
 from moderator.store import db
 from moderator.store.models import AuditEvent, Comment, CustodyEvent, Flag, Letter, User, WebSession
@@ -32,7 +32,7 @@ from moderator.web.app import MAX_ID, RowId, Settings, create_app
 from moderator.web.auth import REFUSED
 from tests import browser
 from tests.factories import MINIMAL_CONFIG, jsonl
-from tests.integration.test_web import Browser as Signed
+from tests.web_client import Browser as Signed
 from workqueue.ladder import Step
 
 RLO = "\u202e"  # RIGHT-TO-LEFT OVERRIDE
@@ -190,7 +190,7 @@ def test_the_id_pattern_takes_exactly_the_numbers_an_id_column_holds() -> None:
 
 def test_posts_on_a_dsl_flag_answer_exactly_as_get_does(site: Site) -> None:
     dsl_flag, missing = site.flags["s1"], max(site.flags.values()) + 100
-    claimed = decisions.claim(site.engine, site.config, "dsl", 10)  # the DSL is reviewing it
+    claimed = claims.claim(site.engine, site.config, "dsl", 10)  # the DSL is reviewing it
     assert dsl_flag in claimed
     mod = site.sign_in("mod")
     before = state(site.engine)

@@ -34,6 +34,7 @@ from moderator.store.models import (
 )
 from moderator.web import webhook_app
 from tests import platform_data as data
+from tests.factories import load_school
 from tests.graph_server import GraphServer
 
 SECRET, VERIFY = "made-up-app-secret", "made-up-verify-token"
@@ -53,13 +54,10 @@ def graph(monkeypatch: pytest.MonkeyPatch) -> Iterator[GraphServer]:
 
 @pytest.fixture
 def school(graph: GraphServer, tmp_path: Path) -> config_mod.SchoolConfig:
-    path = tmp_path / "moderator.toml"
-    path.write_text(
-        data.config_text(graph.url)
-        + '\n[webhooks]\napp_secret_env = "TEST_APP_SECRET"\nverify_token_env = "TEST_VERIFY_TOKEN"\n',
-        encoding="utf-8",
+    webhooks = (
+        '\n[webhooks]\napp_secret_env = "TEST_APP_SECRET"\nverify_token_env = "TEST_VERIFY_TOKEN"\n'
     )
-    return config_mod.load(path)
+    return load_school(tmp_path, data.config_text(graph.url) + webhooks)
 
 
 def free_port() -> int:
@@ -176,7 +174,7 @@ def test_a_signed_comment_is_fetched_judged_and_hidden_once(
     assert len(stored(engine)) == 1
     with db.session_scope(engine) as session:
         (item,) = flags.queue(session)
-    assert item["comment_id"] == comment and item["hidden"] and "threat" in item["categories"]
+    assert item.comment_id == comment and item.hidden and "threat" in item.categories
     # The reconciliation poll sees the comment again and records nothing new.
     result = scanning.scan(engine, school, classifier_for(school))
     assert result.new == 0 and result.errors == []

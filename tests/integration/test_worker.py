@@ -19,6 +19,7 @@ from moderator.settings import config as config_mod
 from moderator.store import db
 from moderator.store.models import Classification, Comment, EvidenceSnapshot, Flag, Source
 from tests import platform_data as data
+from tests.factories import load_school
 from tests.graph_server import GraphServer
 
 
@@ -33,10 +34,8 @@ def graph(monkeypatch: pytest.MonkeyPatch) -> Iterator[GraphServer]:
 
 @pytest.fixture
 def school(graph: GraphServer, tmp_path: Path) -> config_mod.SchoolConfig:
-    path = tmp_path / "moderator.toml"
-    body = data.config_text(graph.url) + '\n[worker]\nnightly_at = "02:00"\ntick_seconds = 0.1\n'
-    path.write_text(body, encoding="utf-8")
-    return config_mod.load(path)
+    worker = '\n[worker]\nnightly_at = "02:00"\ntick_seconds = 0.1\n'
+    return load_school(tmp_path, data.config_text(graph.url) + worker)
 
 
 def at(hour: int, day: int = 21) -> dt.datetime:

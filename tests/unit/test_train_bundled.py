@@ -15,7 +15,7 @@ from classifiers.bundled import BundledClassifier
 from moderator.policy.categories import CATEGORIES
 from scripts import school_data, train_bundled
 from scripts import training_data as td
-from tests.unit.test_training_data import DAVIDSON, JIGSAW, spans_root, write
+from tests.training_files import DAVIDSON, JIGSAW, spans_root, write
 
 NICE = ["what a lovely day", "great match today", "thanks for the help", "see you at the fair"]
 NASTY = ["you are a total idiot", "shut up you moron", "what a pathetic loser", "you stupid clown"]

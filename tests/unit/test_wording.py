@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 
 from moderator.cli import words as cli_words
-from moderator.review import decisions
-from moderator.review.decisions import Note, Outcome
+from moderator.review import outcomes
+from moderator.review.outcomes import Note, Outcome
 from moderator.review.users import UserError
 from moderator.web import words
 from workqueue.errors import IllegalTransition, NotAllowed
@@ -135,8 +135,8 @@ def test_the_web_words_outcomes_without_command_line_syntax(outcome: Outcome, li
 
 
 def test_every_outcome_and_note_is_worded_for_both() -> None:
-    assert set(decisions.DID) == set(words.DID) == set(cli_words.DID) | {"targets_recorded"}
-    assert set(decisions.NOTES) == set(words.NOTES) == set(cli_words.NOTES)
+    assert set(outcomes.DID) == set(words.DID) == set(cli_words.DID) | {"targets_recorded"}
+    assert set(outcomes.NOTES) == set(words.NOTES) == set(cli_words.NOTES)
     police = words.outcome(
         done("police_proposed", Note("second_person", {"roles": ("headteacher", "dsl")}))
     )

@@ -1,7 +1,7 @@
 """the response side: blocks, public replies and reports to the platform or the host
 
-Revision ID: 0011
-Revises: 0010
+Revision ID: 0014
+Revises: 0013
 Create Date: 2027-01-10
 
 The outbox's ``action`` carries three more kinds: ``block`` and ``unblock`` (the author of
@@ -16,8 +16,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = '0011'
-down_revision = '0010'
+revision = '0014'
+down_revision = '0013'
 branch_labels = None
 depends_on = None
 
