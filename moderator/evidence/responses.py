@@ -13,7 +13,8 @@ from sqlalchemy.orm import Session
 
 from moderator.evidence import custody, verify
 from moderator.evidence.dossier import Dossier
-from moderator.store.models import Action, AuditEvent, AuthorAccount, Comment, FlagReport
+from moderator.review import responded
+from moderator.store.models import Action, AuditEvent, AuthorAccount, Comment
 
 NAME = "responses.json"
 WORDS = "platform actions (hides, the complaint reply, blocks), reports to the platform or host"
@@ -34,9 +35,7 @@ def member(session: Session, found: Dossier) -> tuple[str, bytes, str, str]:
         .where(or_(Action.flag_id.in_(ids), *([blocks] if blocks is not None else [])))
         .order_by(Action.id)
     ).all()
-    reports = session.scalars(
-        select(FlagReport).where(FlagReport.flag_id.in_(ids)).order_by(FlagReport.id)
-    )
+    reports = responded.reports(session, ids)
     case_events = session.scalars(
         select(AuditEvent)
         .where(AuditEvent.subject_type == "poster", AuditEvent.subject_id == found.poster_id)
@@ -62,15 +61,9 @@ def member(session: Session, found: Dossier) -> tuple[str, bytes, str, str]:
             for action, comment_id, author_id in actions
         ],
         "reports": [
-            {
-                "flag": row.flag_id,
-                "to": row.kind,
-                "by": row.reported_by,
-                "at": custody.stamp(row.reported_at),
-                "reference": row.reference,
-                "note": row.note,
-            }
-            for row in reports
+            {"flag": flag_id, **report}
+            for flag_id, listed in sorted(reports.items())
+            for report in listed
         ],
         "case_decisions": [
             {"at": custody.stamp(e.at), "actor": e.actor, "action": e.action, "detail": e.detail}

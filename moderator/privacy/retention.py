@@ -61,7 +61,6 @@ from moderator.store.models import (
     EvidencePurge,
     EvidenceSnapshot,
     Flag,
-    FlagReport,
     FlagTarget,
     Letter,
     Poster,
@@ -80,7 +79,6 @@ ORDER: tuple[type[Base], ...] = (
     EvidenceArtefact,
     EvidenceSnapshot,
     FlagTarget,
-    FlagReport,
     Action,  # before the letter a reply posts
     Letter,
     Flag,
@@ -311,7 +309,6 @@ def _rows(session: Session, result: Plan) -> None:
     )
     ids["custody_event"] = _values(session, CustodyEvent.id, CustodyEvent.snapshot_id, snapshots)
     ids["flag_target"] = _values(session, FlagTarget.id, FlagTarget.flag_id, flags)
-    ids["flag_report"] = _values(session, FlagReport.id, FlagReport.flag_id, flags)
     ids["letter"] = _values(session, Letter.id, Letter.flag_id, flags) + _values(
         session, Letter.id, Letter.poster_id, result.closed_cases
     )

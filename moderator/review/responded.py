@@ -10,11 +10,13 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from moderator.store.models import Action, Comment, FlagReport, Poster
+from moderator.store.models import Action, AuditEvent, Comment, Poster
 from workqueue.states import ActionStatus
 
 #: Platforms a poster can be blocked on (through the API, or by hand with instructions).
 BLOCKABLE = ("facebook", "instagram")
+#: Where a comment was reported -> the flag's audit event that records it.
+REPORT_ACTIONS = {"platform": "reported_to_platform", "host": "host_asked_to_remove"}
 
 
 def blocks(session: Session, poster: Poster) -> dict[str, Any]:
@@ -60,18 +62,26 @@ def blocks(session: Session, poster: Poster) -> dict[str, Any]:
 
 
 def reports(session: Session, flag_ids: Iterable[int]) -> dict[int, list[dict[str, Any]]]:
-    """``{flag: [report, ...]}``: the reports recorded on these flags, oldest first."""
+    """``{flag: [report, ...]}``: the reports recorded on these flags (their audit events),
+    oldest first."""
     found: dict[int, list[dict[str, Any]]] = {}
-    for row in session.scalars(
-        select(FlagReport).where(FlagReport.flag_id.in_(list(flag_ids))).order_by(FlagReport.id)
+    to = {action: where for where, action in REPORT_ACTIONS.items()}
+    for event in session.scalars(
+        select(AuditEvent)
+        .where(
+            AuditEvent.subject_type == "flag",
+            AuditEvent.subject_id.in_(list(flag_ids)),
+            AuditEvent.action.in_(list(to)),
+        )
+        .order_by(AuditEvent.at, AuditEvent.id)
     ):
-        found.setdefault(row.flag_id, []).append(
+        found.setdefault(event.subject_id or 0, []).append(
             {
-                "to": row.kind,
-                "by": row.reported_by,
-                "at": row.reported_at.isoformat(),
-                "reference": row.reference,
-                "note": row.note,
+                "to": to[event.action],
+                "by": event.actor,
+                "at": event.at.isoformat(),
+                "reference": event.detail.get("reference"),
+                "note": event.detail.get("note"),
             }
         )
     return found

@@ -11,6 +11,7 @@ now (no token, a fault) waits for the next scan or the worker, never sent twice.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
@@ -23,7 +24,7 @@ from moderator.ingest import outbox, sources
 from moderator.ingest.recording import audit
 from moderator.ingest.responses import BY_HAND
 from moderator.review import cases, users
-from moderator.review.responded import BLOCKABLE
+from moderator.review.responded import BLOCKABLE, REPORT_ACTIONS
 from moderator.settings.config import SchoolConfig
 from moderator.store import db
 from moderator.store.models import (
@@ -31,7 +32,6 @@ from moderator.store.models import (
     AuthorAccount,
     Comment,
     Flag,
-    FlagReport,
     Letter,
     Poster,
     Source,
@@ -57,6 +57,21 @@ class Requested:
     account: str  #: the person's name or id on the platform ("" for a reply)
     status: str
     detail: str | None = None  #: instructions (manual), the reason (failed), the reference
+
+
+@dataclass(frozen=True)
+class Reported:
+    """A report recorded on a flag."""
+
+    flag_id: int
+    to: str  #: platform | host
+    reported_by: str
+    at: dt.datetime
+    reference: str | None
+
+
+#: The audit event's reason when the report has no note.
+REPORT_WORDS = {"platform": "reported to the platform", "host": "the host asked to remove it"}
 
 
 @dataclass(frozen=True)
@@ -169,9 +184,10 @@ def report(
     to: str = "platform",
     reference: str | None = None,
     note: str | None = None,
-) -> FlagReport:
+) -> Reported:
     """Record that flag ``flag_id``'s comment was reported to the platform (``to="platform"``)
-    or its host asked to remove it (``to="host"``): who, when, the reference they gave."""
+    or its host asked to remove it (``to="host"``): who, when, the reference they gave. The
+    record is the flag's audit event (append-only), which ``responded.reports`` reads."""
     if to not in REPORTED_TO:
         raise IllegalTransition(
             f"report to {to!r}? expected one of {REPORTED_TO}", code="unknown_report_target"
@@ -179,28 +195,20 @@ def report(
     with db.session_scope(engine) as session:
         user = _acting(session, config, username, "report")
         flag = _flag(session, config, user, flag_id)
-        row = FlagReport(
-            flag_id=flag.id,
-            kind=to,
-            reference=(reference or "").strip() or None,
-            note=(note or "").strip() or None,
-            reported_by=user.username,
-        )
-        session.add(row)
-        session.flush()
-        audit(
+        reference, note = (reference or "").strip() or None, (note or "").strip() or None
+        event = audit(
             session,
             user.username,
-            "reported_to_platform" if to == "platform" else "host_asked_to_remove",
+            REPORT_ACTIONS[to],
             "flag",
             flag.id,
-            why=row.note or ("reported to the platform" if to == "platform" else "host asked"),
+            why=note or REPORT_WORDS[to],
             role=user.role.value,
-            reference=row.reference,
-            report=row.id,
+            reference=reference,
+            note=note,
         )
-        session.expunge(row)
-        return row
+        session.flush()
+        return Reported(flag.id, to, user.username, event.at, reference)
 
 
 def send_now(engine: Engine, config: SchoolConfig, action_ids: Iterable[int]) -> list[str]:

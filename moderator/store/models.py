@@ -317,8 +317,7 @@ class SignInAddress(Base):
 
 class Action(Base):
     """A platform action in the outbox, recorded before it is sent: hide or unhide a comment,
-    block or unblock its author (the author of ``comment_id``, which names the source), or
-    post a reply under it (the text of ``letter_id``)."""
+    block or unblock its author (naming the source), or post a reply under it (``letter_id``)."""
 
     __tablename__ = "action"
     __table_args__ = (UniqueConstraint("comment_id", "kind", "generation"),)
@@ -339,32 +338,14 @@ class Action(Base):
     sent_at: Mapped[dt.datetime | None] = mapped_column(comment="last handed to the platform")
     confirmed_at: Mapped[dt.datetime | None] = mapped_column()
     letter_id: Mapped[int | None] = mapped_column(
-        ForeignKey("letter.id"), comment="reply: the letter whose text is posted"
+        ForeignKey("letter.id"), comment="reply: its text"
     )
-    reference: Mapped[str | None] = mapped_column(
-        String(200), comment="the platform's id for what it did (the reply posted)"
-    )
+    reference: Mapped[str | None] = mapped_column(String(200), comment="the platform's id for it")
     instructions: Mapped[str | None] = mapped_column(
         Text, comment="manual: what a person does by hand, in the platform's app"
     )
     requested_by: Mapped[str | None] = mapped_column(String(100), comment="who approved it")
     comment: Mapped[Comment] = relationship()
-
-
-class FlagReport(Base):
-    """A report of a flagged comment made outside the moderator: to the platform's own
-    reporting flow, or a request to the host to remove it. Who, when and the reference."""
-
-    __tablename__ = "flag_report"
-    id: Mapped[int] = mapped_column(primary_key=True)
-    flag_id: Mapped[int] = mapped_column(ForeignKey("flag.id"), index=True)
-    kind: Mapped[str] = mapped_column(String(20), comment="platform | host")
-    reference: Mapped[str | None] = mapped_column(
-        String(200), comment="the platform's or host's reference"
-    )
-    note: Mapped[str | None] = mapped_column(Text)
-    reported_by: Mapped[str] = mapped_column(String(100))
-    reported_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
 
 
 class EvidenceSnapshot(Base):

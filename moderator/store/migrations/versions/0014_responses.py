@@ -1,4 +1,4 @@
-"""the response side: blocks, public replies and reports to the platform or the host
+"""the response side: blocks and public replies in the outbox
 
 Revision ID: 0014
 Revises: 0013
@@ -7,8 +7,8 @@ Create Date: 2027-01-10
 The outbox's ``action`` carries three more kinds: ``block`` and ``unblock`` (the author of
 ``comment_id``) and ``reply`` (the text of ``letter_id`` posted under the comment), with the
 platform's ``reference`` for what it did, the ``instructions`` a person follows when the
-platform has no API, and who approved it. ``flag_report`` records a report of a flagged comment
-to the platform's own reporting flow, or a request to the host to remove it.
+platform has no API, and who approved it. (Reports to the platform or the host are the flag's
+audit events: no table.)
 """
 
 from __future__ import annotations
@@ -26,23 +26,10 @@ KINDS_AFTER = 'hide | unhide | block | unblock | reply'
 
 
 def upgrade() -> None:
-    op.create_table('flag_report',
-    sa.Column('id', sa.Integer(), nullable=False),
-    sa.Column('flag_id', sa.Integer(), nullable=False),
-    sa.Column('kind', sa.String(length=20), nullable=False, comment='platform | host'),
-    sa.Column('reference', sa.String(length=200), nullable=True, comment="the platform's or host's reference"),
-    sa.Column('note', sa.Text(), nullable=True),
-    sa.Column('reported_by', sa.String(length=100), nullable=False),
-    sa.Column('reported_at', sa.DateTime(timezone=True), nullable=False),
-    sa.ForeignKeyConstraint(['flag_id'], ['flag.id'], ),
-    sa.PrimaryKeyConstraint('id')
-    )
-    with op.batch_alter_table('flag_report', schema=None) as batch_op:
-        batch_op.create_index(batch_op.f('ix_flag_report_flag_id'), ['flag_id'], unique=False)
     with op.batch_alter_table('action', schema=None) as batch_op:
         batch_op.alter_column('kind', existing_type=sa.String(length=20), existing_nullable=False, comment=KINDS_AFTER, existing_comment=KINDS_BEFORE)
-        batch_op.add_column(sa.Column('letter_id', sa.Integer(), nullable=True, comment='reply: the letter whose text is posted'))
-        batch_op.add_column(sa.Column('reference', sa.String(length=200), nullable=True, comment="the platform's id for what it did (the reply posted)"))
+        batch_op.add_column(sa.Column('letter_id', sa.Integer(), nullable=True, comment='reply: its text'))
+        batch_op.add_column(sa.Column('reference', sa.String(length=200), nullable=True, comment="the platform's id for it"))
         batch_op.add_column(sa.Column('instructions', sa.Text(), nullable=True, comment="manual: what a person does by hand, in the platform's app"))
         batch_op.add_column(sa.Column('requested_by', sa.String(length=100), nullable=True, comment='who approved it'))
         batch_op.create_foreign_key('fk_action_letter', 'letter', ['letter_id'], ['id'])
@@ -56,6 +43,3 @@ def downgrade() -> None:
         batch_op.drop_column('reference')
         batch_op.drop_column('letter_id')
         batch_op.alter_column('kind', existing_type=sa.String(length=20), existing_nullable=False, comment=KINDS_BEFORE, existing_comment=KINDS_AFTER)
-    with op.batch_alter_table('flag_report', schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f('ix_flag_report_flag_id'))
-    op.drop_table('flag_report')
