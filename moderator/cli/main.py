@@ -17,26 +17,35 @@ from typing import TextIO
 
 import click
 
-from moderator.cli import cases as cli_cases
-from moderator.cli import data as cli_data
-from moderator.cli import digest as cli_digest
-from moderator.cli import evidence as cli_evidence
-from moderator.cli import ops as cli_ops
-from moderator.cli import output
-from moderator.cli import queue as cli_queue
-from moderator.cli import report as cli_report
-from moderator.cli import users as cli_users
-from moderator.cli import webhooks as cli_webhooks
 from moderator.cli.context import Context, friendly_errors
-from moderator.ingest import scanning
-from moderator.ops import timewindow
-from moderator.policy import classify as classify_mod
-from moderator.review import flags
-from moderator.settings import config as config_mod
-from moderator.store import db
+from moderator.cli.lazy import LazyGroup
+from moderator.store.urls import DEFAULT_URL
+
+#: The command groups kept in their own modules, imported only when one of them runs (so
+#: ``moderator classify`` never loads the database, the web or the PDF libraries).
+COMMANDS = {
+    "queue": "moderator.cli.queue:queue_group",
+    "cases": "moderator.cli.cases:cases_group",
+    "letters": "moderator.cli.cases:letters_group",
+    "users": "moderator.cli.users:users_group",
+    "webhooks": "moderator.cli.webhooks:webhooks_group",
+    "evidence": "moderator.cli.evidence:evidence_group",
+    "worker": "moderator.cli.ops:worker_command",
+    "nightly": "moderator.cli.ops:nightly_command",
+    "status": "moderator.cli.ops:status_command",
+    "rejected": "moderator.cli.ops:rejected_command",
+    "digest": "moderator.cli.digest:digest_command",
+    "purge": "moderator.cli.data:purge_command",
+    "sar": "moderator.cli.data:sar_command",
+    "report": "moderator.cli.report:report_group",
+}
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"], "show_default": True})
+@click.group(
+    cls=LazyGroup,
+    lazy_commands=COMMANDS,
+    context_settings={"help_option_names": ["-h", "--help"], "show_default": True},
+)
 @click.option(
     "--config",
     "config_path",
@@ -49,7 +58,7 @@ from moderator.store import db
     "--database-url",
     envvar="MODERATOR_DATABASE_URL",
     show_envvar=True,
-    default=db.DEFAULT_URL,
+    default=DEFAULT_URL,
     help="sqlite:///path or postgresql+psycopg://user@host/db (postgres:// and postgresql:// "
     "mean the latter).",
 )
@@ -72,6 +81,14 @@ def main(ctx: click.Context, config_path: Path | None, database_url: str, verbos
 @friendly_errors
 def demo(obj: Context) -> None:
     """Scan the bundled sample school and print its flag queue."""
+    from moderator.cli import output
+    from moderator.cli.queue import print_queue
+    from moderator.ingest import scanning
+    from moderator.policy import classify as classify_mod
+    from moderator.review import flags
+    from moderator.settings import config as config_mod
+    from moderator.store import db
+
     config = config_mod.load(config_mod.SAMPLE_CONFIG)
     engine = obj.engine()
     click.echo(
@@ -82,7 +99,7 @@ def demo(obj: Context) -> None:
     )
     output.print_summary(result)
     with obj.session() as session:
-        cli_queue.print_queue(flags.queue(session))
+        print_queue(flags.queue(session))
     click.echo("\nNext: `moderator queue list --json` for the same queue as JSON.")
 
 
@@ -97,6 +114,11 @@ def scan(
     obj: Context, source_name: str | None, since: str | None, full: bool, as_json: bool
 ) -> None:
     """Fetch new comments, classify, record, snapshot evidence and queue flags."""
+    from moderator.cli import output
+    from moderator.ingest import scanning
+    from moderator.ops import timewindow
+    from moderator.policy import classify as classify_mod
+
     if since and full:
         raise click.UsageError("--since and --full cannot be used together")
     window = timewindow.since(since) if since else None
@@ -120,6 +142,8 @@ def scan(
 @friendly_errors
 def classify(obj: Context, file: TextIO) -> None:
     """Score JSONL comments ({"id", "text"}) from FILE or stdin; one JSON line out per line in."""
+    from moderator.policy import classify as classify_mod
+
     config = obj.config()
     if file.isatty():
         click.echo('Reading JSONL lines {"id", "text"}; end with Ctrl-D.', err=True)
@@ -180,22 +204,8 @@ def db_group() -> None:
 @friendly_errors
 def upgrade(obj: Context) -> None:
     """Migrate the database to the newest schema (other commands do this themselves)."""
+    from moderator.store import db
+
     engine = obj.engine()
     where = engine.url.render_as_string(hide_password=True)  # as used: postgres:// rewritten
     click.echo(f"{where} is at revision {db.current_revision(engine)}")
-
-
-main.add_command(cli_queue.queue_group)
-main.add_command(cli_cases.cases_group)
-main.add_command(cli_cases.letters_group)
-main.add_command(cli_users.users_group)
-main.add_command(cli_webhooks.webhooks_group)
-main.add_command(cli_evidence.evidence_group)
-main.add_command(cli_ops.worker_command)
-main.add_command(cli_ops.nightly_command)
-main.add_command(cli_ops.status_command)
-main.add_command(cli_ops.rejected_command)
-main.add_command(cli_digest.digest_command)
-main.add_command(cli_data.purge_command)
-main.add_command(cli_data.sar_command)
-main.add_command(cli_report.report_group)

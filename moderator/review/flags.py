@@ -23,7 +23,7 @@ from moderator.store.models import (
     FlagTarget,
     Letter,
 )
-from workqueue import harassment
+from workqueue.harassment import courses_of_conduct
 from workqueue.ladder import DEFAULT_INCIDENT_CATEGORIES, Step, rank
 from workqueue.states import FlagStatus
 
@@ -208,7 +208,7 @@ def conduct(
     return {
         poster: found
         for poster, targeted in pairs.items()
-        if (found := harassment.courses_of_conduct(targeted))
+        if (found := courses_of_conduct(targeted))
     }
 
 

@@ -22,7 +22,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, false, or_, select
 from sqlalchemy.orm import Session
 
-from moderator.evidence.capture_png import REDACTED
+from moderator.evidence.capture_sections import REDACTED
 from moderator.policy.categories import Route
 from moderator.store.models import Comment, Flag, Source
 from workqueue.roles import Permissions, Role

@@ -60,9 +60,7 @@ from workqueue.roles import DEFAULT_PERMISSIONS, WHAT, Role
 class Table(BaseModel):
     """A TOML table: unknown keys are mistakes, and values are taken as TOML typed them."""
 
-    model_config = ConfigDict(
-        extra="forbid", strict=True, frozen=True, use_attribute_docstrings=True
-    )
+    model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
 
 
 class School(Table):

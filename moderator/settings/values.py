@@ -109,7 +109,9 @@ EnvName = Annotated[
 ]
 Email = Annotated[str, StringConstraints(pattern=r"\S"), AfterValidator(email_address)]
 StepName = Literal["review", "hide", "meeting", "written_warning", "legal", "police"]
-RoleName = Literal["moderator", "headteacher", "dsl", "admin", "staff"]
+#: Roles a permission may be given to; ``staff`` (report a comment, see one's own reports) never
+#: holds a decision permission.
+RoleName = Literal["moderator", "headteacher", "dsl", "admin"]
 Category = Literal[
     "abuse",
     "threat",

@@ -26,7 +26,6 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from moderator.errors import DatabaseError
 
-DEFAULT_URL = "sqlite:///./moderator.db"
 SUPPORTED = (
     "SQLite (sqlite:///path/to/moderator.db) or PostgreSQL (postgresql+psycopg://user@host/db)"
 )

@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 from PIL import Image
 
-from moderator.evidence import capture_png
+from moderator.evidence import capture_png, capture_text
 
 SHA = "9c1d4f0a6b2e8c3d5f7a9b1c2d3e4f5a6b7c8d9e0f1a2b3c4d5e6f708192a3b4"
 THREAT = "I know where you live Mr Hughes, watch your back"
@@ -171,7 +171,7 @@ def test_odd_unicode_and_a_huge_comment_stay_legible_and_bounded(tmp_path: Path)
 
 
 def test_spans_keep_their_place_when_characters_are_spelled_out() -> None:
-    prepared = capture_png._prepare("a\u202ebc\td", [(2, 3)])
+    prepared = capture_text.prepare("a\u202ebc\td", [(2, 3)])
     assert prepared.text == "a[U+202E]bc d"
     highlighted = "".join(
         ch for ch, mark in zip(prepared.text, prepared.marks, strict=True) if mark
@@ -182,9 +182,9 @@ def test_spans_keep_their_place_when_characters_are_spelled_out() -> None:
 
 
 def test_long_words_and_addresses_wrap_within_the_width() -> None:
-    font = capture_png.PLAIN.font
+    font = capture_text.PLAIN.font
     text = "https://www.facebook.com/" + "9" * 300 + " next words"
-    lines = capture_png._wrap(text, font, 400, max_lines=50)
+    lines = capture_text.wrap(text, font, 400, max_lines=50)
     assert len(lines) > 2
     assert all(font.getlength(text[start:end]) <= 400 for start, end in lines)
     assert "".join(text[start:end] for start, end in lines).replace(" ", "") == text.replace(

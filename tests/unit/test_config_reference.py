@@ -34,7 +34,8 @@ def test_every_table_and_key_is_described_and_listed() -> None:
     for table in tables:
         assert table.__doc__ and table.__doc__.strip(), table.__name__
         for key, field in table.model_fields.items():
-            assert field.description and field.description.strip(), f"{table.__name__}.{key}"
+            meaning = reference.meaning_of(table, key, field)
+            assert meaning and meaning.strip(), f"{table.__name__}.{key}"
             if tomlcheck.table_in(field.annotation) is None:
                 assert f"| `{key}` | {reference.what(field)} | " in text, f"{table.__name__}.{key}"
 

@@ -164,7 +164,7 @@ def test_an_unknown_runtime_or_precision_is_refused() -> None:
         BundledClassifier(precision="int4")
 
 
-def test_classify_with_a_warm_cache_never_imports_torch(
+def test_classify_with_a_warm_cache_imports_neither_torch_nor_the_database(
     fp32: BundledClassifier, cache: Path, tmp_path: Path
 ) -> None:
     comments = tmp_path / "comments.jsonl"
@@ -190,3 +190,5 @@ def test_classify_with_a_warm_cache_never_imports_torch(
     }
     assert "onnxruntime" in imported and "tokenizers" in imported
     assert not imported & {"torch", "transformers", "safetensors", "onnx"}
+    # the command line loads the other commands' modules only when they run (cli/lazy.py)
+    assert not imported & {"sqlalchemy", "alembic", "matplotlib", "reportlab", "starlette"}
