@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 
 import click
 
+from moderator.cli import respond as cli_respond
 from moderator.cli.context import Context, friendly_errors
 from moderator.errors import ModeratorError
 
@@ -114,6 +115,11 @@ def _print_case(item: CaseView) -> None:
     for course in item.possible_harassment:
         ids = ", ".join(str(i) for i in course.flags)
         click.echo(f"  POSSIBLE HARASSMENT of {course.target}: flags {ids}")
+    for platform, blocked in item.blocked.items():
+        click.echo(f"  {platform}: {'blocked' if blocked else 'not blocked'}")
+    for act in item.block_actions:
+        by_hand = f": {act['instructions']}" if act["status"] == "manual" else ""
+        click.echo(f"  {act['kind']} {act['id']} ({act['platform']}): {act['status']}{by_hand}")
     if item.awaiting_second_person:
         click.echo(
             f"  police referral awaiting a second person: flags {list(item.awaiting_second_person)}"
@@ -134,3 +140,7 @@ def _print_case(item: CaseView) -> None:
         )
     for line in removals.lines(item.removal_requests):
         click.echo(f"  {line}")
+
+
+cases_group.add_command(cli_respond.block_command)
+cases_group.add_command(cli_respond.unblock_command)

@@ -7,6 +7,7 @@ from collections.abc import Sequence
 
 import click
 
+from moderator.cli import respond as cli_respond
 from moderator.cli.context import Context, friendly_errors, operator
 from moderator.errors import ModeratorError
 from moderator.evidence import custody
@@ -99,7 +100,12 @@ def queue_show(obj: Context, flag_id: int, as_json: bool) -> None:
     help="Take this rung (police needs a second person to confirm).",
 )
 @click.option("--close", "verb", flag_value="close", help="The matter is finished.")
-@click.option("--reopen", "verb", flag_value="reopen", help="Review a dismissed flag again.")
+@click.option(
+    "--reopen",
+    "verb",
+    flag_value="reopen",
+    help="Review a dismissed flag again (a confirmed one: a headteacher, with --note).",
+)
 @click.option("--note", help="Why (kept in the audit trail).")
 @click.option(
     "--target", "targets", multiple=True, help="A person the comment targets (repeatable)."
@@ -241,3 +247,7 @@ def _print_flag(item: flags.FlagDetail) -> None:
     for event in item.history:
         why = f": {event.why}" if event.why else ""
         click.echo(f"    {event.at.isoformat()}  {event.who}  {event.what}{why}")
+
+
+queue_group.add_command(cli_respond.reply_command)
+queue_group.add_command(cli_respond.report_command)

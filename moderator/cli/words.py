@@ -39,6 +39,7 @@ REFUSALS = {
     "no_step": "--escalate needs a step",
     "review_not_a_rung": "review is not a rung to escalate to; use --confirm",
     "no_target": "--target must name a person",
+    "reopen_needs_note": "reopening confirmed flag {id} needs --note saying why",
     "unknown_user": (
         "no user {user!r}; add one with `moderator users add {user} --name ... --role ... "
         "--password-stdin`"

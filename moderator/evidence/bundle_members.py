@@ -15,7 +15,7 @@ from pathlib import Path
 
 from sqlalchemy.orm import Session
 
-from moderator.evidence import capture_png, custody, dossier, report_pdf, verify
+from moderator.evidence import capture_png, custody, dossier, report_pdf, responses, verify
 from moderator.evidence.report import Member
 from moderator.settings.config import SchoolConfig
 from moderator.store.models import CustodyEvent
@@ -54,6 +54,7 @@ def contents(
     files = Files({}, {})
     _exhibits(files, found, chains)
     _records(files, found)
+    files.add(*responses.member(session, found))
     files.add(
         "verify_bundle.py",
         VERIFIER.read_bytes(),
@@ -222,6 +223,7 @@ WHAT IS HERE
   exhibits/EX-NNN/media-N.*      attachments downloaded at capture (never for sexual content)
   exhibits/EX-NNN/custody.jsonl  who captured, viewed and exported the exhibit, hash-chained
   letters/, audit.jsonl          letters the school sent and its moderators' decisions
+  responses.json               hides, replies and blocks sent to the platform; reports made
   manifest.json                every other member with its SHA-256 and size, sealed
   SHA256SUMS                   the same hashes for `sha256sum -c`
   verify_bundle.py             a checker needing only Python 3.11 or later

@@ -1,4 +1,5 @@
-"""The outbox: platform actions (hide, unhide) sent until confirmed, and never sent twice.
+"""The outbox: platform actions (hide, unhide; block, unblock, reply: ``responses``) sent
+until confirmed, and never sent twice.
 
 An action row is written, with the evidence snapshot and the flag, before anything is sent
 (``recording.request_hide``). :func:`send_due` then works through one source's due actions:
@@ -8,7 +9,7 @@ Every status change is a conditional move along ``workqueue.states.ACTION_TRANSI
 
 * **claim**: a conditional update ``pending -> sending`` (attempts + 1, ``sent_at``) commits
   before the call, so two workers never send the same action (a batch at a time);
-* **send**: the connector's ``set_hidden``;
+* **send**: the connector's ``set_hidden`` (or ``responses.send`` for the other kinds);
 * **confirm** on success: ``confirmed``, the flag marked hidden (a ``new`` flag moves to
   ``hidden`` through the flag store, with its own audit event), an audit event;
 * a **rate limit** returns the action to ``pending`` with a later ``next_attempt_at``;
@@ -16,7 +17,9 @@ Every status change is a conditional move along ``workqueue.states.ACTION_TRANSI
   ``sending`` (in doubt) until :func:`_settle_in_doubt` has read the comment's state back:
   applied -> confirmed without sending; not applied -> pending again;
 * a **refusal** (the comment cannot be hidden, is gone, or the token may not do it) fails the
-  action with the reason; the queue shows it as "hide by hand".
+  action with the reason; the queue shows it as "hide by hand";
+* **no API** for it (``ManualAction``: an Instagram block) makes it ``manual``, with the
+  platform's instructions for a person.
 
 A process that dies between claim and confirm leaves ``sending``; after ``IN_DOUBT_AFTER`` it
 is settled by reading the platform, never by sending blindly.
@@ -29,14 +32,15 @@ import logging
 from contextlib import suppress
 from dataclasses import dataclass, field
 
-from sqlalchemy import Engine, or_, select, update
+from sqlalchemy import ColumnElement, Engine, or_, select, update
 from sqlalchemy.orm import Session
 
-from connectors.base import CommentSource
+from connectors.base import CommentSource, ManualAction
 from connectors.graph_errors import GraphError, Kind
-from moderator.ingest import recording, sources
+from moderator.ingest import recording, responses, sources
+from moderator.ingest.responses import Target
 from moderator.store import db, moves
-from moderator.store.models import Action, Comment, Flag, utcnow
+from moderator.store.models import Action, Comment, Flag, Letter, utcnow
 from workqueue.errors import IllegalTransition
 from workqueue.states import ActionStatus, FlagStatus
 
@@ -53,6 +57,8 @@ class OutboxResult:
     confirmed: int = 0  #: hides (or unhides) the platform confirmed in this pass
     deferred: int = 0  #: left for a later pass (rate limit, temporary fault)
     failed: int = 0  #: refused by the platform; a person has to act
+    responded: int = 0  #: blocks, unblocks and replies the platform confirmed
+    manual: int = 0  #: actions the platform has no API for: a person acts by hand
     errors: list[str] = field(default_factory=list)
 
 
@@ -75,22 +81,31 @@ def send_due(
     while claimed := _claim(engine, source_id):
         outcomes: list[_Outcome] = []
         stop: GraphError | None = None
-        for action_id, comment_id, kind in claimed:
+        for target in claimed:
+            action_id = target.action_id
             if stop is not None:
                 outcomes.append(_Outcome(action_id, RELEASE))
                 continue
             try:
-                connector.set_hidden(comment_id, kind == "hide")
+                done = responses.send(connector, target)
             except GraphError as exc:
                 outcome = _outcome(action_id, exc)
                 outcomes.append(outcome)
                 if exc.kind in (Kind.RATE_LIMIT, Kind.TOKEN):
                     stop = exc
                 continue
-            outcomes.append(_Outcome(action_id, ActionStatus.CONFIRMED, how="platform confirmed"))
+            except ManualAction as exc:
+                outcomes.append(_Outcome(action_id, ActionStatus.MANUAL, how=exc.instructions))
+                continue
+            except responses.NotDone as exc:
+                outcomes.append(_Outcome(action_id, ActionStatus.FAILED, how=str(exc)))
+                continue
+            outcomes.append(
+                _Outcome(action_id, ActionStatus.CONFIRMED, how=done.how, reference=done.reference)
+            )
         _apply(engine, connector.name, outcomes, result, token_env)
         if stop is not None and stop.kind is Kind.TOKEN:
-            raise sources.source_error(connector.name, stop, "hiding a comment", token_env)
+            raise sources.source_error(connector.name, stop, "sending an action", token_env)
         if stop is not None:
             return result  # rate limited past the run's budget: the rest waits for a later run
     return result
@@ -109,7 +124,8 @@ class _Outcome:
     action_id: int
     status: str  #: an ActionStatus (confirmed, pending, failed), or RELEASE or IN_DOUBT
     error: GraphError | None = None
-    how: str = ""
+    how: str = ""  #: how it was confirmed; for manual, the instructions; for failed, why
+    reference: str | None = None  #: the platform's id for what it did (a reply)
 
 
 def _outcome(action_id: int, exc: GraphError) -> _Outcome:
@@ -120,7 +136,7 @@ def _outcome(action_id: int, exc: GraphError) -> _Outcome:
     return _Outcome(action_id, ActionStatus.FAILED, exc)
 
 
-def _claim(engine: Engine, source_id: int) -> list[tuple[int, str, str]]:
+def _claim(engine: Engine, source_id: int) -> list[Target]:
     """Due actions moved ``pending -> sending`` in one committed transaction, before any send.
 
     The update is conditional on ``pending``, so an action another worker claimed first is
@@ -149,13 +165,24 @@ def _claim(engine: Engine, source_id: int) -> list[tuple[int, str, str]]:
             ids=due,
             values={"attempts": Action.attempts + 1, "sent_at": now},
         )
-        rows = session.execute(
-            select(Action.id, Comment.platform_comment_id, Action.kind)
-            .join(Comment, Comment.id == Action.comment_id)
-            .where(Action.id.in_(claimed))
-            .order_by(Action.id)
-        ).all()
-    return [(row[0], row[1], row[2]) for row in rows]
+        return _targets(session, Action.id.in_(claimed))
+
+
+def _targets(session: Session, *where: ColumnElement[bool]) -> list[Target]:
+    rows = session.execute(
+        select(
+            Action.id,
+            Action.kind,
+            Comment.platform_comment_id,
+            Comment.author_platform_id,
+            Letter.text,
+        )
+        .join(Comment, Comment.id == Action.comment_id)
+        .outerjoin(Letter, Letter.id == Action.letter_id)
+        .where(*where)
+        .order_by(Action.id)
+    ).all()
+    return [Target(*row) for row in rows]
 
 
 def _apply(
@@ -170,13 +197,16 @@ def _apply(
         for outcome in outcomes:
             action = session.get_one(Action, outcome.action_id)
             if outcome.status == ActionStatus.CONFIRMED:
-                if _confirm(session, action, outcome.how):
-                    result.confirmed += 1
+                if _confirm(session, action, outcome.how, outcome.reference):
+                    _count(result, action)
+            elif outcome.status == ActionStatus.MANUAL:
+                if _manual(session, action, outcome.how):
+                    result.manual += 1
             elif outcome.status == RELEASE:
                 values = {"next_attempt_at": None, "attempts": Action.attempts - 1}  # never sent
                 _move(session, action, ActionStatus.PENDING, **values)
             elif outcome.status == ActionStatus.FAILED:
-                message = _message(source, outcome.error, token_env)
+                message = outcome.how or _message(source, action.kind, outcome.error, token_env)
                 if _fail(session, action, message):
                     result.failed += 1
                     result.errors.append(message)
@@ -188,12 +218,19 @@ def _apply(
                 if _defer(session, action, status, outcome.error):
                     result.deferred += 1
                 if outcome.error.kind is not Kind.TOKEN:
-                    result.errors.append(_message(source, outcome.error, token_env))
+                    result.errors.append(_message(source, action.kind, outcome.error, token_env))
 
 
-def _message(source: str, exc: GraphError | None, token_env: str | None) -> str:
+def _count(result: OutboxResult, action: Action) -> None:
+    if action.kind in responses.HIDING:
+        result.confirmed += 1
+    else:
+        result.responded += 1
+
+
+def _message(source: str, kind: str, exc: GraphError | None, token_env: str | None) -> str:
     assert exc is not None
-    return str(sources.source_error(source, exc, "hiding a comment", token_env))
+    return str(sources.source_error(source, exc, responses.DOING[kind], token_env))
 
 
 def _settle_in_doubt(
@@ -207,36 +244,40 @@ def _settle_in_doubt(
     """Read back each stale ``sending`` action: confirm it, or return it to ``pending``."""
     now = utcnow()
     with db.session_scope(engine) as session:
-        rows = session.execute(
-            select(Action.id, Action.kind, Comment.platform_comment_id)
-            .join(Comment, Comment.id == Action.comment_id)
-            .where(
-                Comment.source_id == source_id,
-                Action.status == ActionStatus.SENDING,
-                or_(
-                    Action.next_attempt_at <= now,
-                    Action.sent_at.is_(None),
-                    Action.sent_at < now - in_doubt_after,
-                ),
-            )
-        ).all()
-    for action_id, kind, comment_id in rows:
+        rows = _targets(
+            session,
+            Comment.source_id == source_id,
+            Action.status == ActionStatus.SENDING,
+            or_(
+                Action.next_attempt_at <= now,
+                Action.sent_at.is_(None),
+                Action.sent_at < now - in_doubt_after,
+            ),
+        )
+    for target in rows:
+        state: responses.Done | bool | ManualAction | None
         try:
-            state = connector.is_hidden(comment_id)
+            state = responses.read_back(connector, target)
         except GraphError as exc:
-            error = sources.source_error(connector.name, exc, "checking a hide", token_env)
+            doing = f"checking {responses.DOING[target.kind]}"
+            error = sources.source_error(connector.name, exc, doing, token_env)
             if exc.kind is Kind.TOKEN:
                 raise error from exc
             result.errors.append(str(error))
             continue
+        except ManualAction as exc:
+            state = exc
         with db.session_scope(engine) as session:  # each move is void if another worker settled it
-            action = session.get_one(Action, action_id)
-            if state is None:
+            action = session.get_one(Action, target.action_id)
+            if isinstance(state, ManualAction):
+                if _manual(session, action, state.instructions):
+                    result.manual += 1
+            elif state is None:
                 if _fail(session, action, "the comment is no longer on the platform"):
                     result.failed += 1
-            elif state == (kind == "hide"):
-                if _confirm(session, action, "confirmed by reading the platform"):
-                    result.confirmed += 1
+            elif isinstance(state, responses.Done):
+                if _confirm(session, action, state.how, state.reference):
+                    _count(result, action)
             else:
                 _move(session, action, ActionStatus.PENDING, next_attempt_at=None)
 
@@ -249,11 +290,14 @@ def _move(session: Session, action: Action, to: ActionStatus, **values: object) 
     return bool(moved)
 
 
-def _confirm(session: Session, action: Action, how: str) -> bool:
-    if not _move(session, action, ActionStatus.CONFIRMED, confirmed_at=utcnow(), last_error=None):
+def _confirm(session: Session, action: Action, how: str, reference: str | None = None) -> bool:
+    values: dict[str, object] = {"confirmed_at": utcnow(), "last_error": None}
+    if reference:
+        values["reference"] = reference
+    if not _move(session, action, ActionStatus.CONFIRMED, **values):
         return False
     hidden = action.kind == "hide"
-    if action.flag_id is not None:
+    if action.flag_id is not None and action.kind in responses.HIDING:
         session.execute(update(Flag).where(Flag.id == action.flag_id).values(hidden=hidden))
         if hidden and moves.FLAGS.status(session, action.flag_id) is FlagStatus.NEW:
             with suppress(IllegalTransition):  # claimed meanwhile: its release finds it hidden
@@ -276,8 +320,24 @@ def _confirm(session: Session, action: Action, how: str) -> bool:
         flag_id=action.flag_id,
         how=how,
         attempts=action.attempts,
+        **({"reference": reference} if reference else {}),
     )
     logger.info("platform action confirmed", extra={"action_id": action.id, "how": how})
+    return True
+
+
+def _manual(session: Session, action: Action, instructions: str) -> bool:
+    if not _move(session, action, ActionStatus.MANUAL, instructions=instructions):
+        return False
+    recording.audit(
+        session,
+        "system",
+        f"{action.kind}_by_hand",
+        "action",
+        action.id,
+        flag_id=action.flag_id,
+        instructions=instructions,
+    )
     return True
 
 

@@ -79,8 +79,8 @@ ORDER: tuple[type[Base], ...] = (
     EvidenceArtefact,
     EvidenceSnapshot,
     FlagTarget,
+    Action,  # before the letter a reply posts
     Letter,
-    Action,
     Flag,
     Classification,
     Comment,

@@ -8,14 +8,16 @@ ambiguous name is an error listing the candidates.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy import func, or_, select, update
 from sqlalchemy.orm import Session
 
 from moderator.errors import ModeratorError
 from moderator.ingest.recording import audit
-from moderator.review import escalation, flags, removals, users, visibility
+from moderator.review import escalation, flags, removals, responded, users, visibility
 from moderator.review.records import Record
 from moderator.settings.config import SchoolConfig
 from moderator.store.models import AuthorAccount, Flag, Letter, Poster, utcnow
@@ -102,6 +104,8 @@ class CaseView(Record):
     awaiting_second_person: tuple[int, ...]  #: flags with a police referral to confirm
     flags: tuple[CaseFlag, ...]
     letters: tuple[CaseLetter, ...]
+    blocked: Mapping[str, bool]  #: per platform: the platform confirmed a block standing now
+    block_actions: tuple[Mapping[str, Any], ...]  #: each block or unblock asked for
     removal_requests: tuple[removals.RemovalRequest, ...]  #: letters asking for removal
 
 
@@ -272,6 +276,7 @@ def view(
                 .order_by(Letter.id)
             )
         ),
+        **responded.blocks(session, poster),
         removal_requests=removals.for_case(
             session, config, [poster.id, *linked], {f.id for f in poster_flags}
         ),

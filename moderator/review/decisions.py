@@ -193,11 +193,18 @@ class _Deciding:
         return self.outcome("closed")
 
     def reopen(self) -> Outcome:
-        self.may("review")
-        if self.flag.status != FlagStatus.DISMISSED:
+        confirmed = self.flag.status == FlagStatus.CONFIRMED
+        self.may("reopen_confirmed" if confirmed else "review")
+        if confirmed and not self.note:
+            raise IllegalTransition(
+                f"reopening confirmed flag {self.flag.id} needs a note saying why",
+                code="reopen_needs_note",
+                id=self.flag.id,
+            )
+        if not confirmed and self.flag.status != FlagStatus.DISMISSED:
             raise IllegalTransition(
                 f"flag {self.flag.id} is {self.flag.status.value}: only a dismissed flag can be "
-                "reopened",
+                "reopened (or a confirmed one, by a headteacher with a note)",
                 code="not_dismissed",
                 id=self.flag.id,
                 status=self.flag.status.value,

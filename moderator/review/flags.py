@@ -5,14 +5,14 @@ the command line prints."""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Collection, Iterable, Mapping
+from collections.abc import Callable, Collection, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, joinedload, selectinload
 
-from moderator.review import removals, visibility
+from moderator.review import removals, responded, visibility
 from moderator.review.records import Record, values_of
 from moderator.store.models import (
     Action,
@@ -57,6 +57,9 @@ class FlagItem(Record):
     hide_by_hand: bool
     created_time: dt.datetime | None
     permalink: str | None
+    reported: bool  #: reported through the platform's own reporting flow (``queue report``)
+    host_asked_to_remove: bool  #: the host was asked to remove it (``queue report --host``)
+    replied: bool  #: the complaint reply was posted under it (``queue reply``)
     edited: bool  #: a later reading differed from the text recorded
     deleted: bool  #: read as gone from the platform (the record and evidence stay)
     removal_requested: bool  #: a letter asked the poster to remove it
@@ -87,6 +90,9 @@ class ActionRef(Record):
     requested_at: dt.datetime
     confirmed_at: dt.datetime | None
     last_error: str | None
+    reference: str | None = None  #: the platform's id for what it did (the reply posted)
+    instructions: str | None = None  #: for a manual action: what a person does by hand
+    requested_by: str | None = None
 
 
 @dataclass(frozen=True)
@@ -121,6 +127,7 @@ class FlagDetail(FlagItem):
     actions: tuple[ActionRef, ...]
     letters: tuple[LetterRef, ...]
     history: tuple[HistoryEvent, ...]
+    reports: tuple[Mapping[str, Any], ...]  #: to the platform or the host: who, when, reference
 
 
 def queue(
@@ -148,11 +155,30 @@ def queue(
     manual = hidden_by_hand(session)
     courses = conduct(session, {f.poster_id for f in flags if f.poster_id}, counted, viewer)
     flags = sorted(flags, key=lambda f: (-rank(f.step), f.posted_at, f.id))
+    done = _responses(session, [f.id for f in flags])
     marked = removals.marks(session, flags)  # edited, deleted, removal requested and done
     return [
-        _item(flag, flag.id in manual, courses.get(flag.poster_id or 0, {}), marked[flag.id])
+        _item(
+            flag,
+            flag.id in manual,
+            courses.get(flag.poster_id or 0, {}),
+            done(flag.id),
+            marked[flag.id],
+        )
         for flag in flags
     ]
+
+
+def _responses(session: Session, ids: list[int]) -> Callable[[int], dict[str, bool]]:
+    """What the school did about each flag outside the queue: reported to the platform, the
+    host asked to remove it, the complaint reply posted."""
+    reports = responded.reports(session, ids)
+    replied = responded.replied(session, ids)
+    return lambda flag_id: {
+        "reported": any(r["to"] == "platform" for r in reports.get(flag_id, [])),
+        "host_asked_to_remove": any(r["to"] == "host" for r in reports.get(flag_id, [])),
+        "replied": flag_id in replied,
+    }
 
 
 def hidden_by_hand(session: Session, flag_id: int | None = None) -> set[int]:
@@ -198,7 +224,11 @@ def conduct(
 
 
 def _item(
-    flag: Flag, hide_by_hand: bool, courses: dict[str, list[int]], marks: removals.Marks
+    flag: Flag,
+    hide_by_hand: bool,
+    courses: dict[str, list[int]],
+    done: dict[str, bool],
+    marks: removals.Marks,
 ) -> FlagItem:
     comment = flag.comment
     targets = tuple(t.name for t in flag.targets)
@@ -227,6 +257,7 @@ def _item(
         hide_by_hand=hide_by_hand,
         created_time=comment.created_time,
         permalink=comment.permalink,
+        **done,
         edited=marks.edited,
         deleted=marks.deleted,
         removal_requested=marks.removal_requested,
@@ -247,8 +278,13 @@ def show(
         return None
     hide_by_hand = flag.id in hidden_by_hand(session, flag.id)
     courses = conduct(session, [flag.poster_id] if flag.poster_id else [], counted, viewer)
-    marks = removals.marks(session, [flag])[flag.id]
-    item = _item(flag, hide_by_hand, courses.get(flag.poster_id or 0, {}), marks)
+    item = _item(
+        flag,
+        hide_by_hand,
+        courses.get(flag.poster_id or 0, {}),
+        _responses(session, [flag.id])(flag.id),
+        removals.marks(session, [flag])[flag.id],
+    )
     classification = flag.classification
     return FlagDetail(
         **values_of(item),
@@ -266,7 +302,17 @@ def show(
             )
         ),
         actions=tuple(
-            ActionRef(a.id, a.kind, a.status, a.requested_at, a.confirmed_at, a.last_error)
+            ActionRef(
+                a.id,
+                a.kind,
+                a.status,
+                a.requested_at,
+                a.confirmed_at,
+                a.last_error,
+                a.reference,
+                a.instructions,
+                a.requested_by,
+            )
             for a in session.scalars(
                 select(Action).where(Action.flag_id == flag.id).order_by(Action.id)
             )
@@ -278,6 +324,7 @@ def show(
             )
         ),
         history=history(session, flag.id),
+        reports=tuple(responded.reports(session, [flag.id]).get(flag.id, [])),
     )
 
 

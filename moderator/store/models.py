@@ -322,14 +322,15 @@ class SignInAddress(Base):
 
 
 class Action(Base):
-    """A platform action (hide, unhide) in the outbox: recorded before it is sent."""
+    """A platform action in the outbox, recorded before it is sent: hide or unhide a comment,
+    block or unblock its author (naming the source), or post a reply under it (``letter_id``)."""
 
     __tablename__ = "action"
     __table_args__ = (UniqueConstraint("comment_id", "kind", "generation"),)
     id: Mapped[int] = mapped_column(primary_key=True)
     comment_id: Mapped[int] = mapped_column(ForeignKey("comment.id"))
     flag_id: Mapped[int | None] = mapped_column(ForeignKey("flag.id"))
-    kind: Mapped[str] = mapped_column(String(20), comment="hide | unhide")
+    kind: Mapped[str] = mapped_column(String(20), comment="hide | unhide | block | unblock | reply")
     generation: Mapped[int] = mapped_column(default=1, comment="bumps on hide-unhide-hide")
     status: Mapped[str] = mapped_column(
         String(20),
@@ -342,6 +343,14 @@ class Action(Base):
     next_attempt_at: Mapped[dt.datetime | None] = mapped_column(comment="not before (retries)")
     sent_at: Mapped[dt.datetime | None] = mapped_column(comment="last handed to the platform")
     confirmed_at: Mapped[dt.datetime | None] = mapped_column()
+    letter_id: Mapped[int | None] = mapped_column(
+        ForeignKey("letter.id"), comment="reply: its text"
+    )
+    reference: Mapped[str | None] = mapped_column(String(200), comment="the platform's id for it")
+    instructions: Mapped[str | None] = mapped_column(
+        Text, comment="manual: what a person does by hand, in the platform's app"
+    )
+    requested_by: Mapped[str | None] = mapped_column(String(100), comment="who approved it")
     comment: Mapped[Comment] = relationship()
 
 

@@ -198,6 +198,7 @@ def create_app(engine: Engine, config: SchoolConfig, settings: Settings | None =
         intake,
         pages,
         reports,
+        responding,
         school_words,
         staff_records,
     )
@@ -208,6 +209,7 @@ def create_app(engine: Engine, config: SchoolConfig, settings: Settings | None =
         Route("/healthz", lambda request: PlainTextResponse("ok")),
         *auth.routes(web),
         *pages.routes(web, guard),
+        *responding.routes(web, guard),
         *dashboard.routes(web, guard),
         *reports.routes(web, guard),
         *staff_records.routes(web, guard),

@@ -107,12 +107,15 @@ def routes(web: Web, guard: Callable[[Handler], Handler]) -> list[Route]:
         message = await web.run(sessions.take_flash, request.scope["current"].session_id)
         allowed = [s for s in Step if s is not Step.REVIEW and may(request, _permission(s))]
         verbs, steps = _offered(found, allowed)
+        if found.status == FlagStatus.CONFIRMED and may(request, "reopen_confirmed"):
+            verbs.add("reopen")
         return web.render(
             request,
             "flag.html",
             f=found,
             steps=steps,
             verbs=verbs,
+            may_reply=may(request, "reply"),
             message=message,
             title=f"Flag {flag_id}",
         )

@@ -60,7 +60,10 @@ REFUSALS = {
     ),
     "no_step": "choose a step to escalate to.",
     "unknown_decision": "that is not a decision this page offers.",
-    "not_dismissed": "this flag is {status}: only a dismissed flag can be reopened.",
+    "not_dismissed": (
+        "this flag is {status}: only a dismissed flag can be reopened (or a confirmed one, by a "
+        "headteacher with a note)."
+    ),
     "complaint_not_escalated": (
         "this flag is a complaint. It goes to the complaints procedure and is never hidden or "
         "escalated: confirm it to write the reply, or dismiss it."
@@ -71,6 +74,12 @@ REFUSALS = {
     "changed": "the flag changed while you were deciding, so nothing was changed. Look again.",
     "already_escalated": "this flag is already escalated to {step}.",
     "no_target": "a target must name a person.",
+    "reopen_needs_note": "say in the note why this confirmed flag is reopened.",
+    "no_complaint_reply": "there is no complaint reply to post: confirm the complaint first.",
+    "already_replied": "the complaint reply has already been posted or is on its way.",
+    "unknown_report_target": "choose where it was reported: the platform or the host.",
+    "nothing_to_block": "there is nothing to block: every account is blocked already.",
+    "nothing_to_unblock": "there is nothing to unblock: no account is blocked.",
     "illegal_move": "this flag is {status} and cannot become {to}.",
     "not_claimed": "this flag is {status}: only a flag in review can be put back in the queue.",
     "not_on_roster": "{name} is not a member of staff on the school's roster.",

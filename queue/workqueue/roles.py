@@ -38,6 +38,10 @@ DEFAULT_PERMISSIONS: dict[str, frozenset[Role]] = {
     "propose_police": EVERYONE,
     "police": frozenset({Role.HEADTEACHER, Role.DSL, Role.ADMIN}),
     "safeguarding": frozenset({Role.DSL}),
+    "block": frozenset({Role.HEADTEACHER, Role.ADMIN}),
+    "reply": frozenset({Role.HEADTEACHER, Role.ADMIN}),
+    "report": EVERYONE,
+    "reopen_confirmed": frozenset({Role.HEADTEACHER, Role.ADMIN}),
 }
 
 WHAT = {
@@ -49,6 +53,10 @@ WHAT = {
     "propose_police": "propose a police referral",
     "police": "confirm a police referral",
     "safeguarding": "see flags routed to the Designated Safeguarding Lead",
+    "block": "block or unblock a poster on the school's channels",
+    "reply": "post a complaint reply in public under the comment",
+    "report": "record a report to the platform or a request to the host to remove a comment",
+    "reopen_confirmed": "reopen a confirmed flag",
 }
 
 

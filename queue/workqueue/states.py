@@ -49,7 +49,9 @@ TRANSITIONS: dict[FlagStatus, frozenset[FlagStatus]] = {
             FlagStatus.HIDDEN,
         }
     ),
-    FlagStatus.CONFIRMED: frozenset({FlagStatus.ESCALATED, FlagStatus.CLOSED}),
+    FlagStatus.CONFIRMED: frozenset(
+        {FlagStatus.ESCALATED, FlagStatus.CLOSED, FlagStatus.IN_REVIEW}  # reopened by a head
+    ),
     FlagStatus.DISMISSED: frozenset({FlagStatus.CLOSED, FlagStatus.IN_REVIEW}),
     FlagStatus.ESCALATED: frozenset({FlagStatus.ESCALATED, FlagStatus.CLOSED}),
     FlagStatus.CLOSED: frozenset(),
@@ -72,14 +74,14 @@ def sources_of(to: FlagStatus) -> frozenset[FlagStatus]:
 
 
 class ActionStatus(StrEnum):
-    """Where a platform action (hide, unhide) in the outbox stands. Values are stored in the
+    """Where a platform action (hide, unhide, block, unblock, reply) in the outbox stands. Values are stored in the
     database (``action.status``)."""
 
     PENDING = "pending"  #: recorded, waiting to be sent (or sent again after a rate limit)
     SENDING = "sending"  #: claimed by a sender; in doubt until confirmed or read back
     CONFIRMED = "confirmed"  #: the platform shows it done
     FAILED = "failed"  #: the platform refused it; a person has to act by hand
-    MANUAL = "manual"  #: the source cannot act (a file of reports); a person acts by hand
+    MANUAL = "manual"  #: the source or platform cannot act (no API); a person acts by hand
     CANCELLED = "cancelled"  #: no longer wanted: the flag was dismissed before it was sent
 
 
@@ -98,6 +100,7 @@ ACTION_TRANSITIONS: dict[ActionStatus, frozenset[ActionStatus]] = {
             ActionStatus.FAILED,  # the platform refused, or the comment is gone
             ActionStatus.PENDING,  # never sent, rate limited, or read back as not done
             ActionStatus.SENDING,  # a temporary fault: still in doubt, read back later
+            ActionStatus.MANUAL,  # the platform has no API for it (Instagram blocks)
         }
     ),
     ActionStatus.CONFIRMED: frozenset(),

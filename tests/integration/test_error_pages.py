@@ -17,8 +17,7 @@ from moderator.store import db
 from moderator.web import dashboard
 from moderator.web.app import Settings, create_app
 from moderator.web.security import CSP
-from tests.integration.test_report_web import cheap_hashes
-from tests.integration.test_web import PASSWORD, login
+from tests.web_client import PASSWORD, cheap_hashes, login
 
 __all__ = ["cheap_hashes"]
 

@@ -5,25 +5,18 @@ extracted text holds no comment text, no pupil name and no poster name."""
 from __future__ import annotations
 
 import datetime as dt
-import io
 import json
-import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from pypdf import PdfReader
 from sqlalchemy import Engine, insert, select, text
 
-from moderator.cli import context as context_mod
 from moderator.cli.main import main
 from moderator.evidence.times import UK
-from moderator.ingest import scanning
-from moderator.policy.classify import classifier_for
 from moderator.reporting import governors, pdf
 from moderator.reporting.periods import Period
-from moderator.review import decisions, users
 from moderator.settings import config as config_mod
 from moderator.store import db
 from moderator.store.models import (
@@ -37,79 +30,18 @@ from moderator.store.models import (
     Poster,
     Source,
 )
-from workqueue.ladder import Step
+from tests.reports_support import (
+    assert_nothing_personal,
+    demo,
+    demo_texts_and_names,
+    pdf_text,
+    squeezed,
+)
 from workqueue.states import FlagStatus
 
+__all__ = ["demo"]
+
 OCTOBER = Period(dt.date(2026, 10, 1), dt.date(2026, 10, 31))
-
-
-def pdf_text(data: bytes) -> str:
-    """Every page's extracted text, with whitespace runs as one space."""
-    pages = PdfReader(io.BytesIO(data)).pages
-    return re.sub(r"\s+", " ", " ".join(page.extract_text() for page in pages))
-
-
-def squeezed(text: str) -> str:
-    """Text without any whitespace: a word the PDF wraps across lines still matches."""
-    return re.sub(r"\s+", "", text)
-
-
-def assert_nothing_personal(data: bytes, texts: list[str], names: list[str]) -> None:
-    extracted = squeezed(pdf_text(data)).casefold()
-    assert "breaches" in extracted  # the extraction works: the PDF's own words are there
-    for comment in texts:
-        assert squeezed(comment).casefold() not in extracted, "a comment's text is in the PDF"
-    for name in names:
-        for part in [name, *name.split()]:
-            if len(part) > 3:
-                assert squeezed(part).casefold() not in extracted, f"{part!r} is in the PDF"
-
-
-# -- the demo school ---------------------------------------------------------------------------
-
-
-@pytest.fixture
-def demo(engine: Engine, sample_config: config_mod.SchoolConfig) -> Engine:
-    """The sample school scanned, as ``moderator demo`` does, then decisions by real users: a
-    meeting, legal advice, a police referral (proposed and confirmed) and a dismissal."""
-    result = scanning.scan(engine, sample_config, classifier_for(sample_config), full=True)
-    assert result.errors == []
-    with db.session_scope(engine) as session:
-        for name, role in [("mod", "moderator"), ("head", "headteacher"), ("dsl", "dsl")]:
-            users.add(session, name, name.title(), role, "a long passphrase here")
-        flags = {
-            cid: (fid, cats, route)
-            for cid, fid, cats, route in session.execute(
-                select(Comment.platform_comment_id, Flag.id, Flag.categories, Flag.route).join(
-                    Flag.comment
-                )
-            )
-        }
-
-    def first(category: str) -> int:
-        return next(
-            fid
-            for fid, cats, route in sorted(flags.values())
-            if category in cats and route == "moderators"
-        )
-
-    cfg = sample_config
-    decisions.decide(engine, cfg, first("abuse"), "mod", "escalate", step=Step.MEETING)
-    decisions.decide(engine, cfg, first("defamation"), "head", "escalate", step=Step.LEGAL)
-    decisions.decide(engine, cfg, first("threat"), "mod", "escalate", step=Step.POLICE)
-    decisions.decide(engine, cfg, first("threat"), "head", "escalate", step=Step.POLICE)
-    decisions.decide(engine, cfg, first("privacy"), "mod", "dismiss")
-    return engine
-
-
-def demo_texts_and_names(
-    engine: Engine, config: config_mod.SchoolConfig
-) -> tuple[list[str], list[str]]:
-    with db.session_scope(engine) as session:
-        texts = list(session.scalars(select(Comment.text)))
-        authors = [a for a in session.scalars(select(Comment.author_name)) if a]
-    pupils = [p.name for p in config.pupils] + [alias for p in config.pupils for alias in p.aliases]
-    return texts, pupils + authors
 
 
 def test_the_demo_report_counts_by_posted_time_and_what_was_done(
@@ -177,7 +109,7 @@ def test_the_command_writes_the_pdf_and_prints_the_figures(
     demo: Engine, database_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # the command connects through the test's engine, which the fixture disposes of
-    monkeypatch.setattr(context_mod.db, "connect", lambda url: demo)
+    monkeypatch.setattr(db, "connect", lambda url: demo)
     out = tmp_path / "report.pdf"
     base = ["--config", str(config_mod.SAMPLE_CONFIG), "--database-url", database_url]
     args = [*base, "report", "governors", "--from", "2026-10-01", "--to", "2026-10-31"]

@@ -28,9 +28,8 @@ from moderator.store.models import (
     Source,
     User,
 )
-from tests.integration.test_governors_report import demo
-from tests.integration.test_report_web import cheap_hashes, signed_in
-from tests.integration.test_web import PASSWORD, csrf_of
+from tests.reports_support import demo, signed_in
+from tests.web_client import PASSWORD, cheap_hashes, csrf_of
 from workqueue.roles import Role
 
 __all__ = ["cheap_hashes", "demo"]

@@ -48,6 +48,9 @@ QUEUE_ITEM = [
     "hide_by_hand",
     "created_time",
     "permalink",
+    "reported",
+    "host_asked_to_remove",
+    "replied",
     "edited",
     "deleted",
     "removal_requested",
@@ -64,11 +67,15 @@ FLAG_SHOWN = [
     "actions",
     "letters",
     "history",
+    "reports",
 ]
 NESTED_IN_SHOW = {
     "targets_detail": ["name", "kind", "added_by"],
     "evidence": ["id", "captured_at", "sha256"],
-    "actions": ["id", "kind", "status", "requested_at", "confirmed_at", "last_error"],
+    "actions": [
+        *("id", "kind", "status", "requested_at", "confirmed_at", "last_error"),
+        *("reference", "instructions", "requested_by"),
+    ],
     "letters": ["id", "kind", "created_by"],
     "history": ["at", "who", "what", "why", "detail"],
 }
@@ -87,6 +94,8 @@ CASE = [
     "awaiting_second_person",
     "flags",
     "letters",
+    "blocked",
+    "block_actions",
     "removal_requests",
 ]
 CASE_FLAG = [

@@ -6,40 +6,18 @@ from __future__ import annotations
 import datetime as dt
 import re
 
-import pytest
 from sqlalchemy import Engine
 from starlette.testclient import TestClient
 
-from moderator.review import users, visibility
+from moderator.review import visibility
 from moderator.settings import config as config_mod
 from moderator.store import db
 from moderator.web import dashboard
-from moderator.web.app import Settings, create_app
-from tests.integration.test_governors_report import (  # the demo school and the PDF's text
-    assert_nothing_personal,
-    demo,
-    demo_texts_and_names,
-)
-from tests.integration.test_web import CHEAP, PASSWORD, login
+from moderator.web.app import create_app
+from tests.reports_support import assert_nothing_personal, demo, demo_texts_and_names, signed_in
+from tests.web_client import cheap_hashes
 
-__all__ = ["demo"]
-
-
-@pytest.fixture(autouse=True)
-def cheap_hashes(monkeypatch: pytest.MonkeyPatch) -> None:
-    dummy = CHEAP.hash("not anybody's password")
-    monkeypatch.setattr(users, "_HASHER", CHEAP)
-    monkeypatch.setattr(users, "_dummy_hash", lambda: dummy)
-
-
-def signed_in(engine: Engine, config: config_mod.SchoolConfig, username: str) -> TestClient:
-    with db.session_scope(engine) as session:
-        users.set_password(session, username, PASSWORD)
-    client = TestClient(
-        create_app(engine, config, Settings(secure_cookies=False)), follow_redirects=False
-    )
-    assert login(client, username, PASSWORD).status_code == 303
-    return client
+__all__ = ["cheap_hashes", "demo"]
 
 
 def test_the_report_page_for_headteachers(

@@ -11,7 +11,7 @@ import pytest
 from connectors.base import COMMENT, VISITOR_POST, FetchWindow, ManualAction, RawComment
 from connectors.graph_errors import GraphError, Kind
 from tests.graph_server import GraphServer
-from tests.integration.test_connectors import IG, IG_TOKEN, PAGE, TOKEN, Sleeps, facebook, instagram
+from tests.graph_sources import IG, IG_TOKEN, PAGE, TOKEN, Sleeps, facebook, instagram
 
 PARENT = ("7209384756102938", "Sam Example")
 HOUR = dt.timedelta(hours=1)

@@ -11,7 +11,6 @@ import pytest
 from click.testing import CliRunner
 from sqlalchemy import Engine
 
-from moderator.cli import context as context_mod
 from moderator.cli.main import main
 from moderator.settings import config as config_mod
 from moderator.store import db
@@ -30,7 +29,7 @@ def test_status_prints_local_times_last_then_next(
             Source(name="parent-reports", platform="file", last_polled_at=last, next_poll_at=due)
         )
     monkeypatch.setenv("MODERATOR_DATABASE_URL", database_url)
-    monkeypatch.setattr(context_mod.db, "connect", lambda url: engine)  # disposed by the fixture
+    monkeypatch.setattr(db, "connect", lambda url: engine)  # disposed by the fixture
     run = CliRunner().invoke(main, ["--config", str(config_mod.SAMPLE_CONFIG), "status"])
     assert run.exit_code == 0, run.output
     (line,) = [x for x in run.output.splitlines() if "parent-reports" in x]

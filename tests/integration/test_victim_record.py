@@ -15,7 +15,6 @@ import pytest
 from click.testing import CliRunner
 from sqlalchemy import Engine, select
 
-from moderator.cli import context as context_mod
 from moderator.cli.main import main
 from moderator.evidence import verify, victim_record
 from moderator.evidence.dossier import EvidenceError
@@ -30,8 +29,8 @@ from moderator.store.models import (
     Flag,
     FlagTarget,
 )
-from tests.integration.test_governors_report import demo, pdf_text, squeezed
-from tests.integration.test_report_web import cheap_hashes, signed_in
+from tests.reports_support import demo, pdf_text, signed_in, squeezed
+from tests.web_client import cheap_hashes
 
 __all__ = ["cheap_hashes", "demo"]
 
@@ -182,7 +181,7 @@ def test_the_command(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     monkeypatch.setenv("MODERATOR_DATABASE_URL", database_url)
-    monkeypatch.setattr(context_mod.db, "connect", lambda url: demo)  # disposed by the fixture
+    monkeypatch.setattr(db, "connect", lambda url: demo)  # disposed by the fixture
     out = tmp_path / "record.zip"
     config = str(config_mod.SAMPLE_CONFIG)
     run = CliRunner().invoke(

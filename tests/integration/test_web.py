@@ -683,3 +683,35 @@ def test_the_safeguarding_view_lists_every_dsl_flag(school: School) -> None:
     page = dsl.get("/safeguarding").text
     assert f'href="/flags/{school.flags["s1"]}"' in page
     assert page.count('<a href="/flags/') == 1  # only the DSL's
+
+
+def test_the_flag_page_records_reports_posts_the_reply_and_reopens_for_a_head(
+    school: School,
+) -> None:
+    mod = school.sign_in("mod")
+    abuse, complaint = school.flags["a1"], school.flags["c1"]
+    page = mod.get(f"/flags/{abuse}").text
+    assert "take reports from the comment itself" in page
+    message = message_after(
+        mod, mod.post(f"/flags/{abuse}/report", to="platform", reference="FB-REF-9")
+    )
+    assert message == "Recorded: reported to the platform."
+    assert "Reported to the platform by <bdi>mod</bdi>" in mod.get(f"/flags/{abuse}").text
+    assert "FB-REF-9" in mod.get(f"/flags/{abuse}").text
+    message_after(mod, mod.post(f"/flags/{abuse}/decide", verb="confirm"))
+    assert 'value="reopen"' not in mod.get(f"/flags/{abuse}").text
+    message_after(mod, mod.post(f"/flags/{complaint}/decide", verb="confirm"))
+    assert f'action="/flags/{complaint}/reply"' not in mod.get(f"/flags/{complaint}").text
+    refused = message_after(mod, mod.post(f"/flags/{complaint}/reply"))
+    assert refused.startswith("Refused") and "may not post a complaint reply" in refused
+
+    head = school.sign_in("head")
+    assert f'action="/flags/{complaint}/reply"' in head.get(f"/flags/{complaint}").text
+    posted = message_after(head, head.post(f"/flags/{complaint}/reply"))
+    assert posted == "This source cannot post: post the reply under the comment by hand."
+    assert 'value="reopen"' in head.get(f"/flags/{abuse}").text
+    reopened = message_after(
+        head, head.post(f"/flags/{abuse}/decide", verb="reopen", note="the wrong parent")
+    )
+    assert "reopened by head" in reopened
+    assert flag_row(school.engine, abuse).status is FlagStatus.IN_REVIEW

@@ -177,5 +177,6 @@ def test_transition_table_is_closed_and_final_is_final() -> None:
         FlagStatus.NEW,
         FlagStatus.HIDDEN,
         FlagStatus.DISMISSED,
+        FlagStatus.CONFIRMED,  # reopened by a headteacher, with a note
     }
     assert set(TRANSITIONS) == set(FlagStatus)

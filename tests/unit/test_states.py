@@ -28,6 +28,7 @@ ACTION_MOVES = {
     (A.SENDING, A.FAILED),  # the platform refused, or the comment is gone
     (A.SENDING, A.PENDING),  # never sent, rate limited, or read back as not done
     (A.SENDING, A.SENDING),  # a temporary fault: still in doubt
+    (A.SENDING, A.MANUAL),  # the platform has no API for it (an Instagram block)
     (A.FAILED, A.CANCELLED),
     (A.MANUAL, A.CANCELLED),
 }
@@ -39,6 +40,7 @@ FLAG_MOVES = {
     *((F.IN_REVIEW, to) for to in (F.NEW, F.HIDDEN, F.CONFIRMED, F.DISMISSED, F.ESCALATED)),
     (F.CONFIRMED, F.ESCALATED),
     (F.CONFIRMED, F.CLOSED),
+    (F.CONFIRMED, F.IN_REVIEW),  # reopened by a headteacher, with a note
     (F.DISMISSED, F.IN_REVIEW),
     (F.DISMISSED, F.CLOSED),
     (F.ESCALATED, F.ESCALATED),
