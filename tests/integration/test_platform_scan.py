@@ -187,12 +187,12 @@ def test_a_flag_becomes_hidden_only_through_the_store_with_its_audit_event(
     )
     assert scan(engine, school).errors == []
     with db.session_scope(engine) as session:
-        queue = {i["comment_id"]: i for i in flags.queue(session)}
+        queue = {i.comment_id: i.to_json() for i in flags.queue(session)}
         moved = {
             comment_id: [
-                (e["who"], e["what"], e["why"], e["detail"]["from"], e["detail"]["to"])
+                (e.who, e.what, e.why, e.detail["from"], e.detail["to"])
                 for e in flags.history(session, queue[comment_id]["id"])
-                if "to" in e["detail"]
+                if "to" in e.detail
             ]
             for comment_id in (sent, already)
         }
