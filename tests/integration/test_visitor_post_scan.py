@@ -48,7 +48,7 @@ def test_a_visitor_post_is_read_and_judged_like_a_comment(
     result = scanning.scan(engine, school, classifier_for(school), full=True)
     assert result.errors == [] and result.new == 2
     with db.session_scope(engine) as session:
-        queue = {item["comment_id"]: item for item in flags.queue(session)}
+        queue = {item.comment_id: item.to_json() for item in flags.queue(session)}
     assert set(queue) == {threat}  # judged: the threat is flagged, the thanks is not
     assert queue[threat]["step"] == "police" and "threat" in queue[threat]["categories"]
     assert [r.form.get("is_hidden") for r in graph.hide_requests(threat)] == ["true"]  # once
