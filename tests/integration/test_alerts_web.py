@@ -5,12 +5,47 @@ moderator has none; opening the alerts page marks them seen, and it shows no com
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from sqlalchemy import Engine
 
 from moderator.store import db
 from moderator.store.models import Flag, utcnow
-from tests.integration.test_web import TEXTS, School, cheap_hashes, school  # noqa: F401
+from tests.factories import MINIMAL_CONFIG
+from tests.web_client import (
+    School,
+    cheap_hashes,  # noqa: F401 - autouse: cheap password hashes
+    scanned_school,
+)
+
+CONFIG = MINIMAL_CONFIG + '\n[classifier]\nbackend = "lexical"\n'
+#: The file's comments: id -> (text, author): abuse, a threat (police) and a safeguarding plea
+#: (the DSL).
+COMMENTS = {
+    "a1": ("Mrs Holloway is a useless idiot", "Dave Parent"),
+    "t1": ("I will smash the head's face in at the gate", "Xan Poster"),
+    "s1": ("idk who else to tell but ive started cutting again", "Zed Pupil"),
+}
+#: Words from the comments' texts that appear nowhere else.
+TEXTS = ("useless", "idiot", "smash", "the gate", "idk who", "cutting")
 
 BADGE = re.compile(r'<span class="badge" id="alerts-badge"[^>]*>(\d+)</span>')
+
+
+@pytest.fixture
+def school(engine: Engine, tmp_path: Path) -> Iterator[School]:
+    """The three comments scanned with the lexical classifier, and a moderator, a headteacher
+    and a DSL."""
+    rows = [
+        {"id": key, "text": text, "author": author, "created_time": f"2026-10-0{n}T09:00:00+00:00"}
+        for n, (key, (text, author)) in enumerate(COMMENTS.items(), start=1)
+    ]
+    built = scanned_school(engine, tmp_path, CONFIG, rows)
+    assert set(built.flags) == set(COMMENTS), built.flags
+    yield built
+    built.close()
 
 
 def badge(page: str) -> int:
@@ -18,7 +53,7 @@ def badge(page: str) -> int:
     return int(found.group(1)) if found else 0
 
 
-def test_the_badge_counts_unseen_alerts_for_the_head_and_the_dsl(school: School) -> None:  # noqa: F811
+def test_the_badge_counts_unseen_alerts_for_the_head_and_the_dsl(school: School) -> None:
     head, dsl, mod = (school.sign_in(name) for name in ("head", "dsl", "mod"))
     assert badge(head.get("/").text) == 1  # the threat (police); not the DSL's item
     assert badge(dsl.get("/").text) == 2  # the threat and the safeguarding plea
@@ -38,7 +73,7 @@ def test_the_badge_counts_unseen_alerts_for_the_head_and_the_dsl(school: School)
     assert "<strong>new</strong>" not in head.get("/alerts").text  # seen stays seen
 
 
-def test_the_flag_page_says_a_comment_was_edited_and_removed(school: School) -> None:  # noqa: F811
+def test_the_flag_page_says_a_comment_was_edited_and_removed(school: School) -> None:
     flag_id = school.flags["a1"]
     head = school.sign_in("head")
     page = head.get(f"/flags/{flag_id}").text
