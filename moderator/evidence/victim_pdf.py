@@ -15,8 +15,6 @@ from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
-from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.platypus import (
     Flowable,
     KeepTogether,
@@ -28,12 +26,11 @@ from reportlab.platypus import (
 )
 
 from moderator.evidence import fonts
+from moderator.evidence.report_style import SANS, SANS_BOLD, register_fonts
 
 if TYPE_CHECKING:
     from moderator.evidence.victim_record import Incident, Record
 
-SANS = "RecordSans"
-SANS_BOLD = "RecordSans-Bold"
 MARGIN = 18 * mm
 WIDTH = A4[0] - 2 * MARGIN
 RULE = colors.HexColor("#9a9a9a")
@@ -43,7 +40,7 @@ LONG_WORD = 40
 
 
 def render(record: Record) -> bytes:
-    _register_fonts()
+    register_fonts()
     buffer = io.BytesIO()
     doc = SimpleDocTemplate(
         buffer,
@@ -61,13 +58,6 @@ def render(record: Record) -> bytes:
     )
     doc.build(_story(record))
     return buffer.getvalue()
-
-
-@functools.cache
-def _register_fonts() -> None:
-    face = fonts.face()
-    pdfmetrics.registerFont(TTFont(SANS, str(face.regular)))
-    pdfmetrics.registerFont(TTFont(SANS_BOLD, str(face.bold)))
 
 
 @functools.cache

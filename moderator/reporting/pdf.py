@@ -14,8 +14,6 @@ from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
-from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.platypus import (
     Flowable,
     Image,
@@ -28,11 +26,10 @@ from reportlab.platypus import (
 )
 
 from moderator.evidence import fonts
+from moderator.evidence.report_style import SANS, SANS_BOLD, register_fonts
 from moderator.reporting import charts
 from moderator.reporting.governors import Breakdown, Count, Figures
 
-SANS = "ReportSans"
-SANS_BOLD = "ReportSans-Bold"
 MARGIN = 18 * mm
 WIDTH = A4[0] - 2 * MARGIN
 RULE = colors.HexColor("#9a9a9a")
@@ -41,7 +38,7 @@ SHADE = colors.HexColor("#ececec")
 
 def render(figures: Figures) -> bytes:
     """The report as PDF bytes; the same figures always give the same bytes."""
-    _register_fonts()
+    register_fonts()
     buffer = io.BytesIO()
     doc = SimpleDocTemplate(
         buffer,
@@ -59,13 +56,6 @@ def render(figures: Figures) -> bytes:
     )
     doc.build(_story(figures))
     return buffer.getvalue()
-
-
-@functools.cache
-def _register_fonts() -> None:
-    face = fonts.face()
-    pdfmetrics.registerFont(TTFont(SANS, str(face.regular)))
-    pdfmetrics.registerFont(TTFont(SANS_BOLD, str(face.bold)))
 
 
 @functools.cache
