@@ -17,20 +17,10 @@ from matplotlib.figure import Figure
 from matplotlib.ticker import MaxNLocator
 
 from moderator.reporting.governors import Breakdown
+from moderator.reporting.palette import PALETTE
 
 matplotlib.use("Agg")  # no display; pyplot is never imported
 
-PALETTE = (
-    "#0072B2",
-    "#D55E00",
-    "#009E73",
-    "#CC79A7",
-    "#E69F00",
-    "#56B4E9",
-    "#F0E442",
-    "#000000",
-    "#999999",
-)
 #: rcParams are global: one drawing at a time (the web draws in a thread pool).
 _LOCK = threading.Lock()
 STYLE: Any = {"svg.hashsalt": "school-moderator", "font.family": "DejaVu Sans", "font.size": 9}

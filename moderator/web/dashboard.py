@@ -17,23 +17,12 @@ from starlette.routing import Route
 
 from moderator.evidence import times
 from moderator.policy.categories import CATEGORIES
+from moderator.reporting.palette import PALETTE
 from moderator.review import visibility
 from moderator.store.models import Comment, Flag, Source
 from moderator.web.app import Handler, Web
 
 WEEKS = 12
-#: Colour-blind-safe palette (Okabe-Ito), one per category and platform.
-PALETTE = (
-    "#0072B2",
-    "#D55E00",
-    "#009E73",
-    "#CC79A7",
-    "#E69F00",
-    "#56B4E9",
-    "#F0E442",
-    "#000000",
-    "#999999",
-)
 
 
 @dataclass(frozen=True)
