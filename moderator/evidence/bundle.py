@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import datetime as dt
 import importlib.metadata
-import os
 import tempfile
 import uuid
 from dataclasses import dataclass
@@ -60,31 +59,18 @@ def export(
     if not out.parent.is_dir():
         raise EvidenceError(f"{out.parent}: no such folder for the bundle")
     tsa = config.evidence.tsa_url if use_tsa else None
-    written: list[Path] = []
-
-    def work(session: Session) -> Exported:
-        result, archive = _build(
+    return custody.place_recorded(
+        engine,
+        out,
+        lambda session: _build(
             session, config, ref, out, actor=actor, username=username, case=case, tsa=tsa
-        )
-        temporary = archives.write_beside(
-            out, archive, what="bundle", prefix=".bundle-", error=EvidenceError
-        )
-        written.append(temporary)  # on disk before the record commits
-        return result
-
-    try:
-        result = custody.retrying(engine, work)
-        try:
-            os.replace(written[-1], out)
-        except OSError as exc:
-            raise EvidenceError(
-                f"{out}: bundle {result.bundle_id} was recorded but could not be put in place "
-                f"({exc.strerror}); export it again"
-            ) from exc
-    finally:
-        for path in written:
-            path.unlink(missing_ok=True)
-    return result
+        ),
+        what="bundle",
+        prefix=".bundle-",
+        error=EvidenceError,
+        named=lambda result: f"bundle {result.bundle_id}",
+        again="export it again",
+    )
 
 
 def _build(

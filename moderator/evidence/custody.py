@@ -10,14 +10,17 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import os
 from collections.abc import Callable, Iterable
+from pathlib import Path
 from typing import Any, TypeVar
 
 from sqlalchemy import Engine, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from moderator.evidence import verify
+from moderator.errors import ModeratorError
+from moderator.evidence import archives, verify
 from moderator.store import db
 from moderator.store.models import CustodyEvent, EvidenceSnapshot, utcnow
 
@@ -102,6 +105,43 @@ def retrying(engine: Engine, work: Callable[[Session], T]) -> T:
                 raise
             logger.info("custody append raced another; retrying", extra={"attempt": attempt})
     raise AssertionError("unreachable")
+
+
+def place_recorded(
+    engine: Engine,
+    out: Path,
+    build: Callable[[Session], tuple[T, bytes]],
+    *,
+    what: str,
+    prefix: str,
+    error: type[ModeratorError],
+    named: Callable[[T], str],
+    again: str,
+) -> T:
+    """Build a file and record its custody in one transaction (:func:`retrying`), then put the
+    file at ``out``: it is written beside ``out`` before the record commits and moved into place
+    after, so a file never exists without its record. ``named(result)`` and ``again`` word the
+    error when the record committed but the file could not be moved."""
+    written: list[Path] = []
+
+    def work(session: Session) -> T:
+        result, data = build(session)
+        written.append(archives.write_beside(out, data, what=what, prefix=prefix, error=error))
+        return result
+
+    try:
+        result = retrying(engine, work)
+        try:
+            os.replace(written[-1], out)
+        except OSError as exc:
+            raise error(
+                f"{out}: {named(result)} was recorded but could not be put in place "
+                f"({exc.strerror}); {again}"
+            ) from exc
+    finally:
+        for path in written:
+            path.unlink(missing_ok=True)
+    return result
 
 
 def viewed(engine: Engine, snapshot_ids: Iterable[int], actor: str, where: str) -> None:

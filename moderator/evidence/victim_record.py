@@ -17,7 +17,6 @@ file is put in place. The zip is sealed in the evidence bundle format (with no e
 from __future__ import annotations
 
 import datetime as dt
-import os
 import uuid
 from dataclasses import dataclass
 from pathlib import Path
@@ -26,7 +25,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, Engine, func, or_, select
 from sqlalchemy.orm import Session
 
-from moderator.evidence import archives, custody, times, verify, victim_pdf, victim_zip
+from moderator.evidence import custody, times, verify, victim_pdf, victim_zip
 from moderator.evidence.dossier import EvidenceError
 from moderator.policy.categories import Route
 from moderator.policy.roster import Roster
@@ -309,29 +308,16 @@ def make(
     if not out.parent.is_dir():
         raise EvidenceError(f"{out.parent}: no such folder for the record")
     person = staff_member(config, name)
-    written: list[Path] = []
-
-    def work(session: Session) -> Made:
-        made, data = build(session, config, person, out, actor=actor, username=username)
-        temporary = archives.write_beside(
-            out, data, what="record", prefix=".record-", error=EvidenceError
-        )
-        written.append(temporary)
-        return made
-
-    try:
-        made = custody.retrying(engine, work)
-        try:
-            os.replace(written[-1], out)
-        except OSError as exc:
-            raise EvidenceError(
-                f"{out}: record {made.record_id} was recorded but could not be put in place "
-                f"({exc.strerror}); make it again"
-            ) from exc
-    finally:
-        for path in written:
-            path.unlink(missing_ok=True)
-    return made
+    return custody.place_recorded(
+        engine,
+        out,
+        lambda session: build(session, config, person, out, actor=actor, username=username),
+        what="record",
+        prefix=".record-",
+        error=EvidenceError,
+        named=lambda made: f"record {made.record_id}",
+        again="make it again",
+    )
 
 
 def build(
