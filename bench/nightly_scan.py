@@ -2,19 +2,26 @@
 same first read shared by ``--workers`` worker processes on PostgreSQL.
 
     python bench/nightly_scan.py [--comments 100000] [--sources 8] [--workers 4]
-                                 [--postgres-url postgresql+psycopg://postgres@127.0.0.1:5432/postgres]
+        [--texts tweets|school] [--datasets ../shared/datasets] [--backend bundled|lexical]
+        [--postgres-url postgresql+psycopg://postgres@127.0.0.1:5432/postgres]
 
 A Graph-compatible server on loopback (tests/graph_server.py) holds ``--sources`` Facebook Pages
-with ``--comments`` comments between them, all posted in the last few days: mostly ordinary
-parents' comments, one in ten abusive or threatening (the policy hides those). The config uses
-the lexical backend, so the figures are the worker's own cost, not the model's (the bundled
-model's rate is in README: about 130 comments a second on 2 cores), and the server reports a
-rate-limit budget well within Meta's limits (near them, the connector paces itself). Phases, each a real process:
+with ``--comments`` comments between them, all posted in the last few days. Nine in ten are
+ordinary: with ``--texts tweets`` (the default) real tweets of every sentiment from TweetEval's
+sentiment files (about 14,000 different texts of every length social media has; read in place,
+nothing printed), with ``--texts school`` the short parents' comments of ``tests/platform_data``;
+one in ten is abusive or threatening (the policy hides those). The classifier is the default,
+the bundled model (``--backend lexical`` for the lexicon alone). The server reports a rate-limit
+budget well within Meta's limits (near them, the connector paces itself). Phases, each a real
+process:
 
 1. ``moderator nightly --json`` on a fresh SQLite database: every comment read, classified,
-   recorded; flagged ones snapshotted (capture image included) and hidden through the outbox;
-2. ``moderator nightly --json`` again: the re-read a real night does (nothing new);
-3. with ``--postgres-url``: ``--workers`` ``moderator worker`` processes on a fresh PostgreSQL
+   recorded; flagged ones snapshotted and hidden through the outbox. The capture images are
+   not drawn by the scan (``moderator/evidence/drawing.py``);
+2. the capture images the scan left for later, drawn as the worker draws them between its
+   other work (``drawing.draw_pending``), timed over the first ``--images`` of them;
+3. ``moderator nightly --json`` again: the re-read a real night does (nothing new);
+4. with ``--postgres-url``: ``--workers`` ``moderator worker`` processes on a fresh PostgreSQL
    database, timed from start until every comment is recorded and every hide confirmed.
 
 Wall time, comments a second and the peak memory (max RSS) of each process go to stdout.
@@ -35,6 +42,7 @@ import sys
 import tempfile
 import time
 import uuid
+from collections.abc import Iterator
 from pathlib import Path
 
 from sqlalchemy import create_engine, func, select, text
@@ -42,17 +50,34 @@ from sqlalchemy import create_engine, func, select, text
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from moderator.store.models import Action, Comment  # noqa: E402
+from moderator.evidence import drawing  # noqa: E402
+from moderator.store.models import Action, Comment, EvidenceSnapshot  # noqa: E402
+from scripts import training_data as td  # noqa: E402
 from tests import platform_data as data  # noqa: E402
 from tests.graph_server import GraphServer  # noqa: E402
 
 MODERATOR = [sys.executable, "-m", "moderator"]
 
 
-def build(graph: GraphServer, comments: int, sources: int) -> list[tuple[str, str, str]]:
+def comment_texts(kind: str, datasets: Path) -> Iterator[str]:
+    """Nine ordinary comments, then one harmful one, for ever."""
+    if kind == "school":
+        ordinary = list(data.ORDINARY)
+    else:
+        ordinary = [example.text for example in td.load_sentiment(datasets)]
+        if not ordinary:
+            raise SystemExit(f"no TweetEval sentiment tweets in {datasets}")
+    plain, harmful = itertools.cycle(ordinary), itertools.cycle(data.HARMFUL)
+    while True:
+        yield from itertools.islice(plain, 9)
+        yield next(harmful)
+
+
+def build(
+    graph: GraphServer, comments: int, sources: int, texts: Iterator[str]
+) -> list[tuple[str, str, str]]:
     """Pages with their posts and comments; returns (name, page id, token) per source."""
     now = dt.datetime.now(dt.UTC).replace(microsecond=0)
-    texts = itertools.cycle([*data.ORDINARY, data.HARMFUL[0], *data.ORDINARY, data.HARMFUL[1]])
     made = []
     for s in range(sources):
         page, token = f"20000000000{s:04d}", f"token-{s}"
@@ -71,7 +96,7 @@ def build(graph: GraphServer, comments: int, sources: int) -> list[tuple[str, st
     return made
 
 
-def config_text(url: str, made: list[tuple[str, str, str]]) -> str:
+def config_text(url: str, made: list[tuple[str, str, str]], backend: str) -> str:
     body = '[school]\nname = "Bench School"\n\n[[staff]]\nname = "Janet Holloway"\nrole = "Headteacher"\n'
     body += 'aliases = ["Mrs Holloway"]\n\n[[staff]]\nname = "Raj Patel"\nrole = "Teacher"\naliases = ["Mr Patel"]\n'
     for name, page, _ in made:
@@ -81,7 +106,7 @@ def config_text(url: str, made: list[tuple[str, str, str]]) -> str:
             f'access_token_env = "{env}"\ngraph_url = "{url}"\nrate_limit_backoff_seconds = 0\n'
             "poll_interval_seconds = 3600\n"
         )
-    body += '\n[classifier]\nbackend = "lexical"\n\n[worker]\ntick_seconds = 0.5\nnightly_at = "23:59"\n'
+    body += f'\n[classifier]\nbackend = "{backend}"\n\n[worker]\ntick_seconds = 0.5\nnightly_at = "23:59"\n'
     return body
 
 
@@ -107,6 +132,24 @@ def timed_nightly(folder: Path, env: dict[str, str]) -> tuple[float, dict[str, o
     elapsed = time.perf_counter() - start
     peak = max(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss, before) / 1024
     return elapsed, json.loads(done.stdout.strip().splitlines()[-1]), peak
+
+
+def draw_images(url: str, count: int) -> None:
+    """Time the worker's later drawing of the first ``count`` capture images."""
+    engine = create_engine(url)
+    try:
+        with engine.connect() as connection:
+            waiting = connection.scalar(select(func.count(EvidenceSnapshot.id)))
+        start = time.perf_counter()
+        drawn = drawing.draw_pending(engine, limit=count)
+        elapsed = time.perf_counter() - start
+    finally:
+        engine.dispose()
+    if drawn:
+        print(
+            f"capture images drawn after the scan: {drawn} of {waiting} in {elapsed:.1f} s "
+            f"({elapsed / drawn * 1000:.0f} ms each, stored with a custody entry)"
+        )
 
 
 def workers(folder: Path, env: dict[str, str], url: str, total: int, count: int) -> float:
@@ -139,6 +182,10 @@ def main() -> None:
     parser.add_argument("--comments", type=int, default=100_000)
     parser.add_argument("--sources", type=int, default=8)
     parser.add_argument("--workers", type=int, default=4)
+    parser.add_argument("--texts", choices=["tweets", "school"], default="tweets")
+    parser.add_argument("--datasets", type=Path, default=ROOT.parent / "shared" / "datasets")
+    parser.add_argument("--backend", choices=["bundled", "lexical"], default="bundled")
+    parser.add_argument("--images", type=int, default=500)
     parser.add_argument("--postgres-url")
     args = parser.parse_args()
     with GraphServer(page_size=100) as graph, tempfile.TemporaryDirectory() as tmp:
@@ -146,9 +193,13 @@ def main() -> None:
         # a second a call above 80% of the budget; that is the platform's limit, not ours)
         graph.buc_usage = {**graph.buc_usage, "call_count": 5, "total_cputime": 5, "total_time": 5}
         folder = Path(tmp)
-        made = build(graph, args.comments, args.sources)
+        texts = comment_texts(args.texts, args.datasets)
+        made = build(graph, args.comments, args.sources, texts)
         total = args.comments // args.sources * args.sources
-        (folder / "moderator.toml").write_text(config_text(graph.url, made), encoding="utf-8")
+        (folder / "moderator.toml").write_text(
+            config_text(graph.url, made, args.backend), encoding="utf-8"
+        )
+        print(f"{total} comments ({args.texts}), {args.backend} classifier, {os.cpu_count()} CPUs")
         env = environment(f"sqlite:///{folder / 'm.db'}", made)
         subprocess.run(
             [*MODERATOR, "db", "upgrade"], cwd=folder, env=env, check=True, capture_output=True
@@ -158,6 +209,7 @@ def main() -> None:
             f"first nightly, SQLite: {total} comments in {first:.0f} s ({total / first:.0f}/s), "
             f"{summary['flagged']} flagged, {summary['hidden']} hidden, peak {peak:.0f} MiB"
         )
+        draw_images(f"sqlite:///{folder / 'm.db'}", args.images)
         again, summary, peak = timed_nightly(folder, env)
         print(
             f"nightly re-read, SQLite: {summary['fetched']} read, {summary['new']} new in {again:.0f} s "

@@ -22,7 +22,7 @@ from typing import Any
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
-from moderator.evidence import archives, custody, dossier, snapshot, timestamp, verify
+from moderator.evidence import archives, custody, dossier, drawing, timestamp, verify
 from moderator.evidence.bundle_members import Files, contents
 from moderator.evidence.dossier import EvidenceError
 from moderator.review import users
@@ -140,18 +140,9 @@ def _log_export(
 
 
 def _complete(session: Session, item: dossier.Item, actor: str) -> None:
-    """Draw the capture image for a snapshot taken before images were drawn (a new artefact with
-    its own custody entry; the snapshot itself is untouched)."""
-    if any(a.name == "capture.png" for a in item.snapshot.artefacts):
-        return
-    image = snapshot.draw(item.snapshot)
-    if image is None:
-        raise EvidenceError(f"the capture image for snapshot {item.snapshot.id} cannot be drawn")
-    sha = snapshot.add_artefact(session, item.snapshot, "capture.png", "image/png", image)
-    custody.append(
-        session, item.snapshot, actor, "artefact_added", {"artefacts": {"capture.png": sha}}
-    )
-    session.flush()
+    """Draw the capture image if no one has yet (a new artefact with its own custody entry;
+    the snapshot itself is untouched)."""
+    drawing.ensure(session, item.snapshot, actor, "drawn for an export")
     session.refresh(item.snapshot, ["artefacts"])
 
 

@@ -2,10 +2,11 @@
 
 A snapshot is canonical JSON (sorted keys, UTF-8) of the comment as recorded, its raw platform
 JSON, its post and the thread around it as recorded at that moment, where it was, and the
-classification that flagged it, hashed with SHA-256. Its artefacts (the capture image, any
-downloaded attachment) are stored beside it and named with their hashes in the first custody
-entry. It is taken during the scan, before any hide is requested, and never updated: a
-correction is a new snapshot.
+classification that flagged it, hashed with SHA-256. Its downloaded attachments are stored
+beside it and named with their hashes in the first custody entry; the capture image, a picture
+of the sealed JSON, is drawn later, once, when first needed (:mod:`moderator.evidence.drawing`).
+It is taken during the scan, before any hide is requested, and never updated: a correction is a
+new snapshot.
 """
 
 from __future__ import annotations
@@ -34,6 +35,8 @@ logger = logging.getLogger(__name__)
 FORMAT = "school-moderator/evidence-snapshot/2"
 #: Comments either side of the flagged one kept as its thread.
 THREAD = 5
+#: The first custody entry's word on the capture image (:mod:`moderator.evidence.drawing`).
+LATER = "drawn from this snapshot when first needed; an artefact_added entry records it"
 
 
 def canonical(data: dict[str, Any]) -> str:
@@ -106,15 +109,10 @@ def capture(
     )
     session.add(snapshot)
     session.flush()
-    image = draw(snapshot)
-    if image is not None:
-        files.insert(0, ("capture.png", "image/png", image))
     artefacts = {
         name: add_artefact(session, snapshot, name, kind, data) for name, kind, data in files
     }
-    detail: dict[str, Any] = {"artefacts": artefacts, "via": how.via}
-    if image is None:
-        detail["note"] = "the capture image could not be drawn; it is drawn at the first export"
+    detail: dict[str, Any] = {"artefacts": artefacts, "via": how.via, "capture_image": LATER}
     custody.append(session, snapshot, how.actor, "captured", detail, at=captured_at)
     return snapshot
 

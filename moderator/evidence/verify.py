@@ -395,8 +395,8 @@ def _check_exhibit(bundle: _Bundle, folder: str, stated: str, result: Result) ->
     anchor = bundle.sha256(snapshot_path)
     if anchor != stated:
         raise Broken(snapshot_path, "is not the snapshot the manifest's exhibit names")
-    first, count = _check_chain(custody_path, _custody_entries(bundle, custody_path), anchor)
-    detail = first.get("detail")
+    entries = _check_chain(custody_path, _custody_entries(bundle, custody_path), anchor)
+    detail = entries[0].get("detail")
     artefacts = detail.get("artefacts") if isinstance(detail, dict) else None
     if not isinstance(artefacts, dict):
         raise Broken(custody_path, "entry 1 does not list the artefacts captured")
@@ -406,7 +406,21 @@ def _check_exhibit(bundle: _Bundle, folder: str, stated: str, result: Result) ->
             raise Broken(path, "was recorded at capture but is missing from the bundle")
         if bundle.sha256(path) != digest:
             raise Broken(path, "differs from what was recorded at capture")
-    result.checked.append(f"{folder}: snapshot anchors a custody chain of {count} entries")
+    for number, entry in enumerate(entries, start=1):
+        for name, digest in _added(entry).items():  # a capture image drawn later
+            path = f"{folder}/{name}"
+            if path not in bundle:
+                raise Broken(path, f"was recorded by custody entry {number} but is missing")
+            if bundle.sha256(path) != digest:
+                raise Broken(path, f"differs from what custody entry {number} recorded")
+    result.checked.append(f"{folder}: snapshot anchors a custody chain of {len(entries)} entries")
+
+
+def _added(entry: dict[str, Any]) -> dict[str, Any]:
+    """The artefacts an ``artefact_added`` entry names (an empty dict for other entries)."""
+    detail = entry.get("detail") if entry.get("action") == "artefact_added" else None
+    added = detail.get("artefacts") if isinstance(detail, dict) else None
+    return added if isinstance(added, dict) else {}
 
 
 def _custody_entries(bundle: _Bundle, path: str) -> Iterator[dict[str, Any]]:
@@ -420,17 +434,13 @@ def _custody_entries(bundle: _Bundle, path: str) -> Iterator[dict[str, Any]]:
         yield entry
 
 
-def _check_chain(
-    path: str, entries: Iterator[dict[str, Any]], anchor: str
-) -> tuple[dict[str, Any], int]:
-    """Check the chain entry by entry; its first entry and its length."""
-    first: dict[str, Any] | None = None
-    prev, number = anchor, 0
+def _check_chain(path: str, entries: Iterator[dict[str, Any]], anchor: str) -> list[dict[str, Any]]:
+    """Check the chain entry by entry; its entries, the capture first."""
+    checked: list[dict[str, Any]] = []
+    prev = anchor
     for number, entry in enumerate(entries, start=1):
-        if first is None:
-            if entry.get("action") != "captured":
-                raise Broken(path, "does not begin with the capture")
-            first = entry
+        if not checked and entry.get("action") != "captured":
+            raise Broken(path, "does not begin with the capture")
         seq = entry.get("seq")
         if type(seq) is not int or seq != number or entry.get("snapshot") != anchor:
             raise Broken(path, f"entry {number} is out of sequence or names another snapshot")
@@ -439,9 +449,10 @@ def _check_chain(
         if entry_hash(entry) != entry.get("hash"):
             raise Broken(path, f"entry {number} has been altered (its hash does not recompute)")
         prev = entry["hash"]
-    if first is None:
+        checked.append(entry)
+    if not checked:
         raise Broken(path, "does not begin with the capture")
-    return first, number
+    return checked
 
 
 def _check_token(bundle: _Bundle, manifest: dict[str, Any], result: Result) -> None:

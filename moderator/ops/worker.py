@@ -31,6 +31,7 @@ from sqlalchemy import Engine, or_, select, update
 
 from classifiers.base import Classifier
 from moderator.errors import DatabaseError, ModeratorError
+from moderator.evidence import drawing
 from moderator.ingest import reclassify, recording, scanning, sources
 from moderator.ops import alerts, digest
 from moderator.policy.decide import Policy
@@ -50,6 +51,7 @@ class Tally:
     polls: int = 0
     nightly: int = 0
     webhook_passes: int = 0
+    images: int = 0  #: capture images drawn after the scan
     errors: list[str] = field(default_factory=list)
 
 
@@ -74,6 +76,7 @@ class Worker:
         self._pause = self.settings.tick_seconds
         self._digest_retry_at = dt.datetime.min.replace(tzinfo=dt.UTC)
         self._purged_on = ""
+        self._undrawable: set[int] = set()
 
     def stop(self, *_: object) -> None:
         logger.info("worker stopping after the current batch", extra={"worker": self.name})
@@ -109,6 +112,7 @@ class Worker:
             self._daily()
             for error in alerts.send_due(self.engine, self.config, self.clock()):  # held ones
                 self.tally.errors.append(error)
+            self._images()
         except DatabaseError as exc:
             self._pause = min(MAX_PAUSE, max(self._pause * 2, 1.0))
             message = f"{exc}; retrying in {self._pause:.0f} s"
@@ -116,6 +120,11 @@ class Worker:
             logger.error(message, extra={"worker": self.name})
             return
         self._pause = self.settings.tick_seconds
+
+    def _images(self) -> None:
+        """Draw a few capture images the scans left for later (:mod:`moderator.evidence.drawing`)."""
+        if not self.stopping.is_set():
+            self.tally.images += drawing.draw_pending(self.engine, skip=self._undrawable)
 
     def _ensure_sources(self) -> None:
         with db.session_scope(self.engine) as session:

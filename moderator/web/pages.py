@@ -24,11 +24,12 @@ from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
 from moderator.errors import ModeratorError
-from moderator.evidence import bundle, capture_png, custody, viewing
+from moderator.evidence import bundle, capture_png, custody, drawing, viewing
+from moderator.evidence.dossier import EvidenceError
 from moderator.policy import categories
 from moderator.review import cases, claims, decisions, flags, visibility
 from moderator.review.records import values_of
-from moderator.store.models import AuditEvent, EvidenceArtefact, EvidenceSnapshot, Flag, Letter
+from moderator.store.models import AuditEvent, EvidenceSnapshot, Flag, Letter
 from moderator.web import listing, sessions, words
 from moderator.web.app import Handler, Web
 from workqueue.errors import QueueError
@@ -184,8 +185,11 @@ def routes(web: Web, guard: Callable[[Handler], Handler]) -> list[Route]:
         return Response(data, media_type="application/zip", headers=headers)
 
     async def capture(request: Request) -> Response:
-        flag_id = _id(request)
-        found = await web.run(_capture, flag_id, viewer(request))
+        flag_id, who = _id(request), viewer(request)
+        username = request.scope["current"].user.username
+        found = await run_in_threadpool(
+            custody.retrying, web.engine, lambda session: _capture(session, flag_id, who, username)
+        )
         if found is None:
             return web.render(request, "error.html", 404, message="No capture image.")
         return Response(found, media_type="image/png")
@@ -357,26 +361,30 @@ def _export(web: Web, flag_id: int, username: str) -> tuple[bytes, str]:
         return out.read_bytes(), out.name
 
 
-def _capture(session: Session, flag_id: int, viewer: visibility.Viewer) -> bytes | None:
-    """The latest capture image: the stored one, or, when it shows what ``viewer`` may not see,
-    one drawn from the redacted view of its snapshot (and labelled so)."""
+def _capture(
+    session: Session, flag_id: int, viewer: visibility.Viewer, username: str
+) -> bytes | None:
+    """The latest snapshot's capture image (drawn and recorded now if no one has drawn it yet),
+    or, when it shows what ``viewer`` may not see, one drawn from the redacted view of the
+    snapshot (and labelled so)."""
     flag = _visible(session, flag_id, viewer)
     if flag is None:
         return None
-    found = session.execute(
-        select(EvidenceSnapshot, EvidenceArtefact.data)
-        .join(EvidenceArtefact, EvidenceArtefact.snapshot_id == EvidenceSnapshot.id)
-        .where(
-            EvidenceSnapshot.comment_id == flag.comment_id, EvidenceArtefact.name == "capture.png"
-        )
+    shot = session.scalars(
+        select(EvidenceSnapshot)
+        .where(EvidenceSnapshot.comment_id == flag.comment_id)
         .order_by(EvidenceSnapshot.id.desc())
         .limit(1)
     ).first()
-    if found is None:
+    if shot is None:
         return None
-    shot, image = found
     view = visibility.redact(session, viewer, json.loads(shot.content))
-    return capture_png.render(view.content, shot.sha256) if view.redacted else image
+    if view.redacted:
+        return capture_png.render(view.content, shot.sha256)
+    try:
+        return drawing.ensure(session, shot, username, "drawn for the flag's page")
+    except EvidenceError:
+        return None
 
 
 def _letter(session: Session, letter_id: int, viewer: visibility.Viewer) -> dict[str, Any] | None:

@@ -4,6 +4,7 @@ the hide, attachments from a loopback "CDN", the indecent-image rule, bundles, a
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import json
 import threading
 import zipfile
@@ -160,6 +161,7 @@ def test_threat_bundle_holds_manifest_raw_json_png_pdf_media_and_verifies(
         names = set(archive.namelist())
         snapshot = json.loads(archive.read("exhibits/EX-001/snapshot.json"))
         stored = archive.read("exhibits/EX-001/media-1.png")
+        capture = archive.read("exhibits/EX-001/capture.png")
         manifest = json.loads(archive.read("manifest.json"))
         chain = archive.read("exhibits/EX-001/custody.jsonl").decode().splitlines()
     assert {
@@ -186,7 +188,12 @@ def test_threat_bundle_holds_manifest_raw_json_png_pdf_media_and_verifies(
     assert snapshot["media"][0]["status"] == "stored"
     assert snapshot["media"][0]["sha256"] == media.digest(PHOTO)
     assert manifest["exhibits"][0]["flag_id"] == flag.id
-    assert [json.loads(line)["action"] for line in chain] == ["captured", "exported"]
+    # the scan left the capture image for later; the export drew it and says so in the chain
+    actions = [json.loads(line)["action"] for line in chain]
+    assert actions == ["captured", "artefact_added", "exported"]
+    drawn = json.loads(chain[1])["detail"]
+    assert drawn["why"] == "drawn for an export"
+    assert drawn["artefacts"]["capture.png"] == hashlib.sha256(capture).hexdigest()
     result = verify.verify(str(done.path))
     assert result.manifest_sha256 == done.manifest_sha256
     with db.session_scope(engine) as session:
@@ -321,7 +328,7 @@ def test_no_media_is_fetched_or_stored_for_a_sexual_comment_about_children(
     with db.session_scope(engine) as session:
         names = [a.name for a in session.scalars(select(EvidenceArtefact))]
         content = json.loads(session.scalars(select(EvidenceSnapshot)).one().content)
-    assert names == ["capture.png"]
+    assert names == []  # nothing downloaded; the capture image is drawn when first needed
     assert content["indecent_image_risk"] is True
     entry = content["media"][0]
     assert entry["status"] == "withheld" and entry["url"] is None and entry["file"] is None
@@ -439,7 +446,7 @@ def test_attachments_come_only_from_the_configured_media_hosts(
         names = [a.name for a in session.scalars(select(EvidenceArtefact))]
     assert content["media"][0]["status"] == "failed"
     assert "media_hosts" in content["media"][0]["reason"]
-    assert names == ["capture.png"]
+    assert names == []  # nothing downloaded; the capture image is drawn when first needed
     assert cdn.requests == ([] if where == "elsewhere" else ["/redirect"])
 
 
