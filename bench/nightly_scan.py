@@ -51,12 +51,13 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from moderator.evidence import drawing  # noqa: E402
-from moderator.store.models import Action, Comment, EvidenceSnapshot  # noqa: E402
+from moderator.store.models import Action, Comment, EvidenceSnapshot, Source  # noqa: E402
 from scripts import training_data as td  # noqa: E402
 from tests import platform_data as data  # noqa: E402
 from tests.graph_server import GraphServer  # noqa: E402
 
 MODERATOR = [sys.executable, "-m", "moderator"]
+VERBOSE = os.environ.get("BENCH_WORKER_FLAGS", "").split()
 
 
 def comment_texts(kind: str, datasets: Path) -> Iterator[str]:
@@ -153,11 +154,14 @@ def draw_images(url: str, count: int) -> None:
 
 
 def workers(folder: Path, env: dict[str, str], url: str, total: int, count: int) -> float:
+    """Seconds until ``count`` workers have recorded every comment and confirmed every hide;
+    stops at once, with the workers' log, if a source reports an error."""
     engine = create_engine(url)
     start = time.perf_counter()
+    logs = [(folder / f"worker-{n}.log").open("w") for n in range(count)]
     processes = [
-        subprocess.Popen([*MODERATOR, "worker"], cwd=folder, env=env, stderr=subprocess.DEVNULL)
-        for _ in range(count)
+        subprocess.Popen([*MODERATOR, *VERBOSE, "worker"], cwd=folder, env=env, stderr=log)
+        for log in logs
     ]
     try:
         while True:
@@ -167,6 +171,12 @@ def workers(folder: Path, env: dict[str, str], url: str, total: int, count: int)
                 waiting = connection.scalar(
                     select(func.count(Action.id)).where(Action.status.in_(["pending", "sending"]))
                 )
+                failed = connection.scalars(
+                    select(Source.last_error).where(Source.last_error.is_not(None))
+                ).first()
+            if failed:
+                tail = "".join(log.name and Path(log.name).read_text()[-2000:] for log in logs)
+                raise SystemExit(f"a worker's scan failed: {failed}\n{tail}")
             if recorded == total and not waiting:
                 return time.perf_counter() - start
     finally:
@@ -174,6 +184,8 @@ def workers(folder: Path, env: dict[str, str], url: str, total: int, count: int)
             process.send_signal(signal.SIGTERM)
         for process in processes:
             process.wait(120)
+        for log in logs:
+            log.close()
         engine.dispose()
 
 

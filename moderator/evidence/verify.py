@@ -396,31 +396,24 @@ def _check_exhibit(bundle: _Bundle, folder: str, stated: str, result: Result) ->
     if anchor != stated:
         raise Broken(snapshot_path, "is not the snapshot the manifest's exhibit names")
     entries = _check_chain(custody_path, _custody_entries(bundle, custody_path), anchor)
-    detail = entries[0].get("detail")
-    artefacts = detail.get("artefacts") if isinstance(detail, dict) else None
-    if not isinstance(artefacts, dict):
+    recorded = [(n, _artefacts(e)) for n, e in enumerate(entries, start=1)]
+    if recorded[0][1] is None:
         raise Broken(custody_path, "entry 1 does not list the artefacts captured")
-    for name, digest in artefacts.items():
-        path = f"{folder}/{name}"
-        if path not in bundle:
-            raise Broken(path, "was recorded at capture but is missing from the bundle")
-        if bundle.sha256(path) != digest:
-            raise Broken(path, "differs from what was recorded at capture")
-    for number, entry in enumerate(entries, start=1):
-        for name, digest in _added(entry).items():  # a capture image drawn later
+    for number, named in recorded:  # the capture's, then any drawn later (the capture image)
+        for name, digest in (named or {}).items():
             path = f"{folder}/{name}"
             if path not in bundle:
-                raise Broken(path, f"was recorded by custody entry {number} but is missing")
+                raise Broken(path, f"is named by custody entry {number} but missing")
             if bundle.sha256(path) != digest:
                 raise Broken(path, f"differs from what custody entry {number} recorded")
     result.checked.append(f"{folder}: snapshot anchors a custody chain of {len(entries)} entries")
 
 
-def _added(entry: dict[str, Any]) -> dict[str, Any]:
-    """The artefacts an ``artefact_added`` entry names (an empty dict for other entries)."""
-    detail = entry.get("detail") if entry.get("action") == "artefact_added" else None
-    added = detail.get("artefacts") if isinstance(detail, dict) else None
-    return added if isinstance(added, dict) else {}
+def _artefacts(entry: dict[str, Any]) -> dict[str, Any] | None:
+    """What a ``captured`` or ``artefact_added`` entry says was stored; None if it says nothing."""
+    detail = entry.get("detail") if entry.get("action") in ("captured", "artefact_added") else None
+    named = detail.get("artefacts") if isinstance(detail, dict) else None
+    return named if isinstance(named, dict) else None
 
 
 def _custody_entries(bundle: _Bundle, path: str) -> Iterator[dict[str, Any]]:

@@ -6,7 +6,6 @@ import logging
 from typing import Any
 
 from sqlalchemy import select
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from classifiers.base import Classifier, Scores
@@ -19,7 +18,6 @@ from moderator.store.models import (
     Action,
     AuditEvent,
     AuthorAccount,
-    Base,
     Classification,
     Comment,
     ConfigSnapshot,
@@ -43,7 +41,7 @@ def snapshot_config(session: Session, config: SchoolConfig) -> ConfigSnapshot:
         "path": str(config.path),
         "text": config.text,
     }
-    insert_if_absent(session, ConfigSnapshot, values, "sha256")
+    db.insert_if_absent(session, ConfigSnapshot, values, "sha256")
     return session.scalars(
         select(ConfigSnapshot).where(ConfigSnapshot.sha256 == config.sha256)
     ).one()
@@ -51,16 +49,10 @@ def snapshot_config(session: Session, config: SchoolConfig) -> ConfigSnapshot:
 
 def source_row(session: Session, name: str, platform: str) -> Source:
     """The source's row, created on first use (safe when several scanners start at once)."""
-    insert_if_absent(session, Source, {"name": name, "platform": platform, "healthy": True}, "name")
+    db.insert_if_absent(
+        session, Source, {"name": name, "platform": platform, "healthy": True}, "name"
+    )
     return session.scalars(select(Source).where(Source.name == name)).one()
-
-
-def insert_if_absent(session: Session, model: type[Base], values: dict[str, Any], key: str) -> int:
-    """INSERT ... ON CONFLICT (key) DO NOTHING, on SQLite and PostgreSQL alike; 1 if inserted."""
-    dialect = session.get_bind().dialect.name
-    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-    statement = insert(model).values(**values).on_conflict_do_nothing(index_elements=[key])
-    return db.rowcount(session.execute(statement))
 
 
 def unseen(session: Session, source: Source, comments: list[RawComment]) -> list[RawComment]:

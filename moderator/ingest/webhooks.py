@@ -76,9 +76,7 @@ def store(
     if not rows:
         return 0
     with db.session_scope(engine) as session:
-        return sum(
-            recording.insert_if_absent(session, WebhookEvent, row, "dedup_key") for row in rows
-        )
+        return sum(db.insert_if_absent(session, WebhookEvent, row, "dedup_key") for row in rows)
 
 
 def _reject_unstorable(

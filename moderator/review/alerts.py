@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 from moderator.evidence.times import UK
 from moderator.policy.categories import Route
 from moderator.settings.config import AlertsConfig, SchoolConfig
+from moderator.store import db
 from moderator.store.models import Alert, AlertSeen, Flag, User, utcnow
 from workqueue.ladder import Step
 from workqueue.roles import Role
@@ -29,16 +30,21 @@ WINDOW = dt.timedelta(days=2)
 
 def raise_new(session: Session, config: SchoolConfig, now: dt.datetime | None = None) -> int:
     """An alert row for every recent flag that recommends the police or goes to the DSL and
-    has none yet; how many were added."""
+    has none yet; how many this call added. Several workers may raise at once (each scan and
+    each tick raises for every recent flag, its own or another worker's): the row is inserted
+    only if absent, so the second raiser of a flag adds nothing instead of failing its scan."""
     now = now or utcnow()
     alerted = select(Alert.id).where(Alert.flag_id == Flag.id).exists()
     flags = session.scalars(
-        select(Flag).where(
+        select(Flag)
+        .where(
             or_(Flag.step == Step.POLICE, Flag.route == Route.DSL),
             Flag.created_at >= now - WINDOW,
             ~alerted,
         )
+        .order_by(Flag.id)  # concurrent raisers insert in the same order: none waits in a cycle
     ).all()
+    added = 0
     for flag in flags:
         threat = "threat" in flag.categories
         status = "pending"
@@ -47,18 +53,17 @@ def raise_new(session: Session, config: SchoolConfig, now: dt.datetime | None = 
         elif not threat and quiet(config.alerts, now):
             status = "held"
         dsl = flag.route == Route.DSL
-        session.add(
-            Alert(
-                flag_id=flag.id,
-                reason="dsl" if dsl else "police",
-                dsl=dsl,
-                threat=threat,
-                status=status,
-                created_at=now,
-            )
-        )
-    session.flush()
-    return len(flags)
+        row = {
+            "flag_id": flag.id,
+            "reason": "dsl" if dsl else "police",
+            "dsl": dsl,
+            "threat": threat,
+            "status": status,
+            "attempts": 0,
+            "created_at": now,
+        }
+        added += db.insert_if_absent(session, Alert, row, "flag_id")
+    return added
 
 
 def quiet(alerts: AlertsConfig, now: dt.datetime) -> bool:

@@ -20,6 +20,7 @@ from typing import Any
 from alembic import command
 from alembic.config import Config
 from sqlalchemy import Engine, Result, create_engine, event, inspect
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import ArgumentError, OperationalError, SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
@@ -128,6 +129,17 @@ def session_scope(engine: Engine) -> Iterator[Session]:
         raise
     finally:
         session.close()
+
+
+def insert_if_absent(session: Session, model: type[Any], values: dict[str, Any], key: str) -> int:
+    """INSERT ... ON CONFLICT (key) DO NOTHING, on SQLite and PostgreSQL alike; 1 if inserted.
+    Safe when several workers insert the same row at once: on PostgreSQL the second waits for
+    the first to commit, then does nothing."""
+    dialect = session.get_bind().dialect.name
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    statement = insert(model).values(**values).on_conflict_do_nothing(index_elements=[key])
+    # RETURNING, not the cursor's rowcount: psycopg gives -1 for an ORM-enabled INSERT here
+    return len(session.execute(statement.returning(getattr(model, key))).all())
 
 
 def rowcount(result: Result[Any]) -> int:

@@ -155,6 +155,7 @@ class Comment(Base):
     __table_args__ = (
         UniqueConstraint("source_id", "platform_comment_id"),
         Index("ix_comment_created", "source_id", "created_time"),
+        Index("ix_comment_post", "post_id", "created_time"),  # a snapshot's thread
     )
     id: Mapped[int] = mapped_column(primary_key=True)
     source_id: Mapped[int] = mapped_column(ForeignKey("source.id"))

@@ -11,7 +11,7 @@ from moderator.store.models import Base
 
 
 def test_migrations_match_models(engine: Engine) -> None:
-    assert db.current_revision(engine) == "0014"
+    assert db.current_revision(engine) == "0015"
     with engine.connect() as connection:
         context = MigrationContext.configure(connection, opts={"compare_type": True})
         assert compare_metadata(context, Base.metadata) == []
@@ -19,7 +19,7 @@ def test_migrations_match_models(engine: Engine) -> None:
 
 def test_upgrade_is_idempotent(engine: Engine) -> None:
     db.upgrade(engine)
-    assert db.current_revision(engine) == "0014"
+    assert db.current_revision(engine) == "0015"
 
 
 def test_0003_gives_earlier_flags_their_targets(empty_database_url: str) -> None:
