@@ -130,7 +130,7 @@ def _log_export(
     """The ``exported`` custody entry on every snapshot; each chain as the bundle carries it."""
     chains: dict[int, list[CustodyEvent]] = {}
     for item in found.items:
-        _complete(session, item, who)
+        _complete(session, item, who, at)
         detail = {"bundle": bundle_id, "subject": found.subject, "exhibit": item.ref}
         if item.redacted:
             detail["view"] = "redacted"
@@ -139,10 +139,10 @@ def _log_export(
     return chains
 
 
-def _complete(session: Session, item: dossier.Item, actor: str) -> None:
-    """Draw the capture image if no one has yet (a new artefact with its own custody entry;
-    the snapshot itself is untouched)."""
-    drawing.ensure(session, item.snapshot, actor, "drawn for an export")
+def _complete(session: Session, item: dossier.Item, actor: str, at: dt.datetime) -> None:
+    """Draw the capture image if no one has yet (a new artefact with its own custody entry,
+    dated with the export; the snapshot itself is untouched)."""
+    drawing.ensure(session, item.snapshot, actor, "drawn for an export", at=at)
     session.refresh(item.snapshot, ["artefacts"])
 
 

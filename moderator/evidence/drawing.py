@@ -14,6 +14,7 @@ loser of a race rolls back and finds the winner's (:func:`moderator.evidence.cus
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 
 from sqlalchemy import Engine, exists, select
@@ -39,8 +40,11 @@ def stored(session: Session, shot: EvidenceSnapshot) -> bytes | None:
     ).first()
 
 
-def ensure(session: Session, shot: EvidenceSnapshot, actor: str, why: str) -> bytes:
-    """The capture image, drawn and recorded now if it has not been; raises
+def ensure(
+    session: Session, shot: EvidenceSnapshot, actor: str, why: str, at: dt.datetime | None = None
+) -> bytes:
+    """The capture image, drawn and recorded now if it has not been (its custody entry dated
+    ``at``, so an export's own entries that follow it are not dated before it); raises
     :class:`EvidenceError` when it cannot be drawn (the reason is logged without comment text)."""
     found = stored(session, shot)
     if found is not None:
@@ -49,7 +53,8 @@ def ensure(session: Session, shot: EvidenceSnapshot, actor: str, why: str) -> by
     if image is None:
         raise EvidenceError(f"the capture image for evidence snapshot {shot.id} cannot be drawn")
     sha = snapshot.add_artefact(session, shot, IMAGE, "image/png", image)
-    custody.append(session, shot, actor, "artefact_added", {"artefacts": {IMAGE: sha}, "why": why})
+    detail = {"artefacts": {IMAGE: sha}, "why": why}
+    custody.append(session, shot, actor, "artefact_added", detail, at=at)
     session.flush()
     session.expire(shot, ["artefacts"])
     return image
@@ -77,7 +82,13 @@ def draw_pending(engine: Engine, limit: int = PER_TICK, skip: set[int] | None = 
     for shot_id in ids:
 
         def work(session: Session, shot_id: int = shot_id) -> bool:
-            shot = session.get(EvidenceSnapshot, shot_id)
+            # on PostgreSQL, a snapshot another worker is drawing now is left to it
+            free = session.scalar(
+                select(EvidenceSnapshot.id)
+                .where(EvidenceSnapshot.id == shot_id)
+                .with_for_update(skip_locked=True)
+            )
+            shot = session.get(EvidenceSnapshot, shot_id) if free is not None else None
             if shot is None or stored(session, shot) is not None:  # another drawer was first
                 return False
             ensure(session, shot, "system", "drawn after the scan")

@@ -30,7 +30,8 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from moderator.errors import ModeratorError
-from moderator.evidence import archives, capture_png, custody, snapshot
+from moderator.evidence import archives, capture_png, custody, drawing, snapshot
+from moderator.evidence.dossier import EvidenceError
 from moderator.ingest.recording import audit
 from moderator.policy.categories import Route
 from moderator.privacy import subject_records
@@ -248,6 +249,8 @@ def _files(
         view = visibility.redact(session, found.viewer, content)  # the DSL's, in the raw JSON too
         content, withheld = view.content, withheld + view.replaced
         withheld_anywhere |= withheld > 0
+        if not withheld:  # the stored image is what the export copies: draw it if no one has
+            _drawn(session, shot, who, at)
         artefacts = list(
             session.scalars(
                 select(EvidenceArtefact)
@@ -360,6 +363,13 @@ def _draw(content: dict[str, Any], sha256: str) -> bytes | None:
         return capture_png.render(content, sha256)
     except Exception:  # noqa: BLE001 - an image must never cost the export; record.json says
         return None
+
+
+def _drawn(session: Session, shot: EvidenceSnapshot, who: str, at: dt.datetime) -> None:
+    try:
+        drawing.ensure(session, shot, who, "drawn for a subject access export", at=at)
+    except EvidenceError:
+        pass  # logged without text; the export draws it below or goes without
 
 
 def _readme(config: SchoolConfig, found: _Gathered, who: str, at: dt.datetime) -> str:

@@ -185,10 +185,9 @@ def routes(web: Web, guard: Callable[[Handler], Handler]) -> list[Route]:
         return Response(data, media_type="application/zip", headers=headers)
 
     async def capture(request: Request) -> Response:
-        flag_id, who = _id(request), viewer(request)
-        username = request.scope["current"].user.username
+        flag_id, seer, who = _id(request), viewer(request), _who(request)
         found = await run_in_threadpool(
-            custody.retrying, web.engine, lambda session: _capture(session, flag_id, who, username)
+            custody.retrying, web.engine, lambda session: _capture(session, flag_id, seer, who)
         )
         if found is None:
             return web.render(request, "error.html", 404, message="No capture image.")
@@ -361,9 +360,7 @@ def _export(web: Web, flag_id: int, username: str) -> tuple[bytes, str]:
         return out.read_bytes(), out.name
 
 
-def _capture(
-    session: Session, flag_id: int, viewer: visibility.Viewer, username: str
-) -> bytes | None:
+def _capture(session: Session, flag_id: int, viewer: visibility.Viewer, who: str) -> bytes | None:
     """The latest snapshot's capture image (drawn and recorded now if no one has drawn it yet),
     or, when it shows what ``viewer`` may not see, one drawn from the redacted view of the
     snapshot (and labelled so)."""
@@ -382,7 +379,7 @@ def _capture(
     if view.redacted:
         return capture_png.render(view.content, shot.sha256)
     try:
-        return drawing.ensure(session, shot, username, "drawn for the flag's page")
+        return drawing.ensure(session, shot, who, "drawn for the flag's page")
     except EvidenceError:
         return None
 

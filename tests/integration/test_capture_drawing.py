@@ -95,7 +95,7 @@ def test_the_flags_page_draws_it_on_first_look_and_then_serves_the_stored_one(
     assert head.get(f"/flags/{flag}/capture.png").content == stored
     added = [e for e in chain(site.engine, shot_id) if e[1] == "artefact_added"]
     assert [(actor, detail["why"]) for actor, _, detail in added] == [
-        ("head", "drawn for the flag's page")
+        ("head (Head Person, headteacher)", "drawn for the flag's page")
     ]
 
 

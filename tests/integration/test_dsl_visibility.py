@@ -27,12 +27,12 @@ from typing import Any
 import pytest
 from sqlalchemy import Engine, select
 
-from moderator.evidence import bundle, capture_png, snapshot, verify
+from moderator.evidence import bundle, capture_png, drawing, snapshot, verify
 from moderator.ops import digest
 from moderator.privacy import sar
 from moderator.review import cases, decisions, flags, visibility
 from moderator.store import db
-from moderator.store.models import EvidenceArtefact, EvidenceSnapshot, Flag, Poster
+from moderator.store.models import EvidenceSnapshot, Flag, Poster
 from tests.cli import run
 from tests.factories import MINIMAL_CONFIG
 from tests.web_client import (
@@ -104,7 +104,7 @@ def school(engine: Engine, tmp_path: Path) -> Iterator[School]:
         routes = {key: session.get_one(Flag, i).route for key, i in ids.items()}
     assert routes == {"a1": "moderators", "a2": "moderators", "s1": "dsl", "g1": "dsl"}
     for key in ("a1", "a2"):  # the sealed evidence holds the DSL's comments: what may leak
-        content = sealed(engine, ids[key])[0]
+        content = sealed(engine, ids[key], draw=False)[0]
         assert_shows_dsl(json.dumps(content), f"the sealed snapshot of {key}")
     # the DSL adds a note naming the pupil: the audit log holds it
     decisions.decide(
@@ -114,8 +114,12 @@ def school(engine: Engine, tmp_path: Path) -> Iterator[School]:
     built.close()
 
 
-def sealed(engine: Engine, flag_id: int) -> tuple[dict[str, Any], str, bytes]:
-    """The flag's latest snapshot as stored: its content, hash and capture image."""
+def sealed(
+    engine: Engine, flag_id: int, draw: bool = True
+) -> tuple[dict[str, Any], str, bytes | None]:
+    """The flag's latest snapshot as stored: its content, hash and capture image (drawn from
+    the sealed snapshot if no one has yet, as the worker would; None with ``draw=False`` when
+    it has not been drawn)."""
     with db.session_scope(engine) as session:
         flag = session.get_one(Flag, flag_id)
         shot = session.scalars(
@@ -124,11 +128,10 @@ def sealed(engine: Engine, flag_id: int) -> tuple[dict[str, Any], str, bytes]:
             .order_by(EvidenceSnapshot.id.desc())
         ).first()
         assert shot is not None and snapshot.intact(shot)
-        image = session.scalars(
-            select(EvidenceArtefact.data).where(
-                EvidenceArtefact.snapshot_id == shot.id, EvidenceArtefact.name == "capture.png"
-            )
-        ).one()
+        if draw:
+            image: bytes | None = drawing.ensure(session, shot, "system", "drawn after the scan")
+        else:
+            image = drawing.stored(session, shot)
         return json.loads(shot.content), shot.sha256, image
 
 
@@ -211,8 +214,9 @@ def test_the_capture_image_is_a_labelled_redacted_drawing(school: School, tmp_pa
     browser = school.sign_in("mod")
     hidden = {"s1", "g1"}  # named here, not looked up the way the server does
     for key in ("a1", "a2"):
-        content, sha, stored = sealed(school.engine, school.flags[key])
         image = browser.get(f"/flags/{school.flags[key]}/capture.png")
+        assert sealed(school.engine, school.flags[key], draw=False)[2] is None  # none stored
+        content, sha, stored = sealed(school.engine, school.flags[key])
         assert image.status_code == 200 and image.headers["content-type"] == "image/png"
         assert image.content != stored
         view = visibility.without(content, hidden)

@@ -191,6 +191,8 @@ def test_threat_bundle_holds_manifest_raw_json_png_pdf_media_and_verifies(
     # the scan left the capture image for later; the export drew it and says so in the chain
     actions = [json.loads(line)["action"] for line in chain]
     assert actions == ["captured", "artefact_added", "exported"]
+    times = [json.loads(line)["at"] for line in chain]
+    assert times == sorted(times) and times[1] == times[2]  # drawn as part of the export
     drawn = json.loads(chain[1])["detail"]
     assert drawn["why"] == "drawn for an export"
     assert drawn["artefacts"]["capture.png"] == hashlib.sha256(capture).hexdigest()
