@@ -16,7 +16,7 @@ import pytest
 from sqlalchemy import Engine, select, text
 from sqlalchemy.exc import DBAPIError
 
-from moderator.evidence import bundle, custody, media, verify
+from moderator.evidence import bundle, custody, drawing, media, verify
 from moderator.evidence.dossier import EvidenceError
 from moderator.ingest import scanning
 from moderator.policy.classify import classifier_for
@@ -302,6 +302,7 @@ def test_the_database_refuses_to_change_or_delete_evidence(
 ) -> None:
     thread(graph, cdn, THREAT)
     scan(engine, school)
+    assert drawing.draw_pending(engine) == 1  # the capture image, drawn later, is guarded too
     statements = [
         "UPDATE evidence_snapshot SET content = 'x'",
         "DELETE FROM evidence_snapshot",

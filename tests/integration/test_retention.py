@@ -14,7 +14,7 @@ from alembic import command
 from sqlalchemy import Engine, func, select, text, update
 from sqlalchemy.exc import DBAPIError
 
-from moderator.evidence import bundle, verify
+from moderator.evidence import bundle, drawing, verify
 from moderator.privacy import retention
 from moderator.review import cases, decisions
 from moderator.settings import config as config_mod
@@ -117,6 +117,7 @@ def held(engine: Engine, tmp_path: Path) -> tuple[Engine, config_mod.SchoolConfi
     add_users(engine)
     items = scan(engine, config)
     assert set(items) == {f"c{i}" for i in range(1, 9)}  # c9 and c10 are not flagged
+    assert drawing.draw_pending(engine) == 8  # the capture images, as the worker draws them
     flag = {key: item["id"] for key, item in items.items()}
     with db.session_scope(engine) as session:
         cases.link(session, config, "Beth Smith", "Beth S", "head", "the same parent")
@@ -376,6 +377,7 @@ def test_the_downgrade_puts_back_the_refusal_of_every_delete(
     held: tuple[Engine, config_mod.SchoolConfig, dict[str, Any]],
 ) -> None:
     engine, _, _ = held
+    assert counts(engine)["evidence_artefact"] > 0  # rows in every table the refusal guards
     command.downgrade(db.alembic_config(engine), "0006")
     for table in ("evidence_snapshot", "evidence_artefact", "custody_event"):
         with pytest.raises(DBAPIError, match="never changed or deleted"), engine.begin() as c:
