@@ -8,6 +8,8 @@ report goes through ``fonts.face().printable`` (``plain``) and is escaped for Pa
 from __future__ import annotations
 
 import functools
+import io
+from collections.abc import Callable
 from dataclasses import dataclass
 from xml.sax.saxutils import escape
 
@@ -17,6 +19,7 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
+from reportlab.platypus import Flowable, SimpleDocTemplate
 
 from moderator.evidence import fonts
 
@@ -46,6 +49,32 @@ SHADE = colors.HexColor("#ececec")
 PAPER = colors.HexColor("#f6f6f6")
 ALERT = colors.HexColor("#a40000")
 ALERT_PAPER = colors.HexColor("#fbeaea")
+
+
+def simple_pdf(
+    story: Callable[[], list[Flowable]], *, title: str, author: str, margin: float
+) -> bytes:
+    """A plain A4 document of what ``story()`` gives (the governors' report, a staff member's
+    record), built once the fonts its paragraphs name are registered; ``margin`` on every side;
+    the same bytes for the same story."""
+    register_fonts()
+    buffer = io.BytesIO()
+    doc = SimpleDocTemplate(
+        buffer,
+        pagesize=A4,
+        leftMargin=margin,
+        rightMargin=margin,
+        topMargin=margin,
+        bottomMargin=margin,
+        title=title,
+        author=author,
+        creator=CREATOR,
+        invariant=1,
+        initialFontName=SANS,
+        lang="en-GB",
+    )
+    doc.build(story())
+    return buffer.getvalue()
 
 
 @functools.cache

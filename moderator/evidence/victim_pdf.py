@@ -5,7 +5,6 @@ log. The same record always gives the same bytes."""
 from __future__ import annotations
 
 import functools
-import io
 import re
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
@@ -19,14 +18,13 @@ from reportlab.platypus import (
     Flowable,
     KeepTogether,
     Paragraph,
-    SimpleDocTemplate,
     Spacer,
     Table,
     TableStyle,
 )
 
 from moderator.evidence import fonts
-from moderator.evidence.report_style import SANS, SANS_BOLD, register_fonts
+from moderator.evidence.report_style import SANS, SANS_BOLD, simple_pdf
 
 if TYPE_CHECKING:
     from moderator.evidence.victim_record import Incident, Record
@@ -40,24 +38,12 @@ LONG_WORD = 40
 
 
 def render(record: Record) -> bytes:
-    register_fonts()
-    buffer = io.BytesIO()
-    doc = SimpleDocTemplate(
-        buffer,
-        pagesize=A4,
-        leftMargin=MARGIN,
-        rightMargin=MARGIN,
-        topMargin=MARGIN,
-        bottomMargin=MARGIN,
+    return simple_pdf(
+        lambda: _story(record),
         title=_plain(f"Staff record: {record.person}"),
         author=_plain(record.school),
-        creator="school-moderator",
-        invariant=1,
-        initialFontName=SANS,
-        lang="en-GB",
+        margin=MARGIN,
     )
-    doc.build(_story(record))
-    return buffer.getvalue()
 
 
 @functools.cache

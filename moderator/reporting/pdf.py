@@ -19,14 +19,13 @@ from reportlab.platypus import (
     Image,
     KeepTogether,
     Paragraph,
-    SimpleDocTemplate,
     Spacer,
     Table,
     TableStyle,
 )
 
 from moderator.evidence import fonts
-from moderator.evidence.report_style import SANS, SANS_BOLD, register_fonts
+from moderator.evidence.report_style import SANS, SANS_BOLD, simple_pdf
 from moderator.reporting import charts
 from moderator.reporting.governors import Breakdown, Count, Figures
 
@@ -38,24 +37,12 @@ SHADE = colors.HexColor("#ececec")
 
 def render(figures: Figures) -> bytes:
     """The report as PDF bytes; the same figures always give the same bytes."""
-    register_fonts()
-    buffer = io.BytesIO()
-    doc = SimpleDocTemplate(
-        buffer,
-        pagesize=A4,
-        leftMargin=MARGIN,
-        rightMargin=MARGIN,
-        topMargin=MARGIN,
-        bottomMargin=MARGIN,
+    return simple_pdf(
+        lambda: _story(figures),
         title=f"Governors' report {figures.first} to {figures.last}",
         author=_plain(figures.school),
-        creator="school-moderator",
-        invariant=1,
-        initialFontName=SANS,
-        lang="en-GB",
+        margin=MARGIN,
     )
-    doc.build(_story(figures))
-    return buffer.getvalue()
 
 
 @functools.cache
