@@ -40,39 +40,34 @@ def _print(done: object, as_json: bool) -> None:
         click.echo(f"  {why}")
 
 
-@click.command(name="block")
-@click.argument("poster")
-@click.option("--as", "username", required=True, help="Who approves it (a headteacher).")
-@click.option("--note", help="Why (kept in the audit trail).")
-@click.option("--json", "as_json", is_flag=True, help="Print what was asked for as JSON.")
-@click.pass_obj
-@friendly_errors
-def block_command(
-    obj: Context, poster: str, username: str, note: str | None, as_json: bool
-) -> None:
-    """Block POSTER on the school's channels: each Facebook account through the Page, each
-    Instagram account by hand (the instructions are printed). POSTER as `cases show` takes it."""
-    from moderator.review import responses
+def _blocking(name: str, lift: bool, doc: str) -> click.Command:
+    """``block`` or ``unblock``: the same options, the same call, ``lift`` apart."""
 
-    done = responses.block(obj.engine(), obj.config(), poster, username, note)
-    _print(done, as_json)
+    @click.command(name=name, help=doc)
+    @click.argument("poster")
+    @click.option("--as", "username", required=True, help="Who approves it (a headteacher).")
+    @click.option("--note", help="Why (kept in the audit trail).")
+    @click.option("--json", "as_json", is_flag=True, help="Print what was asked for as JSON.")
+    @click.pass_obj
+    @friendly_errors
+    def command(obj: Context, poster: str, username: str, note: str | None, as_json: bool) -> None:
+        from moderator.review import responses
+
+        done = responses.block(obj.engine(), obj.config(), poster, username, note, lift=lift)
+        _print(done, as_json)
+
+    return command
 
 
-@click.command(name="unblock")
-@click.argument("poster")
-@click.option("--as", "username", required=True, help="Who approves it (a headteacher).")
-@click.option("--note", help="Why (kept in the audit trail).")
-@click.option("--json", "as_json", is_flag=True, help="Print what was asked for as JSON.")
-@click.pass_obj
-@friendly_errors
-def unblock_command(
-    obj: Context, poster: str, username: str, note: str | None, as_json: bool
-) -> None:
-    """Lift a block on POSTER (POSTER as `cases show` takes it)."""
-    from moderator.review import responses
-
-    done = responses.block(obj.engine(), obj.config(), poster, username, note, lift=True)
-    _print(done, as_json)
+block_command = _blocking(
+    "block",
+    lift=False,
+    doc="""Block POSTER on the school's channels: each Facebook account through the Page, each
+    Instagram account by hand (the instructions are printed). POSTER as `cases show` takes it.""",
+)
+unblock_command = _blocking(
+    "unblock", lift=True, doc="Lift a block on POSTER (POSTER as `cases show` takes it)."
+)
 
 
 @click.command(name="reply")
