@@ -9,7 +9,7 @@ import re
 from collections.abc import Iterator
 
 import pytest
-from playwright.sync_api import Page, Playwright, expect, sync_playwright
+from playwright.sync_api import Page, Playwright, expect
 from sqlalchemy import Engine, select
 
 from moderator.ingest import staff_reports
@@ -25,11 +25,6 @@ TEXT = "Mr Asante turns up to work drunk, ask any parent in the Year 9 group"
 
 
 @pytest.fixture(scope="module")
-def school(tmp_path_factory: pytest.TempPathFactory) -> config_mod.SchoolConfig:
-    return b.sample_school(tmp_path_factory.mktemp("school"))
-
-
-@pytest.fixture(scope="module")
 def database(
     tmp_path_factory: pytest.TempPathFactory, school: config_mod.SchoolConfig
 ) -> Iterator[Engine]:
@@ -39,19 +34,6 @@ def database(
         users.add(session, "staff1", "Sophie Turner", "staff", b.PASSWORD)
     yield engine
     engine.dispose()
-
-
-@pytest.fixture(scope="module")
-def base(database: Engine, school: config_mod.SchoolConfig) -> Iterator[str]:
-    with b.serve(database, school, secure_cookies=True) as url:
-        yield url
-
-
-@pytest.fixture(scope="module")
-def playwright() -> Iterator[Playwright]:
-    b.chromium_path()
-    with sync_playwright() as p:
-        yield p
 
 
 @pytest.mark.parametrize("width", [390, 1280])

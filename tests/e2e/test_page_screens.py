@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from urllib.parse import urlsplit
 
 import pytest
-from playwright.sync_api import ConsoleMessage, Page, Playwright, Response, expect, sync_playwright
+from playwright.sync_api import ConsoleMessage, Page, Playwright, Response, expect
 from sqlalchemy import Engine
 
 from moderator.settings import config as config_mod
@@ -38,11 +38,6 @@ PAGES = {
 
 
 @pytest.fixture(scope="module")
-def school(tmp_path_factory: pytest.TempPathFactory) -> config_mod.SchoolConfig:
-    return b.sample_school(tmp_path_factory.mktemp("school"))
-
-
-@pytest.fixture(scope="module")
 def base(
     tmp_path_factory: pytest.TempPathFactory, school: config_mod.SchoolConfig
 ) -> Iterator[str]:
@@ -51,13 +46,6 @@ def base(
     with b.serve(engine, school, secure_cookies=True) as url:
         yield url
     engine.dispose()
-
-
-@pytest.fixture(scope="module")
-def playwright() -> Iterator[Playwright]:
-    b.chromium_path()
-    with sync_playwright() as p:
-        yield p
 
 
 def _watch(page: Page, problems: list[str]) -> None:

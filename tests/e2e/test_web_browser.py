@@ -23,7 +23,6 @@ from playwright.sync_api import (
     Request,
     Response,
     expect,
-    sync_playwright,
 )
 from sqlalchemy import Engine
 
@@ -36,11 +35,6 @@ pytestmark = pytest.mark.slow
 
 
 @pytest.fixture(scope="module")
-def school(tmp_path_factory: pytest.TempPathFactory) -> config_mod.SchoolConfig:
-    return b.sample_school(tmp_path_factory.mktemp("school"))
-
-
-@pytest.fixture(scope="module")
 def database(
     tmp_path_factory: pytest.TempPathFactory, school: config_mod.SchoolConfig
 ) -> Iterator[Engine]:
@@ -48,19 +42,6 @@ def database(
     b.scanned(engine, school)
     yield engine
     engine.dispose()
-
-
-@pytest.fixture(scope="module")
-def base(database: Engine, school: config_mod.SchoolConfig) -> Iterator[str]:
-    with b.serve(database, school, secure_cookies=True) as url:
-        yield url
-
-
-@pytest.fixture(scope="module")
-def playwright() -> Iterator[Playwright]:
-    b.chromium_path()  # fail at once, with what to do, when chromium is missing
-    with sync_playwright() as p:
-        yield p
 
 
 @pytest.fixture
