@@ -175,7 +175,7 @@ def workers(folder: Path, env: dict[str, str], url: str, total: int, count: int)
                     select(Source.last_error).where(Source.last_error.is_not(None))
                 ).first()
             if failed:
-                tail = "".join(log.name and Path(log.name).read_text()[-2000:] for log in logs)
+                tail = "".join(Path(log.name).read_text()[-2000:] for log in logs)
                 raise SystemExit(f"a worker's scan failed: {failed}\n{tail}")
             if recorded == total and not waiting:
                 return time.perf_counter() - start
