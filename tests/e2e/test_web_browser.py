@@ -74,8 +74,11 @@ def _watched(page: Page) -> Iterator[Page]:
             problems.append(f"{answer.status} for {answer.request.method} {answer.url}")
 
     def failed(request: Request) -> None:
-        # a download's navigation is aborted once the file is handed to the download manager
-        if not (request.url.endswith("/export") and request.failure == "net::ERR_ABORTED"):
+        # The browser itself aborts two kinds of request, and neither is a fault: a download's
+        # navigation once the file is handed to the download manager, and an image still loading
+        # when the moderator moves on (a capture is drawn on its first look, so it can be slow).
+        aborted = request.failure == "net::ERR_ABORTED"
+        if not (aborted and (request.url.endswith("/export") or request.resource_type == "image")):
             problems.append(f"{request.failure} for {request.method} {request.url}")
 
     page.on("console", console)
