@@ -9,9 +9,15 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from tests.graph_server import GraphServer
+
+if TYPE_CHECKING:
+    import pytest
 
 PAGE = "104857600000001"
 PAGE_TOKEN = "made-up-page-token"
@@ -96,6 +102,17 @@ def add_accounts(graph: GraphServer) -> None:
     graph.add_page(PAGE, PAGE_TOKEN)
     graph.add_ig_account(IG, IG_TOKEN, username="test_school")
     graph.buc_usage = {**graph.buc_usage, "call_count": 23}
+
+
+@contextmanager
+def serving(monkeypatch: pytest.MonkeyPatch, page_size: int = 25) -> Iterator[GraphServer]:
+    """The Graph-compatible server with the Page and the Instagram account (:func:`add_accounts`),
+    their tokens in the environment variables :func:`config_text` names."""
+    monkeypatch.setenv(FB_ENV, PAGE_TOKEN)
+    monkeypatch.setenv(IG_ENV, IG_TOKEN)
+    with GraphServer(page_size=page_size) as server:
+        add_accounts(server)
+        yield server
 
 
 def populate(

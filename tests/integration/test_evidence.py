@@ -83,10 +83,7 @@ def cdn() -> Iterator[CDN]:
 
 @pytest.fixture
 def graph(monkeypatch: pytest.MonkeyPatch) -> Iterator[GraphServer]:
-    monkeypatch.setenv(data.FB_ENV, data.PAGE_TOKEN)
-    monkeypatch.setenv(data.IG_ENV, data.IG_TOKEN)
-    with GraphServer() as server:
-        data.add_accounts(server)
+    with data.serving(monkeypatch) as server:
         yield server
 
 

@@ -7,7 +7,6 @@ import dataclasses
 import datetime as dt
 import threading
 from collections.abc import Iterator
-from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -26,21 +25,12 @@ from tests.graph_server import GraphServer
 NOW = dt.datetime.now(dt.UTC).replace(microsecond=0)
 
 
-@pytest.fixture(autouse=True)
-def quick_retries(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Temporary faults retried after milliseconds, not seconds."""
-    real = sources.policy
-    monkeypatch.setattr(
-        sources, "policy", lambda config: replace(real(config), transient_base_seconds=0.01)
-    )
+pytestmark = pytest.mark.usefixtures("quick_retries")
 
 
 @pytest.fixture
 def graph(monkeypatch: pytest.MonkeyPatch) -> Iterator[GraphServer]:
-    monkeypatch.setenv(data.FB_ENV, data.PAGE_TOKEN)
-    monkeypatch.setenv(data.IG_ENV, data.IG_TOKEN)
-    with GraphServer(page_size=7) as server:
-        data.add_accounts(server)
+    with data.serving(monkeypatch, page_size=7) as server:
         yield server
 
 

@@ -163,10 +163,7 @@ def test_a_classifier_that_fails_on_everything_quarantines_nothing(
 
 @pytest.fixture
 def graph(monkeypatch: pytest.MonkeyPatch) -> Iterator[GraphServer]:
-    monkeypatch.setenv(data.FB_ENV, data.PAGE_TOKEN)
-    monkeypatch.setenv(data.IG_ENV, data.IG_TOKEN)
-    with GraphServer(page_size=3) as server:
-        data.add_accounts(server)
+    with data.serving(monkeypatch, page_size=3) as server:
         yield server
 
 

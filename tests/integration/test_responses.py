@@ -23,6 +23,7 @@ from moderator.settings import config as config_mod
 from moderator.store import db
 from moderator.store.models import Action, AuditEvent, Comment, Flag, Source
 from tests import platform_data as data
+from tests.factories import load_school
 from tests.graph_server import GraphServer
 from workqueue.errors import IllegalTransition, NotAllowed
 from workqueue.states import ActionStatus, FlagStatus
@@ -33,28 +34,18 @@ IG_PARENT = ("1234567890129999", "sam_on_ig")
 PASSWORD = "correct horse battery staple"
 
 
-@pytest.fixture(autouse=True)
-def quick_retries(monkeypatch: pytest.MonkeyPatch) -> None:
-    real = sources.policy
-    monkeypatch.setattr(
-        sources, "policy", lambda config: replace(real(config), transient_base_seconds=0.01)
-    )
+pytestmark = pytest.mark.usefixtures("quick_retries")
 
 
 @pytest.fixture
 def graph(monkeypatch: pytest.MonkeyPatch) -> Iterator[GraphServer]:
-    monkeypatch.setenv(data.FB_ENV, data.PAGE_TOKEN)
-    monkeypatch.setenv(data.IG_ENV, data.IG_TOKEN)
-    with GraphServer() as server:
-        data.add_accounts(server)
+    with data.serving(monkeypatch) as server:
         yield server
 
 
 @pytest.fixture
 def school(graph: GraphServer, tmp_path: Path) -> config_mod.SchoolConfig:
-    path = tmp_path / "moderator.toml"
-    path.write_text(data.config_text(graph.url), encoding="utf-8")
-    return config_mod.load(path)
+    return load_school(tmp_path, data.config_text(graph.url))
 
 
 @pytest.fixture

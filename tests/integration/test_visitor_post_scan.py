@@ -24,10 +24,7 @@ EARLIER = dt.datetime.now(dt.UTC).replace(microsecond=0) - dt.timedelta(hours=3)
 
 @pytest.fixture
 def graph(monkeypatch: pytest.MonkeyPatch) -> Iterator[GraphServer]:
-    monkeypatch.setenv(data.FB_ENV, data.PAGE_TOKEN)
-    monkeypatch.setenv(data.IG_ENV, data.IG_TOKEN)
-    with GraphServer(page_size=7) as server:
-        data.add_accounts(server)
+    with data.serving(monkeypatch, page_size=7) as server:
         yield server
 
 

@@ -23,6 +23,7 @@ from moderator.settings import config as config_mod
 from moderator.store import db
 from moderator.store.models import Alert, AuditEvent, Comment, EvidenceSnapshot, Flag
 from tests import platform_data as data
+from tests.factories import write_school
 from tests.graph_server import GraphServer
 from tests.smtp_server import SMTPServer
 
@@ -33,10 +34,7 @@ TO = ["head@school.example", "dsl@school.example"]
 
 @pytest.fixture
 def graph(monkeypatch: pytest.MonkeyPatch) -> Iterator[GraphServer]:
-    monkeypatch.setenv(data.FB_ENV, data.PAGE_TOKEN)
-    monkeypatch.setenv(data.IG_ENV, data.IG_TOKEN)
-    with GraphServer(page_size=7) as server:
-        data.add_accounts(server)
+    with data.serving(monkeypatch, page_size=7) as server:
         yield server
 
 
@@ -47,15 +45,13 @@ def smtp() -> Iterator[SMTPServer]:
 
 
 def school(tmp_path: Path, graph: GraphServer, smtp: SMTPServer, extra: str = "") -> Path:
-    path = tmp_path / "moderator.toml"
     mail = (
         f'\n[mail]\nhost = "127.0.0.1"\nport = {smtp.port}\nstarttls = false\n'
         'from_address = "moderator@school.example"\ntimeout_seconds = 5\n'
         f"\n[alerts]\nto = {json.dumps(TO)}\n"
         'web_url = "https://moderator.school.example/"\n'
     )
-    path.write_text(data.config_text(graph.url) + mail + extra, encoding="utf-8")
-    return path
+    return write_school(tmp_path, data.config_text(graph.url) + mail + extra)
 
 
 def poll(engine: Engine, config: config_mod.SchoolConfig) -> scanning.ScanResult:

@@ -43,12 +43,9 @@ NOW = dt.datetime.now(dt.UTC).replace(microsecond=0)
 
 @pytest.fixture
 def graph(monkeypatch: pytest.MonkeyPatch) -> Iterator[GraphServer]:
-    monkeypatch.setenv(data.FB_ENV, data.PAGE_TOKEN)
-    monkeypatch.setenv(data.IG_ENV, data.IG_TOKEN)
     monkeypatch.setenv("TEST_APP_SECRET", SECRET)
     monkeypatch.setenv("TEST_VERIFY_TOKEN", VERIFY)
-    with GraphServer() as server:
-        data.add_accounts(server)
+    with data.serving(monkeypatch) as server:
         yield server
 
 

@@ -25,10 +25,7 @@ from tests.graph_server import GraphServer
 
 @pytest.fixture
 def graph(monkeypatch: pytest.MonkeyPatch) -> Iterator[GraphServer]:
-    monkeypatch.setenv(data.FB_ENV, data.PAGE_TOKEN)
-    monkeypatch.setenv(data.IG_ENV, data.IG_TOKEN)
-    with GraphServer(page_size=7) as server:
-        data.add_accounts(server)
+    with data.serving(monkeypatch, page_size=7) as server:
         yield server
 
 
