@@ -23,12 +23,12 @@ from sqlalchemy.orm import Session
 
 from moderator.policy.categories import Route
 from moderator.policy.roster import Roster
-from moderator.review import escalation, hiding, letters, users
+from moderator.review import escalation, hiding, letters, users, visibility
 from moderator.review.outcomes import Note, Outcome
 from moderator.settings.config import SchoolConfig
 from moderator.store import db, moves
 from moderator.store.models import Flag, FlagTarget, User, utcnow
-from workqueue.errors import IllegalTransition, NotAllowed, NotFound
+from workqueue.errors import IllegalTransition, NotAllowed
 from workqueue.ladder import Step, rank
 from workqueue.roles import Permissions, Role
 from workqueue.states import OPEN, FlagStatus
@@ -56,11 +56,8 @@ def decide(
     ``targets``; ``verb`` may be ``None`` when only targets are added."""
     with db.session_scope(engine) as session:
         user = users.acting(session, username)
-        flag = session.get(Flag, flag_id)
-        if flag is None:
-            raise _no_flag(flag_id)
+        flag = visibility.flag_for(session, flag_id, user, config.escalation.permissions)
         deciding = _Deciding(session, config, flag, user, note)
-        deciding.may_see()
         for name in targets:
             deciding.add_target(name)
         if verb is None:
@@ -86,17 +83,10 @@ def release(
     """Put a flag ``username`` claimed back in the queue (anyone may, once the claim expired)."""
     with db.session_scope(engine) as session:
         user = users.acting(session, username)
-        flag = session.get(Flag, flag_id)
-        if flag is None:
-            raise _no_flag(flag_id)
+        flag = visibility.flag_for(session, flag_id, user, config.escalation.permissions)
         releasing = _Deciding(session, config, flag, user, note)
-        releasing.may_see()
         releasing.not_claimed_by_another()
         return STORE.release(session, flag_id, actor=user.username, why=note or "released")
-
-
-def _no_flag(flag_id: int) -> NotFound:
-    return NotFound(f"there is no flag {flag_id}", code="not_found", subject="flag", id=flag_id)
 
 
 class _Deciding:
@@ -116,19 +106,6 @@ class _Deciding:
 
     def may(self, what: str) -> None:
         self.permissions.check(self.user.username, self.user.role, what)
-
-    def may_see(self) -> None:
-        if self.flag.route == Route.DSL and not self.permissions.allows(
-            self.user.role, "safeguarding"
-        ):
-            raise NotAllowed(
-                f"flag {self.flag.id} is a safeguarding concern for the Designated Safeguarding "
-                f"Lead; {self.user.username} ({self.user.role.value}) may not see or decide it",
-                code="dsl_only",
-                id=self.flag.id,
-                user=self.user.username,
-                role=self.user.role.value,
-            )
 
     def not_claimed_by_another(self) -> None:
         flag = self.flag

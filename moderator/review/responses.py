@@ -23,7 +23,7 @@ from moderator.errors import ModeratorError
 from moderator.ingest import outbox, sources
 from moderator.ingest.recording import audit
 from moderator.ingest.responses import BY_HAND
-from moderator.review import cases, users
+from moderator.review import cases, users, visibility
 from moderator.review.responded import BLOCKABLE, REPORT_ACTIONS
 from moderator.settings.config import SchoolConfig
 from moderator.store import db
@@ -37,7 +37,7 @@ from moderator.store.models import (
     Source,
     User,
 )
-from workqueue.errors import IllegalTransition, NotAllowed, NotFound
+from workqueue.errors import IllegalTransition
 from workqueue.states import ActionStatus, FlagStatus
 
 #: Where a comment can be reported: the platform's own flow, or its host asked to remove it.
@@ -139,7 +139,7 @@ def reply(
     public under the comment, once; a headteacher's approval (``reply`` permission)."""
     with db.session_scope(engine) as session:
         user = _acting(session, config, username, "reply")
-        flag = _flag(session, config, user, flag_id)
+        flag = visibility.flag_for(session, flag_id, user, config.escalation.permissions)
         letter = session.scalars(
             select(Letter)
             .where(Letter.flag_id == flag.id, Letter.kind == "complaint_reply")
@@ -194,7 +194,7 @@ def report(
         )
     with db.session_scope(engine) as session:
         user = _acting(session, config, username, "report")
-        flag = _flag(session, config, user, flag_id)
+        flag = visibility.flag_for(session, flag_id, user, config.escalation.permissions)
         reference, note = (reference or "").strip() or None, (note or "").strip() or None
         event = audit(
             session,
@@ -275,22 +275,6 @@ def _acting(session: Session, config: SchoolConfig, username: str, what: str) ->
     user = users.acting(session, username)
     config.escalation.permissions.check(user.username, user.role, what)
     return user
-
-
-def _flag(session: Session, config: SchoolConfig, user: User, flag_id: int) -> Flag:
-    flag = session.get(Flag, flag_id)
-    if flag is None:
-        raise NotFound(f"there is no flag {flag_id}", code="not_found", subject="flag", id=flag_id)
-    if flag.route == "dsl" and not config.escalation.permissions.allows(user.role, "safeguarding"):
-        raise NotAllowed(
-            f"flag {flag.id} is a safeguarding concern for the Designated Safeguarding Lead; "
-            f"{user.username} ({user.role.value}) may not see or decide it",
-            code="dsl_only",
-            id=flag.id,
-            user=user.username,
-            role=user.role.value,
-        )
-    return flag
 
 
 def _reachable(session: Session, poster: Poster) -> list[tuple[AuthorAccount, Comment]]:

@@ -24,7 +24,8 @@ from sqlalchemy.orm import Session
 
 from moderator.evidence.capture_sections import REDACTED
 from moderator.policy.categories import Route
-from moderator.store.models import Comment, Flag, Source
+from moderator.store.models import Comment, Flag, Source, User
+from workqueue.errors import NotAllowed, NotFound
 from workqueue.roles import Permissions, Role
 
 PLACEHOLDER = "[a comment routed to the safeguarding lead]"
@@ -66,6 +67,24 @@ def is_dsl(flag: Flag) -> bool:
 def shows(viewer: Viewer, flag: Flag) -> bool:
     """Whether ``viewer`` may see ``flag`` (its page, its evidence, its letters)."""
     return viewer.sees_dsl or not is_dsl(flag)
+
+
+def flag_for(session: Session, flag_id: int, user: User, permissions: Permissions) -> Flag:
+    """Flag ``flag_id`` for ``user`` to see or decide: :class:`NotFound` when there is none,
+    :class:`NotAllowed` (``dsl_only``) when it is DSL material ``user`` may not see."""
+    flag = session.get(Flag, flag_id)
+    if flag is None:
+        raise NotFound(f"there is no flag {flag_id}", code="not_found", subject="flag", id=flag_id)
+    if not shows(Viewer.of(user.role, permissions), flag):
+        raise NotAllowed(
+            f"flag {flag.id} is a safeguarding concern for the Designated Safeguarding Lead; "
+            f"{user.username} ({user.role.value}) may not see or decide it",
+            code="dsl_only",
+            id=flag.id,
+            user=user.username,
+            role=user.role.value,
+        )
+    return flag
 
 
 def flag_conditions(viewer: Viewer) -> list[ColumnElement[bool]]:

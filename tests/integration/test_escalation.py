@@ -10,14 +10,14 @@ import pytest
 from sqlalchemy import Engine, func, select
 
 from moderator.cli import words as cli_words
-from moderator.review import cases, claims, decisions, flags, users
+from moderator.review import cases, claims, decisions, flags, responses, users
 from moderator.review.letters import LetterError
 from moderator.review.users import UserError
 from moderator.settings import config as config_mod
 from moderator.store import db
 from moderator.store.models import Action, AuditEvent, Flag, Letter
 from tests.brookside import PASSWORD, add_users, brookside, comment, queue, scan
-from workqueue.errors import IllegalTransition, NotAllowed
+from workqueue.errors import IllegalTransition, NotAllowed, NotFound
 from workqueue.ladder import Step
 
 ABUSE = [
@@ -235,6 +235,33 @@ def test_safeguarding_is_for_the_dsl_only(engine: Engine, tmp_path: Path) -> Non
     assert "a second person (dsl) must confirm it" in cli_words.outcome(proposed)
     with db.session_scope(engine) as session:
         assert [i.id for i in flags.queue(session, hide_dsl=True)] == []
+
+
+def test_a_safeguarding_flag_is_refused_alike_to_every_other_action(
+    engine: Engine, tmp_path: Path
+) -> None:
+    """Releasing, reporting and replying ask the one visibility check deciding asks: the same
+    refusal, naming no text, for everyone without the safeguarding permission; the DSL may."""
+    text = "my daughter told me she is being hurt at home and is scared to go back"
+    config = brookside(tmp_path, [comment(1, text)])
+    add_users(engine)
+    flag_id = scan(engine, config)["c1"]["id"]
+    attempts = {
+        "release": lambda who: decisions.release(engine, config, flag_id, who),
+        "report": lambda who: responses.report(engine, config, flag_id, who),
+        "reply": lambda who: responses.reply(engine, config, flag_id, who),
+    }
+    for what, attempt in attempts.items():
+        for who in ("mod", "head", "admin"):
+            if what == "reply" and who == "mod":
+                continue  # a moderator may not reply at all: refused before the flag is read
+            with pytest.raises(NotAllowed) as refused:
+                attempt(who)
+            assert refused.value.code == "dsl_only", (what, who)
+            assert "hurt at home" not in str(refused.value)
+    assert responses.report(engine, config, flag_id, "dsl").reported_by == "dsl"
+    with pytest.raises(NotFound, match="there is no flag 999"):
+        responses.report(engine, config, 999, "dsl")
 
 
 def test_a_claim_keeps_others_off_until_released(four: tuple[Engine, Any]) -> None:
