@@ -13,6 +13,7 @@ import json
 import tempfile
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -30,7 +31,7 @@ from moderator.policy import categories
 from moderator.review import cases, claims, decisions, flags, visibility
 from moderator.review.records import values_of
 from moderator.store.models import AuditEvent, EvidenceSnapshot, Flag, Letter
-from moderator.web import listing, sessions, words
+from moderator.web import flag_answers, listing, sessions, words
 from moderator.web.app import Handler, Web
 from workqueue.errors import QueueError
 from workqueue.ladder import Step, rank
@@ -38,8 +39,6 @@ from workqueue.states import FlagStatus, can_move
 
 AUDIT_PER_PAGE = 100
 VERBS = {"confirm", "dismiss", "close", "reopen", "escalate"}
-#: Refusals that would say a flag exists: answered as a flag the user may not see.
-HIDDEN = {"not_found", "dsl_only"}
 
 
 def routes(web: Web, guard: Callable[[Handler], Handler]) -> list[Route]:
@@ -51,21 +50,9 @@ def routes(web: Web, guard: Callable[[Handler], Handler]) -> list[Route]:
     def viewer(request: Request) -> visibility.Viewer:
         return visibility.Viewer.of(request.scope["current"].user.role, permissions)
 
-    def not_yours(request: Request, flag_id: int) -> Response:
-        """The answer for a flag that does not exist or that the user may not see."""
-        return web.render(
-            request, "error.html", 404, message=f"There is no flag {flag_id} you may see."
-        )
-
-    async def back(request: Request, flag_id: int, message: str) -> Response:
-        """To the flag's page, with ``message`` waiting there."""
-        await web.run(sessions.flash, request.scope["current"].session_id, message)
-        return RedirectResponse(f"/flags/{flag_id}", status_code=303)
-
-    async def refused(request: Request, flag_id: int, exc: Exception) -> Response:
-        if getattr(exc, "code", "") in HIDDEN:
-            return not_yours(request, flag_id)
-        return await back(request, flag_id, words.refusal(exc))
+    not_yours = partial(flag_answers.not_yours, web)
+    back = partial(flag_answers.back, web)
+    refused = partial(flag_answers.refused, web)
 
     async def visible(request: Request, flag_id: int) -> bool:
         return bool(await web.run(_visible, flag_id, viewer(request)))

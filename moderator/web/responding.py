@@ -11,37 +11,23 @@ from collections.abc import Callable
 
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
-from starlette.responses import RedirectResponse, Response
+from starlette.responses import Response
 from starlette.routing import Route
 
 from moderator.errors import ModeratorError
 from moderator.review import responses
-from moderator.web import sessions, words
+from moderator.web import flag_answers
 from moderator.web.app import Handler, Web
 from workqueue.errors import QueueError
 
-#: Refusals that would say a flag exists: answered as a flag the user may not see.
-HIDDEN = {"not_found", "dsl_only"}
-
 
 def routes(web: Web, guard: Callable[[Handler], Handler]) -> list[Route]:
-    async def back(request: Request, flag_id: int, message: str) -> Response:
-        await web.run(sessions.flash, request.scope["current"].session_id, message)
-        return RedirectResponse(f"/flags/{flag_id}", status_code=303)
-
-    def hidden(request: Request, flag_id: int) -> Response:
-        return web.render(
-            request, "error.html", 404, message=f"There is no flag {flag_id} you may see."
-        )
-
     async def answer(request: Request, flag_id: int, call: Callable[[], str]) -> Response:
         try:
             message = await run_in_threadpool(call)
         except (ModeratorError, QueueError) as exc:
-            if getattr(exc, "code", "") in HIDDEN:
-                return hidden(request, flag_id)
-            return await back(request, flag_id, words.refusal(exc))
-        return await back(request, flag_id, message)
+            return await flag_answers.refused(web, request, flag_id, exc)
+        return await flag_answers.back(web, request, flag_id, message)
 
     async def report(request: Request) -> Response:
         flag_id, form = int(request.path_params["flag_id"]), request.scope["form"]
