@@ -51,8 +51,6 @@ from moderator.policy import wordlist
 from moderator.policy.decide import Policy
 from moderator.review import alerts, escalation
 from moderator.settings.config import (
-    EscalationConfig,
-    EvidenceConfig,
     SchoolConfig,
     SourceConfig,
 )
@@ -147,22 +145,19 @@ class SourceScan:
         connector: CommentSource,
         classifier: Classifier,
         policy: Policy,
+        config: SchoolConfig,
         token_env: str | None = None,
-        escalation: EscalationConfig | None = None,
-        evidence: EvidenceConfig | None = None,
-        in_doubt_after: dt.timedelta = outbox.IN_DOUBT_AFTER,
-        school: SchoolConfig | None = None,
         alert: Alerter | None = None,
     ) -> None:
         self.engine = engine
-        #: the whole config, for re-reading (``[worker] recheck_hours``) and alerts
-        self.school = school
+        #: the whole config: re-reading (``[worker] recheck_hours``) and alerts
+        self.school = config
         self.alert = alert
-        hours = school.worker.recheck_hours if school else 0
+        hours = config.worker.recheck_hours
         self.recheck = dt.timedelta(hours=hours) if hours else None
-        self.in_doubt_after = in_doubt_after
-        self.escalation = escalation or EscalationConfig()
-        self.evidence = evidence or EvidenceConfig()
+        self.in_doubt_after = dt.timedelta(seconds=config.worker.in_doubt_after_seconds)
+        self.escalation = config.escalation
+        self.evidence = config.evidence
         self.token_env = token_env
         self.connector = connector
         self.classifier = classifier
@@ -189,16 +184,7 @@ class SourceScan:
         """The scan of one configured source, with the school's escalation, evidence and
         outbox settings (every caller: ``scan``, webhooks, the worker)."""
         return cls(
-            engine,
-            connector,
-            classifier,
-            policy,
-            source_config.access_token_env,
-            config.escalation,
-            config.evidence,
-            dt.timedelta(seconds=config.worker.in_doubt_after_seconds),
-            config,
-            alert,
+            engine, connector, classifier, policy, config, source_config.access_token_env, alert
         )
 
     def run(
@@ -298,8 +284,6 @@ class SourceScan:
     def send_alerts(self) -> None:
         """Alerts for the flags just raised, at once (their errors are kept on the alert and
         logged; they never fail the scan)."""
-        if self.school is None:
-            return
         if self.alert is None:  # raised now (the badge counts them), sent by the worker's tick
             with db.session_scope(self.engine) as session:
                 alerts.raise_new(session, self.school)

@@ -140,9 +140,7 @@ def record(
     policy = _ReportPolicy(base.roster, base.thresholds, base.floors, base.words)
     policy.school = base.school
     connector = StaffReportSource()
-    run = SourceScan(
-        engine, connector, classifier, policy, None, config.escalation, config.evidence
-    )
+    run = SourceScan(engine, connector, classifier, policy, config)
     run.flag_all, run.actor, run.via = True, username, "staff report"
     comment = raw_comment(report, username, full_name)
     done = run.record([comment])
