@@ -17,15 +17,18 @@ from sqlalchemy.orm import Session
 
 from moderator.evidence.times import UK
 from moderator.policy.categories import Route
+from moderator.review import visibility
 from moderator.settings.config import AlertsConfig, SchoolConfig
 from moderator.store import db
 from moderator.store.models import Alert, AlertSeen, Flag, User, utcnow
 from workqueue.ladder import Step
-from workqueue.roles import Role
+from workqueue.roles import Permissions, Role
 
 #: Flags older than this when first seen here are not alerted (an upgrade does not alert the
 #: whole history); the digest has them.
 WINDOW = dt.timedelta(days=2)
+#: The roles told of alerts in the web interface (besides whoever may see DSL flags).
+TOLD = frozenset({Role.HEADTEACHER, Role.DSL})
 
 
 def raise_new(session: Session, config: SchoolConfig, now: dt.datetime | None = None) -> int:
@@ -77,33 +80,41 @@ def quiet(alerts: AlertsConfig, now: dt.datetime) -> bool:
     return local >= start or local < end
 
 
-def visible_to(role: Role) -> list[ColumnElement[bool]]:
-    """Conditions on ``Alert`` for what a user with ``role`` is shown: the DSL everything, the
-    headteacher what is not a DSL item, others nothing."""
-    if role is Role.DSL:
+def told(role: Role, permissions: Permissions) -> bool:
+    """Whether a user with ``role`` is told of alerts in the web interface: the headteacher,
+    the DSL and whoever else may see DSL flags."""
+    return role in TOLD or visibility.Viewer.of(role, permissions).sees_dsl
+
+
+def visible_to(role: Role, permissions: Permissions) -> list[ColumnElement[bool]]:
+    """Conditions on ``Alert`` for what a user with ``role`` is shown: nothing unless they are
+    :func:`told`; DSL items only to whoever may see DSL flags (``visibility``, the one rule)."""
+    if not told(role, permissions):
+        return [false()]
+    if visibility.Viewer.of(role, permissions).sees_dsl:
         return []
-    if role is Role.HEADTEACHER:
-        return [Alert.dsl.is_(False)]
-    return [false()]
+    return [Alert.dsl.is_(False)]
 
 
-def unseen(session: Session, user: User) -> int:
+def unseen(session: Session, user: User, permissions: Permissions) -> int:
     """The badge: alerts ``user`` may see and has not yet seen."""
+    if not told(user.role, permissions):
+        return 0  # no query on every page for a user who is told of none
     seen = select(AlertSeen.id).where(AlertSeen.alert_id == Alert.id, AlertSeen.user_id == user.id)
-    return (
-        session.scalar(select(func.count(Alert.id)).where(~seen.exists(), *visible_to(user.role)))
-        or 0
-    )
+    shown = visible_to(user.role, permissions)
+    return session.scalar(select(func.count(Alert.id)).where(~seen.exists(), *shown)) or 0
 
 
-def listing(session: Session, user: User, mark_seen: bool = True) -> list[dict[str, object]]:
+def listing(
+    session: Session, user: User, permissions: Permissions, mark_seen: bool = True
+) -> list[dict[str, object]]:
     """The alerts ``user`` may see, newest first, with whether each was new to them; looking
     marks them seen."""
     seen_ids = set(session.scalars(select(AlertSeen.alert_id).where(AlertSeen.user_id == user.id)))
     rows = session.execute(
         select(Alert, Flag)
         .join(Flag, Flag.id == Alert.flag_id)
-        .where(*visible_to(user.role))
+        .where(*visible_to(user.role, permissions))
         .order_by(Alert.id.desc())
         .limit(200)
     ).all()

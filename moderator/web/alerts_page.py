@@ -17,7 +17,7 @@ def routes(web: Web, guard: Callable[[Handler], Handler]) -> list[Route]:
     @guard
     async def page(request: Request) -> Response:
         user = request.scope["current"].user
-        items = await web.run(alerts.listing, user)
+        items = await web.run(alerts.listing, user, web.config.escalation.permissions)
         request.scope["alerts_unseen"] = 0
         return web.render(request, "alerts.html", title="Alerts", items=items)
 

@@ -93,6 +93,7 @@ class Web:
             school=self.config.name,
             status=status,
             alerts_unseen=request.scope.get("alerts_unseen", 0),
+            alerts_told=current is not None and alerts.told(current.user.role, permissions),
             **context,
         )
         return HTMLResponse(page, status_code=status)
@@ -153,7 +154,9 @@ def signed_in(web: Web, *, staff: bool = False) -> Callable[[Handler], Handler]:
                     return RedirectResponse(f"/login?next={target}", status_code=303)
                 return web.render(request, "error.html", 403, message="Sign in first.")
             request.scope["current"] = current
-            request.scope["alerts_unseen"] = await web.run(alerts.unseen, current.user)
+            request.scope["alerts_unseen"] = await web.run(
+                alerts.unseen, current.user, web.config.escalation.permissions
+            )
             if current.user.role is Role.STAFF and not staff:
                 if request.method == "GET" and request.url.path == "/":
                     return RedirectResponse(STAFF_HOME, status_code=303)

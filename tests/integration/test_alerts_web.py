@@ -83,3 +83,27 @@ def test_the_flag_page_says_a_comment_was_edited_and_removed(school: School) -> 
         comment.removed_at = comment.edited_at = utcnow()
     page = head.get(f"/flags/{flag_id}").text
     assert "removed from the platform" in page and "edited on the platform" in page
+
+
+def test_dsl_alerts_follow_who_may_see_dsl_flags_when_a_school_changes_it(
+    engine: Engine, tmp_path: Path
+) -> None:
+    """A school whose headteacher is its safeguarding lead (``safeguarding = ["headteacher"]``):
+    the alerts follow the one visibility rule, as the flag pages do, not the role's name."""
+    rows = [
+        {"id": key, "text": text, "author": author, "created_time": f"2026-10-0{n}T09:00:00+00:00"}
+        for n, (key, (text, author)) in enumerate(COMMENTS.items(), start=1)
+    ]
+    config = CONFIG + '\n[escalation.permissions]\nsafeguarding = ["headteacher"]\n'
+    school = scanned_school(engine, tmp_path, config, rows)
+    try:
+        head, dsl, mod = (school.sign_in(name) for name in ("head", "dsl", "mod"))
+        assert badge(head.get("/").text) == 2  # the threat and the safeguarding plea
+        assert badge(dsl.get("/").text) == 1  # the threat only: this role may not see DSL flags
+        assert 'href="/alerts"' not in mod.get("/").text
+        safeguarding = f'href="/flags/{school.flags["s1"]}"'
+        assert safeguarding in head.get("/alerts").text
+        assert safeguarding not in dsl.get("/alerts").text
+        assert dsl.get(f"/flags/{school.flags['s1']}").status_code == 404  # as its page says
+    finally:
+        school.close()
