@@ -14,7 +14,6 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any
 
 from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session
@@ -24,6 +23,7 @@ from moderator.ingest import outbox, sources
 from moderator.ingest.recording import audit
 from moderator.ingest.responses import BY_HAND
 from moderator.review import cases, users, visibility
+from moderator.review.hiding import next_generation, standing
 from moderator.review.responded import BLOCKABLE, REPORT_ACTIONS
 from moderator.settings.config import SchoolConfig
 from moderator.store import db
@@ -152,7 +152,7 @@ def reply(
                 code="no_complaint_reply",
                 id=flag.id,
             )
-        if _live(session, Action.flag_id == flag.id, Action.kind == "reply"):
+        if standing(session, STANDING, Action.flag_id == flag.id, Action.kind == "reply"):
             raise IllegalTransition(
                 f"flag {flag.id}: the complaint reply has already been posted or is on its way",
                 code="already_replied",
@@ -309,14 +309,6 @@ def _block_state(session: Session, source_id: int, account_id: int) -> str | Non
     ).first()
 
 
-def _live(session: Session, *where: Any) -> bool:
-    return bool(
-        session.scalar(
-            select(func.count()).select_from(Action).where(*where, Action.status.in_(STANDING))
-        )
-    )
-
-
 def _add(
     session: Session,
     comment: Comment,
@@ -326,17 +318,12 @@ def _add(
     flag: Flag | None = None,
     letter: Letter | None = None,
 ) -> Action:
-    generation = session.scalar(
-        select(func.coalesce(func.max(Action.generation), 0)).where(
-            Action.comment_id == comment.id, Action.kind == kind
-        )
-    )
     by_hand = comment.source.platform == "file"
     action = Action(
         comment_id=comment.id,
         flag_id=flag.id if flag else None,
         kind=kind,
-        generation=(generation or 0) + 1,
+        generation=next_generation(session, comment.id, kind),
         status=ActionStatus.MANUAL if by_hand else ActionStatus.PENDING,
         instructions=BY_HAND[kind] if by_hand else None,
         letter_id=letter.id if letter else None,
