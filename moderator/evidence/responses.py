@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 
 from moderator.evidence import custody, verify
 from moderator.evidence.dossier import Dossier
+from moderator.ingest.responses import BLOCKING
 from moderator.review import responded
 from moderator.store.models import Action, AuditEvent, AuthorAccount, Comment
 
@@ -24,7 +25,7 @@ def member(session: Session, found: Dossier) -> tuple[str, bytes, str, str]:
     """The bundle member: its path, bytes, media type and description."""
     ids = found.flag_ids
     blocks = (
-        Action.kind.in_(("block", "unblock")) & (AuthorAccount.poster_id == found.poster_id)
+        Action.kind.in_(BLOCKING) & (AuthorAccount.poster_id == found.poster_id)
         if found.poster_id is not None
         else None
     )
@@ -47,8 +48,8 @@ def member(session: Session, found: Dossier) -> tuple[str, bytes, str, str]:
                 "id": action.id,
                 "kind": action.kind,
                 "flag": action.flag_id,
-                "comment": comment_id if action.kind not in ("block", "unblock") else None,
-                "account": author_id if action.kind in ("block", "unblock") else None,
+                "comment": comment_id if action.kind not in BLOCKING else None,
+                "account": author_id if action.kind in BLOCKING else None,
                 "status": action.status,
                 "requested_by": action.requested_by,
                 "requested_at": custody.stamp(action.requested_at),

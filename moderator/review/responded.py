@@ -10,6 +10,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from moderator.ingest.responses import BLOCKING
 from moderator.store.models import Action, AuditEvent, Comment, Poster
 from workqueue.states import ActionStatus
 
@@ -29,7 +30,7 @@ def blocks(session: Session, poster: Poster) -> dict[str, Any]:
         .join(Comment, Comment.id == Action.comment_id)
         .where(
             Comment.author_account_id.in_([a.id for a in accounts]),
-            Action.kind.in_(("block", "unblock")),
+            Action.kind.in_(BLOCKING),
         )
         .order_by(Action.id)
     ).all()

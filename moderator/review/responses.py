@@ -21,7 +21,7 @@ from sqlalchemy.orm import Session
 from moderator.errors import ModeratorError
 from moderator.ingest import outbox, sources
 from moderator.ingest.recording import audit
-from moderator.ingest.responses import BY_HAND
+from moderator.ingest.responses import BLOCKING, BY_HAND
 from moderator.review import cases, users, visibility
 from moderator.review.hiding import next_generation, standing
 from moderator.review.responded import BLOCKABLE, REPORT_ACTIONS
@@ -302,7 +302,7 @@ def _block_state(session: Session, source_id: int, account_id: int) -> str | Non
         .where(
             Comment.source_id == source_id,
             Comment.author_account_id == account_id,
-            Action.kind.in_(("block", "unblock")),
+            Action.kind.in_(BLOCKING),
             Action.status.in_(STANDING),
         )
         .order_by(Action.id.desc())
