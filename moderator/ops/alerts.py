@@ -4,8 +4,9 @@ straight away (within the scan or webhook pass that raised it, which is handed
 
 ``moderator.review.alerts.raise_new`` gives each such flag one ``alert`` row (unique on the
 flag, so a flag is alerted once, whatever runs it twice); :func:`send_due` sends the pending
-ones through the ``[mail]`` server to ``[alerts] to``. An alert never carries comment text: the categories, the
-flag's number and, with ``[alerts] web_url``, a link to its page. In ``[alerts] quiet_hours``
+ones through the ``[mail]`` server to ``[alerts] to``. An alert never carries comment text: the
+categories (none for a DSL item), the flag's number and, with ``[alerts] web_url``, a link to
+its page. In ``[alerts] quiet_hours``
 (UK time) an alert other than a threat is ``held`` and sent when they end (the worker asks
 every tick). An alert is marked ``sending`` before it is handed to the server, so one that
 fails half way is never sent twice; a refused one is tried again up to :data:`MAX_ATTEMPTS`.
@@ -30,6 +31,8 @@ from moderator.store.models import Alert, Flag, utcnow
 logger = logging.getLogger(__name__)
 MAX_ATTEMPTS = 5
 SENDABLE = ("pending", "held")
+#: A DSL item's categories, in its email: the DSL sees them on the flag's page.
+WITHHELD = "withheld, a safeguarding matter for the Designated Safeguarding Lead"
 
 
 def send_due(engine: Engine, config: SchoolConfig, now: dt.datetime | None = None) -> list[str]:
@@ -95,7 +98,8 @@ def _send_one(engine: Engine, config: SchoolConfig, alert_id: int) -> str | None
 
 def render(config: SchoolConfig, alert: Alert, flag: Flag) -> EmailMessage:
     """The alert's email: the reason, the categories, the flag's number and a link; never the
-    comment's text (for a DSL item the categories are the only detail)."""
+    comment's text. A DSL item names no category either, as the digest says only "a
+    safeguarding concern": the list may reach people who may not see DSL flags."""
     why = (
         "goes to the Designated Safeguarding Lead"
         if alert.dsl
@@ -106,7 +110,7 @@ def render(config: SchoolConfig, alert: Alert, flag: Flag) -> EmailMessage:
     message["Subject"] = f"{config.name}: {kind} alert, flag {flag.id}"
     lines = [
         f"Flag {flag.id} {why}.",
-        f"Categories: {', '.join(flag.categories) or 'none'}.",
+        f"Categories: {WITHHELD if alert.dsl else ', '.join(flag.categories) or 'none'}.",
         "",
     ]
     if config.alerts.web_url:

@@ -215,3 +215,5 @@ def test_quiet_hours_hold_an_alert_that_is_not_a_threat(
     assert "Safeguarding" in str(held["Subject"])
     plain = held.get_body(("plain",))
     assert plain is not None and "cutting" not in plain.get_content()
+    categories = [line for line in plain.get_content().splitlines() if "Categories" in line]
+    assert categories == [f"Categories: {alerts.WITHHELD}."]  # a DSL item names none
