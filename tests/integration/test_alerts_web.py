@@ -28,6 +28,11 @@ COMMENTS = {
     "t1": ("I will smash the head's face in at the gate", "Xan Poster"),
     "s1": ("idk who else to tell but ive started cutting again", "Zed Pupil"),
 }
+#: The comments as the school's file holds them, a day apart.
+ROWS = [
+    {"id": key, "text": text, "author": author, "created_time": f"2026-10-0{n}T09:00:00+00:00"}
+    for n, (key, (text, author)) in enumerate(COMMENTS.items(), start=1)
+]
 #: Words from the comments' texts that appear nowhere else.
 TEXTS = ("useless", "idiot", "smash", "the gate", "idk who", "cutting")
 
@@ -38,11 +43,7 @@ BADGE = re.compile(r'<span class="badge" id="alerts-badge"[^>]*>(\d+)</span>')
 def school(engine: Engine, tmp_path: Path) -> Iterator[School]:
     """The three comments scanned with the lexical classifier, and a moderator, a headteacher
     and a DSL."""
-    rows = [
-        {"id": key, "text": text, "author": author, "created_time": f"2026-10-0{n}T09:00:00+00:00"}
-        for n, (key, (text, author)) in enumerate(COMMENTS.items(), start=1)
-    ]
-    built = scanned_school(engine, tmp_path, CONFIG, rows)
+    built = scanned_school(engine, tmp_path, CONFIG, ROWS)
     assert set(built.flags) == set(COMMENTS), built.flags
     yield built
     built.close()
@@ -90,12 +91,8 @@ def test_dsl_alerts_follow_who_may_see_dsl_flags_when_a_school_changes_it(
 ) -> None:
     """A school whose headteacher is its safeguarding lead (``safeguarding = ["headteacher"]``):
     the alerts follow the one visibility rule, as the flag pages do, not the role's name."""
-    rows = [
-        {"id": key, "text": text, "author": author, "created_time": f"2026-10-0{n}T09:00:00+00:00"}
-        for n, (key, (text, author)) in enumerate(COMMENTS.items(), start=1)
-    ]
     config = CONFIG + '\n[escalation.permissions]\nsafeguarding = ["headteacher"]\n'
-    school = scanned_school(engine, tmp_path, config, rows)
+    school = scanned_school(engine, tmp_path, config, ROWS)
     try:
         head, dsl, mod = (school.sign_in(name) for name in ("head", "dsl", "mod"))
         assert badge(head.get("/").text) == 2  # the threat and the safeguarding plea
